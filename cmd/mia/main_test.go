@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miasrbija/mia/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// runCmd runs mia in-process with the given environment.
+func runCmd(ctx context.Context, envVars map[string]string, args ...string) (stdout, stderr string, err error) {
+	var out, errb lockedBuffer
+	e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return envVars[k] }}
+	err = runWithEnv(ctx, args, e)
+	return out.String(), errb.String(), err
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestHelpListsCommands(t *testing.T) {
+	out, _, err := runCmd(context.Background(), nil, "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("help does not list %s", c.name)
+		}
+	}
+	if _, _, err := runCmd(context.Background(), nil, "frobnicate"); err == nil || exitCode(err) != 2 {
+		t.Fatalf("unknown command: err=%v", err)
+	}
+}
+
+func TestConfigErrorsNameTheSetting(t *testing.T) {
+	good := "postgres://postgres@127.0.0.1:5432/mia"
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"missing database", nil, []string{"serve"}, []string{"DATABASE_URL (--database-url) is missing", "postgres://"}},
+		{"bad database url", map[string]string{"DATABASE_URL": "postgres://u:secret@host:notaport/db"}, []string{"migrate"}, []string{"DATABASE_URL", "(hidden)"}},
+		{"bad addr", map[string]string{"DATABASE_URL": good, "MIA_ADDR": "8080"}, []string{"serve"}, []string{"MIA_ADDR (--addr)", "HOST:PORT", `"8080"`}},
+		{"flag beats env", map[string]string{"DATABASE_URL": good, "MIA_ADDR": "127.0.0.1:1"}, []string{"serve", "--addr", "nope"}, []string{`"nope"`}},
+		{"bad log level", map[string]string{"DATABASE_URL": good, "MIA_LOG_LEVEL": "loud"}, []string{"migrate"}, []string{"MIA_LOG_LEVEL", "debug, info, warn or error"}},
+		{"missing municipalities file", map[string]string{"DATABASE_URL": good, "MIA_MUNICIPALITIES": "/nonexistent.yaml"}, []string{"migrate"}, []string{"MIA_MUNICIPALITIES", "/nonexistent.yaml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCmd(context.Background(), tt.env, tt.args...)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("error leaks the password: %q", err)
+			}
+		})
+	}
+}
+
+// TestServeEndToEnd starts `mia serve` on a fresh database the way `make
+// run` does, checks readiness, and stops it with a cancelled context as
+// SIGTERM would.
+func TestServeEndToEnd(t *testing.T) {
+	url := pgtest.NewEmptyDB(t)
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var stdout string
+	go func() {
+		var err error
+		stdout, _, err = runCmd(ctx, map[string]string{"DATABASE_URL": url, "MIA_ADDR": addr}, "serve")
+		done <- err
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve never became ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve after stop: %v", err)
+	}
+	for _, want := range []string{`"msg":"migration applied"`, `"msg":"serving"`, `"msg":"shutting down"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("log lacks %s:\n%s", want, stdout)
+		}
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr())
+}

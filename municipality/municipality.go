@@ -1,0 +1,148 @@
+// Package municipality holds the cities one MIA deployment serves: their
+// names, contacts, office hours, territory and which utility or department
+// is responsible for which kind of communal problem.
+//
+// Municipalities are configuration, not data entered at run time: a YAML
+// file (the embedded default serves Sombor) is loaded at start and every
+// table row carries the slug of the municipality it belongs to.
+package municipality
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Municipality is one city or municipality served by the deployment.
+type Municipality struct {
+	Slug    string `yaml:"slug"`     // stable key stored on every row, e.g. "sombor"
+	Name    string `yaml:"name"`     // Latin, e.g. "Grad Sombor"
+	NameCyr string `yaml:"name_cyr"` // Cyrillic, e.g. "Град Сомбор"
+	// RefPrefix starts every case reference number, e.g. "SO" in SO-KP-2026-000123.
+	RefPrefix    string   `yaml:"ref_prefix"`
+	Address      string   `yaml:"address"`
+	Phone        string   `yaml:"phone"`
+	Email        string   `yaml:"email"`
+	Website      string   `yaml:"website"`
+	OfficeHours  string   `yaml:"office_hours"`
+	Bounds       Bounds   `yaml:"bounds"`
+	Bodies       []Body   `yaml:"bodies"`
+	AllowOrigins []string `yaml:"allow_origins"` // web origins allowed to embed the chat widget
+	// ViberTokenEnv names the environment variable holding this municipality's
+	// Viber bot token; tokens are secrets and never live in the file.
+	ViberTokenEnv string `yaml:"viber_token_env"`
+}
+
+// Bounds is the rectangle a reported location must fall in.
+type Bounds struct {
+	MinLat float64 `yaml:"min_lat"`
+	MaxLat float64 `yaml:"max_lat"`
+	MinLon float64 `yaml:"min_lon"`
+	MaxLon float64 `yaml:"max_lon"`
+}
+
+// Contains reports whether the point lies inside the bounds.
+func (b Bounds) Contains(lat, lon float64) bool {
+	return lat >= b.MinLat && lat <= b.MaxLat && lon >= b.MinLon && lon <= b.MaxLon
+}
+
+// Body is a utility company or city department that handles cases.
+type Body struct {
+	Key   string `yaml:"key"` // e.g. "jkp-cistoca"
+	Name  string `yaml:"name"`
+	Phone string `yaml:"phone"`
+	Email string `yaml:"email"`
+	// Handles lists the communal problem categories routed to this body.
+	Handles []string `yaml:"handles"`
+	// Villages marks a body that takes a category over outside the city
+	// proper (in Sombor, JKP Prostor for the village local communities).
+	Villages bool `yaml:"villages"`
+}
+
+// Categories are the communal problem categories a report can have. The
+// configuration must route every one of them.
+var Categories = []string{
+	"waste", "street_cleaning", "greenery", "public_lighting", "water_sewage",
+	"roads", "illegal_dumping", "animals", "other",
+}
+
+// BodyFor returns the body responsible for a category; village selects
+// a body marked as serving the villages when one handles the category.
+// It returns false when no body handles it, which Validate rules out.
+func (m *Municipality) BodyFor(category string, village bool) (Body, bool) {
+	var found *Body
+	for i := range m.Bodies {
+		b := &m.Bodies[i]
+		if !slices.Contains(b.Handles, category) {
+			continue
+		}
+		if b.Villages == village {
+			return *b, true
+		}
+		if found == nil && !b.Villages {
+			found = b
+		}
+	}
+	if found == nil {
+		return Body{}, false
+	}
+	return *found, true
+}
+
+// Body returns the body with the given key.
+func (m *Municipality) Body(key string) (Body, bool) {
+	for _, b := range m.Bodies {
+		if b.Key == key {
+			return b, true
+		}
+	}
+	return Body{}, false
+}
+
+var (
+	slugRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{1,40}$`)
+	prefixRE = regexp.MustCompile(`^[A-Z]{2,4}$`)
+)
+
+// Validate reports every problem with the municipality at once, so a
+// maintainer fixes the file in one go.
+func (m *Municipality) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if !slugRE.MatchString(m.Slug) {
+		bad("slug %q: expected lowercase letters, digits and dashes", m.Slug)
+	}
+	if strings.TrimSpace(m.Name) == "" {
+		bad("%s: name is empty", m.Slug)
+	}
+	if !prefixRE.MatchString(m.RefPrefix) {
+		bad("%s: ref_prefix %q: expected 2-4 capital letters", m.Slug, m.RefPrefix)
+	}
+	b := m.Bounds
+	if b.MinLat >= b.MaxLat || b.MinLon >= b.MaxLon || b.MinLat < -90 || b.MaxLat > 90 || b.MinLon < -180 || b.MaxLon > 180 {
+		bad("%s: bounds: expected min_lat < max_lat and min_lon < max_lon in degrees", m.Slug)
+	}
+	keys := map[string]bool{}
+	for _, body := range m.Bodies {
+		if body.Key == "" || body.Name == "" {
+			bad("%s: every body needs a key and a name", m.Slug)
+		}
+		if keys[body.Key] {
+			bad("%s: body key %q appears twice", m.Slug, body.Key)
+		}
+		keys[body.Key] = true
+		for _, c := range body.Handles {
+			if !slices.Contains(Categories, c) {
+				bad("%s: body %s handles unknown category %q (known: %s)", m.Slug, body.Key, c, strings.Join(Categories, ", "))
+			}
+		}
+	}
+	for _, c := range Categories {
+		if _, ok := m.BodyFor(c, false); !ok {
+			bad("%s: no body handles category %q", m.Slug, c)
+		}
+	}
+	return errors.Join(errs...)
+}

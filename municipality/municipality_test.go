@@ -1,0 +1,91 @@
+package municipality
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultConfigServesSombor(t *testing.T) {
+	r, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Default()
+	if m.Slug != "sombor" || m.RefPrefix != "SO" {
+		t.Fatalf("default = %s/%s, want sombor/SO", m.Slug, m.RefPrefix)
+	}
+	tests := []struct {
+		category string
+		village  bool
+		want     string
+	}{
+		{"waste", false, "jkp-cistoca"},
+		{"waste", true, "jkp-prostor"},
+		{"public_lighting", false, "jkp-zelenilo"},
+		{"public_lighting", true, "jkp-zelenilo"}, // Prostor does not do lighting
+		{"water_sewage", true, "jkp-vodokanal"},
+		{"illegal_dumping", false, "komunalna-policija"},
+		{"animals", false, "jkp-cistoca"},
+	}
+	for _, tt := range tests {
+		b, ok := m.BodyFor(tt.category, tt.village)
+		if !ok || b.Key != tt.want {
+			t.Errorf("BodyFor(%s, village=%v) = %q, %v; want %q", tt.category, tt.village, b.Key, ok, tt.want)
+		}
+	}
+	if !m.Bounds.Contains(45.7733, 19.1151) { // Sombor city centre
+		t.Error("Sombor centre outside Sombor's bounds")
+	}
+	if m.Bounds.Contains(44.8125, 20.4612) { // Belgrade
+		t.Error("Belgrade inside Sombor's bounds")
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	base := `
+municipalities:
+  - slug: novi-grad
+    name: Novi Grad
+    ref_prefix: NG
+    bounds: {min_lat: 45, max_lat: 46, min_lon: 19, max_lon: 20}
+    bodies:
+      - key: jkp
+        name: JKP
+        handles: [waste, street_cleaning, greenery, public_lighting, water_sewage, roads, illegal_dumping, animals, other]
+`
+	if _, err := Parse([]byte(base)); err != nil {
+		t.Fatalf("valid file rejected: %v", err)
+	}
+	tests := []struct {
+		name, from, to, want string
+	}{
+		{"unknown key", "ref_prefix: NG", "ref_prefix: NG\n    colour: red", "colour"},
+		{"bad slug", "slug: novi-grad", "slug: Novi Grad", "slug"},
+		{"bad prefix", "ref_prefix: NG", "ref_prefix: ng1", "ref_prefix"},
+		{"unrouted category", "animals, other]", "animals]", `no body handles category "other"`},
+		{"unknown category", "animals, other]", "animals, other, parking]", `unknown category "parking"`},
+		{"inverted bounds", "min_lat: 45, max_lat: 46", "min_lat: 46, max_lat: 45", "bounds"},
+		{"missing default", "municipalities:", "default: sombor\nmunicipalities:", `default "sombor"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(strings.Replace(base, tt.from, tt.to, 1)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestGetUnknown(t *testing.T) {
+	r, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Get("atlantida"); err == nil {
+		t.Fatal("unknown slug accepted")
+	}
+	if m, err := r.Get(""); err != nil || m.Slug != "sombor" {
+		t.Fatalf("Get(\"\") = %v, %v", m, err)
+	}
+}
