@@ -28,6 +28,8 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the web chat, API, health and metrics", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
+		{"ingest", "load documents into the knowledge base (--list, --remove, --reembed)", runIngest},
+		{"search", "search the knowledge base as the assistant does", runSearch},
 	}
 }
 

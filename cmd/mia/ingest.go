@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/miasrbija/mia/ingest"
+	"github.com/miasrbija/mia/rag"
+)
+
+func runIngest(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("ingest", e)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: mia ingest [flags] PATH...   ingest files and directories (recursively)
+       mia ingest --list            list the knowledge base's documents
+       mia ingest --remove SOURCE   remove one document
+       mia ingest --reembed         re-embed stored chunks with the configured embedder
+
+A document's identity (SOURCE) is its path relative to the directory given,
+e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
+
+`)
+		fs.PrintDefaults()
+	}
+	var c common
+	c.register(fs, e)
+	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	list := fs.Bool("list", false, "list documents instead of ingesting")
+	remove := fs.String("remove", "", "remove the document with this SOURCE")
+	reembed := fs.Bool("reembed", false, "re-embed every chunk embedded by another model")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	modes := 0
+	for _, on := range []bool{*list, *remove != "", *reembed, fs.NArg() > 0} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		fs.Usage()
+		return usageError{"give PATHs to ingest, or exactly one of --list, --remove, --reembed"}
+	}
+	reg, err := c.registry()
+	if err != nil {
+		return err
+	}
+	m, err := reg.Get(*slug)
+	if err != nil {
+		return usageError{fmt.Sprintf("--municipality: %v", err)}
+	}
+	db, err := c.open(ctx, reg, c.logger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store := rag.NewStore(db)
+	out := newPrinter(e.stdout, *asJSON)
+
+	switch {
+	case *list:
+		docs, err := store.ListDocuments(ctx, m.Slug)
+		if err != nil {
+			return err
+		}
+		return out.documents(docs)
+	case *remove != "":
+		if err := store.RemoveDocument(ctx, m.Slug, *remove); err != nil {
+			return err
+		}
+		return out.message(map[string]string{"removed": *remove}, "removed %s\n", *remove)
+	}
+
+	emb, err := newEmbedder(e)
+	if err != nil {
+		return err
+	}
+	if *reembed {
+		n, err := store.Reembed(ctx, m.Slug, emb, nil)
+		if err != nil {
+			return err
+		}
+		return out.message(map[string]any{"reembedded_chunks": n, "model": emb.Model()},
+			"re-embedded %d chunks with %s\n", n, emb.Model())
+	}
+	r := &ingest.Runner{Store: store, Embedder: emb, Municipality: m.Slug, Limits: ingest.DefaultLimits()}
+	if isTerminal(e.stderr) && !*asJSON {
+		r.Progress = progressBar(e.stderr)
+	}
+	sum, runErr := r.Run(ctx, fs.Args())
+	if err := out.summary(sum); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if sum.Failed > 0 {
+		return fmt.Errorf("%d of %d files failed", sum.Failed, len(sum.Files))
+	}
+	return nil
+}
+
+// printer writes either readable text or JSON.
+type printer struct {
+	w    io.Writer
+	json bool
+}
+
+func newPrinter(w io.Writer, asJSON bool) *printer { return &printer{w, asJSON} }
+
+func (p *printer) encode(v any) error {
+	enc := json.NewEncoder(p.w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (p *printer) message(v any, format string, a ...any) error {
+	if p.json {
+		return p.encode(v)
+	}
+	_, err := fmt.Fprintf(p.w, format, a...)
+	return err
+}
+
+func (p *printer) documents(docs []rag.Document) error {
+	if p.json {
+		type row struct {
+			ID      int64     `json:"id"`
+			Source  string    `json:"source"`
+			Title   string    `json:"title"`
+			URL     string    `json:"url,omitempty"`
+			Format  string    `json:"format"`
+			Chunks  int       `json:"chunks"`
+			Version int       `json:"version"`
+			Model   string    `json:"embed_model"`
+			Updated time.Time `json:"updated_at"`
+		}
+		rows := make([]row, 0, len(docs))
+		for _, d := range docs {
+			rows = append(rows, row{d.ID, d.Source, d.Title, d.URL, d.Format, d.Chunks, d.Version, d.EmbedModel, d.UpdatedAt})
+		}
+		return p.encode(rows)
+	}
+	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tFORMAT\tCHUNKS\tVERSION\tUPDATED\tTITLE")
+	for _, d := range docs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", d.Source, d.Format, d.Chunks, d.Version, d.UpdatedAt.Format("2006-01-02 15:04"), d.Title)
+	}
+	fmt.Fprintf(tw, "%d documents\n", len(docs))
+	return tw.Flush()
+}
+
+func (p *printer) summary(s *ingest.Summary) error {
+	if p.json {
+		return p.encode(s)
+	}
+	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	for _, f := range s.Files {
+		if f.Outcome == ingest.Failed || f.Outcome == ingest.Skipped {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(string(f.Outcome)), f.Source, f.Reason)
+		}
+	}
+	rate := 0.0
+	if s.Elapsed > 0 {
+		rate = float64(s.Chunks) / s.Elapsed.Seconds()
+	}
+	fmt.Fprintf(tw, "added %d, updated %d, unchanged %d, failed %d, skipped %d; %d chunks in %.1fs (%.0f chunks/s)\n",
+		s.Added, s.Updated, s.Unchanged, s.Failed, s.Skipped, s.Chunks, s.Elapsed.Seconds(), rate)
+	return tw.Flush()
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar redraws one line: documents done, chunks and chunks per second.
+func progressBar(w io.Writer) func(ingest.Progress) {
+	return func(p ingest.Progress) {
+		const width = 30
+		filled := width * p.Done / max(p.Total, 1)
+		rate := float64(p.Chunks) / max(p.Elapsed.Seconds(), 1e-9)
+		fmt.Fprintf(w, "\r[%s%s] %d/%d documents  %d chunks  %.0f chunks/s ",
+			strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.Done, p.Total, p.Chunks, rate)
+		if p.Done == p.Total {
+			fmt.Fprintln(w)
+		}
+	}
+}

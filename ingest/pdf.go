@@ -1,0 +1,136 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// pdfTimeout bounds one pdftotext run; a PDF that takes longer is more
+// likely hostile than useful.
+var pdfTimeout = 2 * time.Minute
+
+// loadPDF extracts text with poppler's pdftotext in its default (reading
+// order) mode, validates it and guesses structure from the lines.
+func loadPDF(ctx context.Context, path string, lim Limits) (*Document, error) {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return nil, fmt.Errorf("%w: pdftotext (install poppler-utils)", ErrToolMissing)
+	}
+	abs, err := filepath.Abs(path) // never let a name like "-v" read as a flag
+	if err != nil {
+		return nil, err
+	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(parent, pdfTimeout)
+	defer cancel()
+
+	stdout := &cappedBuffer{max: lim.MaxUnpackedBytes}
+	stderr := &cappedBuffer{max: 16 << 10}
+	cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-eol", "unix", abs, "-")
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	runErr := cmd.Run()
+	switch {
+	case stdout.overflow:
+		return nil, fmt.Errorf("%w: extracted text exceeds %d bytes", ErrTooLarge, lim.MaxUnpackedBytes)
+	case parent.Err() != nil:
+		return nil, parent.Err()
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("%w: pdftotext did not finish in %s", ErrTooLarge, pdfTimeout)
+	case runErr != nil:
+		return nil, pdftotextError(runErr, stderr.String())
+	}
+
+	text := stdout.String()
+	pages := strings.Count(text, "\f")
+	if err := checkExtractedText(text, pages); err != nil {
+		if errors.Is(err, ErrNoText) {
+			return nil, fmt.Errorf("%w: pdf has no text layer (scanned?)", ErrNoText)
+		}
+		return nil, err
+	}
+	return &Document{
+		Title:  pdfTitle(ctx, abs),
+		Blocks: blocksFromText(text),
+	}, nil
+}
+
+// pdftotextError maps pdftotext's exit status and message to a sentinel.
+// Exit 1 is "cannot open" (bad password included), 3 is "copying text
+// not permitted".
+func pdftotextError(err error, stderr string) error {
+	msg := firstLine(stderr)
+	if strings.Contains(stderr, "Incorrect password") {
+		return fmt.Errorf("%w: pdf needs a password", ErrEncrypted)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if exit.ExitCode() == 3 {
+			return fmt.Errorf("%w: pdf forbids copying text", ErrEncrypted)
+		}
+		if msg == "" {
+			msg = exit.String()
+		}
+		return fmt.Errorf("%w: pdftotext: %s", ErrCorrupt, msg)
+	}
+	return fmt.Errorf("pdftotext: %w", err)
+}
+
+// Titles that tools write by default say nothing about the document.
+var junkPDFTitle = regexp.MustCompile(`(?i)^(microsoft (word|excel|powerpoint)\b|untitled|naslov|bez naslova|document\d*$|dokument\d*$)|\.(docx?|xlsx?|pdf|odt|rtf)$`)
+
+// pdfTitle reads the Title from the PDF's info dictionary, if pdfinfo is
+// there and the title looks like a real one. Failures just mean no title.
+func pdfTitle(ctx context.Context, abs string) string {
+	bin, err := exec.LookPath("pdfinfo")
+	if err != nil {
+		return ""
+	}
+	out := &cappedBuffer{max: 64 << 10}
+	cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", abs)
+	cmd.Stdout = out
+	if cmd.Run() != nil {
+		return ""
+	}
+	for _, l := range strings.Split(out.String(), "\n") {
+		if v, ok := strings.CutPrefix(l, "Title:"); ok {
+			v = strings.TrimSpace(v)
+			if junkPDFTitle.MatchString(v) {
+				return ""
+			}
+			return v
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// cappedBuffer collects a child's output up to max bytes; past that the
+// write fails, which makes the child stop instead of filling memory.
+type cappedBuffer struct {
+	bytes.Buffer
+	max      int64
+	overflow bool
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if int64(c.Len()+len(p)) > c.max {
+		c.overflow = true
+		return 0, errors.New("output limit reached")
+	}
+	return c.Buffer.Write(p)
+}

@@ -1,0 +1,242 @@
+package rag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
+
+	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/serbian"
+)
+
+// ErrNotFound is returned for a document that is not in the knowledge base.
+var ErrNotFound = errors.New("not found")
+
+// Store is the knowledge base in PostgreSQL: documents, their chunks with
+// vectors and normalised text, and the vocabulary used for typo correction.
+type Store struct {
+	db *postgres.DB
+}
+
+// NewStore returns a store on db, which must be migrated.
+func NewStore(db *postgres.DB) *Store { return &Store{db: db} }
+
+// Document is a stored source document.
+type Document struct {
+	ID           int64
+	Municipality string
+	Source       string // identity: path relative to the ingested root, or a URL
+	Title        string
+	URL          string
+	Format       string
+	ContentHash  string
+	EmbedModel   string
+	Version      int
+	Body         string
+	Chunks       int
+	IngestedAt   time.Time
+	UpdatedAt    time.Time
+}
+
+// Chunk is a stored piece of a document.
+type Chunk struct {
+	Ord         int
+	HeadingPath []string
+	Content     string
+	Tokens      int
+	Embedding   []float32
+}
+
+// EmbedText is what a chunk's vector is computed from: the document title
+// and heading path give a short passage the context it lacks on its own.
+func EmbedText(title string, headingPath []string, content string) string {
+	var b strings.Builder
+	b.WriteString(title)
+	for _, h := range headingPath {
+		b.WriteString(" > ")
+		b.WriteString(h)
+	}
+	b.WriteString("\n")
+	b.WriteString(content)
+	return b.String()
+}
+
+// DocumentState returns the stored content hash and embedding model of a
+// document; ok is false when it is not stored.
+func (s *Store) DocumentState(ctx context.Context, municipality, source string) (hash, model string, ok bool, err error) {
+	err = s.db.QueryRow(ctx, `SELECT content_hash, embed_model FROM documents WHERE municipality = $1 AND source = $2`,
+		municipality, source).Scan(&hash, &model)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, fmt.Errorf("document state %s: %w", source, err)
+	}
+	return hash, model, true, nil
+}
+
+// ReplaceDocument stores doc and its chunks in one transaction, replacing
+// any earlier version: readers see the old version or the new, never a
+// mix, and a run killed midway leaves the old version intact. It returns
+// the stored version number.
+func (s *Store) ReplaceDocument(ctx context.Context, doc Document, chunks []Chunk) (int, error) {
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+
+	var id int64
+	var version int
+	err = tx.QueryRow(ctx, `
+		INSERT INTO documents (municipality, source, title, url, format, content_hash, embed_model, body)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (municipality, source) DO UPDATE SET
+			title = EXCLUDED.title, url = EXCLUDED.url, format = EXCLUDED.format,
+			content_hash = EXCLUDED.content_hash, embed_model = EXCLUDED.embed_model,
+			body = EXCLUDED.body, version = documents.version + 1, updated_at = now()
+		RETURNING id, version`,
+		doc.Municipality, doc.Source, doc.Title, doc.URL, doc.Format, doc.ContentHash, doc.EmbedModel, doc.Body,
+	).Scan(&id, &version)
+	if err != nil {
+		return 0, fmt.Errorf("store document %s: %w", doc.Source, err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM chunks WHERE document_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("drop old chunks of %s: %w", doc.Source, err)
+	}
+	head := func(c Chunk) string {
+		return serbian.Normalize(doc.Title + " " + strings.Join(c.HeadingPath, " "))
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"chunks"},
+		[]string{"municipality", "document_id", "ord", "heading_path", "content", "tokens", "search_head", "search_body", "model", "embedding"},
+		pgx.CopyFromSlice(len(chunks), func(i int) ([]any, error) {
+			c := chunks[i]
+			path := c.HeadingPath
+			if path == nil {
+				path = []string{}
+			}
+			return []any{doc.Municipality, id, c.Ord, path, c.Content, c.Tokens,
+				head(c), serbian.Normalize(c.Content), doc.EmbedModel, pgvector.NewVector(c.Embedding)}, nil
+		}))
+	if err != nil {
+		return 0, fmt.Errorf("store chunks of %s: %w", doc.Source, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("commit %s: %w", doc.Source, err)
+	}
+	return version, nil
+}
+
+// RemoveDocument deletes a document and its chunks.
+func (s *Store) RemoveDocument(ctx context.Context, municipality, source string) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM documents WHERE municipality = $1 AND source = $2`, municipality, source)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", source, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("document %q: %w", source, ErrNotFound)
+	}
+	return nil
+}
+
+const documentColumns = `d.id, d.municipality, d.source, d.title, d.url, d.format, d.content_hash, d.embed_model,
+	d.version, d.ingested_at, d.updated_at, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)`
+
+func scanDocument(row pgx.Row, d *Document) error {
+	return row.Scan(&d.ID, &d.Municipality, &d.Source, &d.Title, &d.URL, &d.Format, &d.ContentHash, &d.EmbedModel,
+		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks)
+}
+
+// ListDocuments returns a municipality's documents ordered by source,
+// without their bodies.
+func (s *Store) ListDocuments(ctx context.Context, municipality string) ([]Document, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.municipality = $1 ORDER BY d.source`, municipality)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	var docs []Document
+	for rows.Next() {
+		var d Document
+		if err := scanDocument(rows, &d); err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+// Document returns one document of the municipality with its body.
+func (s *Store) Document(ctx context.Context, municipality string, id int64) (Document, error) {
+	var d Document
+	row := s.db.QueryRow(ctx, `SELECT `+documentColumns+`, d.body FROM documents d WHERE d.municipality = $1 AND d.id = $2`, municipality, id)
+	err := row.Scan(&d.ID, &d.Municipality, &d.Source, &d.Title, &d.URL, &d.Format, &d.ContentHash, &d.EmbedModel,
+		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks, &d.Body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Document{}, fmt.Errorf("document %d: %w", id, ErrNotFound)
+	}
+	return d, err
+}
+
+var modelNameRE = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,100}$`)
+
+// vectorIndexName is the partial HNSW index of one model's vectors.
+func vectorIndexName(model string, dim int) string {
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return '_'
+	}, model)
+	if len(clean) > 40 {
+		clean = clean[:40]
+	}
+	return fmt.Sprintf("chunks_hnsw_%s_%d", clean, dim)
+}
+
+// EnsureVectorIndex creates the HNSW cosine index for a model's vectors if
+// it does not exist: a partial index on the embedding cast to the model's
+// dimension, so several models (and a re-embedding in progress) coexist.
+func (s *Store) EnsureVectorIndex(ctx context.Context, model string, dim int) error {
+	if !modelNameRE.MatchString(model) || dim < 1 || dim > 2000 {
+		return fmt.Errorf("cannot index model %q with %d dimensions (pgvector indexes up to 2000)", model, dim)
+	}
+	// DDL takes no bind parameters; the model name was checked above and
+	// is quoted as a literal.
+	// ef_construction 128 (default 64) buys recall at build time, where
+	// it costs nothing per query.
+	q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON chunks USING hnsw ((embedding::vector(%d)) vector_cosine_ops)
+		WITH (m = 16, ef_construction = 128) WHERE model = '%s'`,
+		vectorIndexName(model, dim), dim, strings.ReplaceAll(model, "'", "''"))
+	if _, err := s.db.Exec(ctx, q); err != nil {
+		return fmt.Errorf("create vector index for %s: %w", model, err)
+	}
+	return nil
+}
+
+// RefreshLexemes rebuilds the municipality's vocabulary from its chunks,
+// in one transaction, after an ingestion run changed them.
+func (s *Store) RefreshLexemes(ctx context.Context, municipality string) error {
+	defer s.db.Exec(ctx, `ANALYZE lexemes`) // fresh statistics pick the trigram index for typo search
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM lexemes WHERE municipality = $1`, municipality); err != nil {
+			return err
+		}
+		// ts_stat takes its query as text; the municipality is passed
+		// through quote_literal, never spliced from Go.
+		_, err := tx.Exec(ctx, `
+			INSERT INTO lexemes (municipality, lexeme, ndoc)
+			SELECT $1, word, ndoc FROM ts_stat(
+				'SELECT tsv FROM chunks WHERE municipality = ' || quote_literal($1::text))`, municipality)
+		return err
+	})
+}
