@@ -26,6 +26,10 @@ type Query struct {
 	// Exact scans every vector instead of walking the HNSW graph: slow, the
 	// reference for measuring the index's recall.
 	Exact bool
+	// Hint holds words that help find the answer but that the citizen did
+	// not ask (e.g. "rok" for a "do kada" question): they rank passages
+	// but do not count toward the question's coverage or the confidence.
+	Hint string
 }
 
 // Mode selects the retrieval branches.
@@ -121,10 +125,20 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	if len(tokens) == 0 {
 		return res, nil
 	}
-	terms, err := s.expandTerms(ctx, q.Municipality, tokens)
+	var hints []string
+	for _, h := range serbian.Tokens(q.Hint) {
+		if !slices.Contains(tokens, h) && !slices.Contains(hints, h) {
+			hints = append(hints, h)
+		}
+	}
+	terms, err := s.expandTerms(ctx, q.Municipality, append(tokens, hints...))
 	if err != nil {
 		return nil, err
 	}
+	for i := range terms {
+		terms[i].hint = slices.Contains(hints, terms[i].token)
+	}
+	asked := slices.DeleteFunc(slices.Clone(terms), func(t term) bool { return t.hint })
 	res.Weights = map[string]float64{}
 	for _, t := range terms {
 		res.Terms = append(res.Terms, strings.Join(t.forms, "~"))
@@ -149,10 +163,10 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	rerankText(text, terms)
 	fused := fuse(vec, text)
 	for i := range fused {
-		fused[i].Coverage = coverage(terms, fused[i].terms)
+		fused[i].Coverage = coverage(asked, fused[i].terms)
 	}
 	res.Hits = diversify(fused, q.K, s.PerDocument)
-	res.Confidence = confidence(res.Hits)
+	res.Confidence = confidence(res.Hits, asked)
 	res.Confident = res.Confidence >= ConfidenceThreshold
 	return res, nil
 }
@@ -162,6 +176,7 @@ type term struct {
 	token string
 	forms []string // the token itself when known, else its closest corpus forms
 	idf   float64
+	hint  bool // from Query.Hint: ranks, but is not part of the question
 }
 
 // expandTerms looks every query token up in the municipality's vocabulary:
@@ -223,12 +238,30 @@ func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens 
 	}
 	order := tokens
 	terms := make([]term, 0, len(order))
+	var known []float64
+	for _, t := range order {
+		if tm := byToken[t]; len(tm.forms) > 0 {
+			known = append(known, tm.idf)
+		}
+	}
 	for _, t := range order {
 		tm := byToken[t]
 		if len(tm.forms) == 0 {
 			// Unknown to the corpus: it still weighs in coverage (the
-			// question is about something the documents never mention).
+			// question may be about something the documents never
+			// mention), but no more than an average word of the question:
+			// colloquial verbs ("vadi") are unknown too.
+			// The floor, the weight of a word in one chunk of twenty,
+			// keeps an unknown word from vanishing beside common ones
+			// ("gradonačelnik Sombora").
 			tm.idf = idf(n, 0)
+			if len(known) > 0 {
+				var sum float64
+				for _, k := range known {
+					sum += k
+				}
+				tm.idf = max(sum/float64(len(known)), idf(n, n/20))
+			}
 		}
 		terms = append(terms, *tm)
 	}
@@ -270,9 +303,13 @@ var commonIDF = idf(100, 33)
 // every term are found even when a common term matches thousands. Forms
 // are [a-z0-9] only, so the strings are safe tsqueries.
 func tsQueries(terms []term) (all, any string) {
-	var groups, common [][]string
+	var groups, common, hints [][]string
 	for _, t := range terms {
 		if len(t.forms) == 0 {
+			continue
+		}
+		if t.hint {
+			hints = append(hints, t.forms)
 			continue
 		}
 		if t.idf < commonIDF {
@@ -287,6 +324,9 @@ func tsQueries(terms []term) (all, any string) {
 	var ands, ors []string
 	for _, g := range groups {
 		ands = append(ands, "("+strings.Join(g, " | ")+")")
+		ors = append(ors, g...)
+	}
+	for _, g := range hints {
 		ors = append(ors, g...)
 	}
 	return strings.Join(ands, " & "), strings.Join(uniq(ors), " | ")
@@ -514,19 +554,24 @@ func jaccard(a, b map[string]bool) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// confidence combines the best coverage among the top hits with the best
-// vector similarity: a passage must contain most of what was asked, and
-// the embedding must agree it is about the same thing.
-func confidence(hits []Hit) float64 {
+// confidence combines how much of the question the best passage covers,
+// how much the top passages cover together (a question may need two), and
+// the best vector similarity: the passages must contain what was asked,
+// and the embedding must agree they are about the same thing.
+func confidence(hits []Hit, terms []term) float64 {
 	var cov, sim float64
+	union := map[string]bool{}
 	for i, h := range hits {
 		if i == 3 {
 			break
 		}
 		cov = max(cov, h.Coverage)
 		sim = max(sim, h.VectorSim)
+		for t := range h.terms {
+			union[t] = true
+		}
 	}
-	return 0.75*cov + 0.25*sim
+	return 0.5*cov + 0.25*coverage(terms, union) + 0.25*sim
 }
 
 func uniq(s []string) []string {

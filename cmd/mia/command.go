@@ -30,6 +30,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"ingest", "load documents into the knowledge base (--list, --remove, --reembed)", runIngest},
 		{"search", "search the knowledge base as the assistant does", runSearch},
+		{"ask", "ask one question through the whole conversation engine", runAsk},
 	}
 }
 

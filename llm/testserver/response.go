@@ -64,7 +64,13 @@ type Response struct {
 	cutAfter   int
 	end        bool
 	endAfter   int
+
+	fn func(Request) Response // computes the response from the request
 }
+
+// Func answers with the response fn builds from the request, for a model
+// that must echo something it was sent (such as a passage id to cite).
+func Func(fn func(Request) Response) Response { return Response{fn: fn} }
 
 // Text answers with content (finish reason "stop"). Streamed, it arrives one
 // word per chunk.
@@ -153,6 +159,9 @@ func errorType(status int) string {
 }
 
 func (r Response) serve(s *Server, w http.ResponseWriter, hr *http.Request, req Request, id string) {
+	if r.fn != nil {
+		r = r.fn(req)
+	}
 	for k, vs := range r.header {
 		w.Header()[k] = vs
 	}

@@ -1,0 +1,328 @@
+package assistant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/miasrbija/mia/llm"
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/prompts"
+	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/serbian"
+)
+
+// Searcher finds passages in a municipality's knowledge base.
+type Searcher interface {
+	Search(ctx context.Context, q rag.Query) (*rag.Results, error)
+}
+
+// Chat is a language model that streams an answer.
+type Chat interface {
+	Stream(ctx context.Context, req llm.ChatRequest, onDelta func(string)) (*llm.ChatResult, error)
+	Model() string
+}
+
+// Config wires the engine; zero values take the defaults.
+type Config struct {
+	Municipalities *municipality.Registry
+	Search         Searcher
+	Memory         *Memory
+	// Chat is the model; nil runs offline: extractive answers only.
+	Chat Chat
+	// TurnBudget bounds the model's part of a turn; past it the offline
+	// answer is given instead. Default 20s.
+	TurnBudget time.Duration
+	// HistoryTurns is how many earlier messages the model sees. Default 6.
+	HistoryTurns int
+	// PromptTokens caps what is sent to the model (instructions, passages,
+	// history and question), counted with tiktoken. Default 6000.
+	PromptTokens int
+	Log          *slog.Logger
+}
+
+// Engine answers turns. It is safe for concurrent use.
+type Engine struct {
+	cfg Config
+	ext extractive
+}
+
+// New returns an engine.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Municipalities == nil || cfg.Search == nil || cfg.Memory == nil {
+		return nil, errors.New("assistant: municipalities, search and memory are required")
+	}
+	if cfg.TurnBudget == 0 {
+		cfg.TurnBudget = 20 * time.Second
+	}
+	if cfg.HistoryTurns == 0 {
+		cfg.HistoryTurns = 6
+	}
+	if cfg.PromptTokens == 0 {
+		cfg.PromptTokens = 6000
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{cfg: cfg, ext: extractive{maxPassages: 2, maxUnits: 3}}, nil
+}
+
+// turnState is what one turn accumulates on its way to a reply.
+type turnState struct {
+	m       *municipality.Municipality
+	conv    int64
+	text    string // capped and masked: what may be logged, stored and sent to a model
+	script  serbian.Script
+	emit    func(Event)
+	reply   *Reply
+	answer  Answer
+	started time.Time
+	// streamed is set once model text reached the citizen: a later
+	// answer must replace it rather than follow it.
+	streamed bool
+	// notice precedes the reply, e.g. that personal data was removed.
+	notice string
+}
+
+// Handle answers one turn. Events stream the reply as it forms (emit may be
+// nil); the complete reply is returned and also sent as the last event. An
+// error is returned only when the turn could not be recorded at all.
+func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, error) {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	m, err := e.cfg.Municipalities.Get(t.Municipality)
+	if err != nil {
+		return nil, err
+	}
+	st := &turnState{m: m, emit: emit, started: time.Now(), reply: &Reply{}}
+	if st.conv, err = e.cfg.Memory.Conversation(ctx, m.Slug, t.Channel, t.UserID); err != nil {
+		return nil, err
+	}
+	st.reply.ConversationID = st.conv
+
+	text := t.Text
+	if ask, ok := strings.CutPrefix(t.Payload, "ask:"); ok {
+		text = ask // a topic button asks its question
+	}
+	text, cut := CapInput(text)
+	text, pii := MaskPII(text)
+	st.text = text
+	if st.script = serbian.DetectScript(text); st.script == serbian.Unknown {
+		st.script = serbian.Latin
+	}
+	if len(pii) > 0 {
+		e.cfg.Log.InfoContext(ctx, "personal data masked", "conversation", st.conv, "kinds", pii)
+		st.notice = e.message(st, "pii_removed", nil)
+		emit(Event{Kind: EventDelta, Text: st.notice + "\n\n"})
+	}
+	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, text, st.script); err != nil {
+		return nil, err
+	}
+
+	switch {
+	case strings.TrimSpace(text) == "" && t.Payload == "":
+		e.say(st, RouteGreeting, StatusAnswered, "greeting", nil)
+	case cut:
+		e.say(st, RouteOutOfScope, StatusOutOfScope, "input_too_long", nil)
+	default:
+		e.route(ctx, st, t, text)
+	}
+
+	if st.notice != "" {
+		st.reply.Text = st.notice + "\n\n" + st.reply.Text
+	}
+	st.reply.Latency = time.Since(st.started)
+	st.reply.Script = st.script
+	st.answer.Reply = st.reply
+	if err := e.cfg.Memory.SaveAnswer(ctx, st.conv, m.Slug, st.answer); err != nil {
+		// The citizen still gets the answer; the record is what failed.
+		e.cfg.Log.ErrorContext(ctx, "record answer", "conversation", st.conv, "err", err)
+	}
+	emit(Event{Kind: EventDone, Reply: st.reply})
+	return st.reply, nil
+}
+
+func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) {
+	in := Classify(text)
+	// An emergency is answered first, whatever else the message holds.
+	if in.Route != RouteEmergency && LooksLikeInjection(text) {
+		e.say(st, RouteOutOfScope, StatusOutOfScope, "injection_refusal", nil)
+		return
+	}
+	switch in.Route {
+	case RouteEmergency:
+		e.say(st, RouteEmergency, StatusAnswered, "emergency_"+in.Emergency, nil)
+	case RouteAbuse:
+		e.say(st, RouteAbuse, StatusOutOfScope, "abuse", nil)
+	case RouteGreeting:
+		e.say(st, RouteGreeting, StatusAnswered, "greeting", mainServices)
+	case RouteThanks:
+		e.say(st, RouteThanks, StatusAnswered, "thanks", nil)
+	case RouteOutOfScope:
+		e.say(st, RouteOutOfScope, StatusOutOfScope, "out_of_scope", mainServices)
+	default:
+		// Questions, and until citizen services are wired, requests to
+		// file a case or ask its status: the documents explain how.
+		st.reply.Form = in.Form
+		e.answer(ctx, st, in.Route)
+	}
+}
+
+// mainServices are the buttons offered with a greeting and a refusal.
+var mainServices = []string{"qr_communal_report", "qr_registry_extract", "qr_property_tax", "qr_child_allowance"}
+
+// buttonPayloads are what each button sends back: a form to start, or a
+// question to ask (its label, in the citizen's script).
+var buttonPayloads = map[string]string{
+	"qr_communal_report":  "form:" + FormCommunalReport,
+	"qr_registry_extract": "form:" + FormRegistryExtract,
+	"qr_case_status":      "status:",
+}
+
+// message renders a fixed text in the citizen's script. The names are
+// checked when the program starts, so a failure here is a missing value:
+// it is logged and the citizen gets the generic error text.
+func (e *Engine) message(st *turnState, name string, data map[string]string) string {
+	text, err := prompts.Message(name, st.m, st.script, data)
+	if err != nil {
+		e.cfg.Log.Error("render message", "name", name, "err", err)
+		text, _ = prompts.Message("error", st.m, st.script, nil)
+	}
+	return text
+}
+
+func (e *Engine) quickReplies(st *turnState, names []string) []QuickReply {
+	var out []QuickReply
+	for _, n := range names {
+		label := e.message(st, n, nil)
+		payload, ok := buttonPayloads[n]
+		if !ok {
+			payload = "ask:" + label
+		}
+		out = append(out, QuickReply{Label: label, Payload: payload})
+	}
+	return out
+}
+
+// say replies with a fixed message.
+func (e *Engine) say(st *turnState, route Route, status Status, name string, buttons []string) {
+	st.reply.Route, st.reply.Status = route, status
+	st.reply.Text = e.message(st, name, nil)
+	st.reply.QuickReplies = e.quickReplies(st, buttons)
+	e.emitReply(st)
+}
+
+// emitReply streams a reply composed in full: the text, its citations and
+// its buttons.
+func (e *Engine) emitReply(st *turnState) {
+	kind := EventDelta
+	if st.streamed {
+		kind = EventReplace
+	}
+	st.emit(Event{Kind: kind, Text: st.reply.Text})
+	for i := range st.reply.Citations {
+		st.emit(Event{Kind: EventCitation, Citation: &st.reply.Citations[i]})
+	}
+	if len(st.reply.QuickReplies) > 0 {
+		st.emit(Event{Kind: EventQuickReply, QuickReplies: st.reply.QuickReplies})
+	}
+}
+
+// answer answers a question from the knowledge base: with the model when
+// one is configured, extractively otherwise or when the model fails.
+func (e *Engine) answer(ctx context.Context, st *turnState, route Route) {
+	st.reply.Route = RouteInfo
+	if route != RouteInfo {
+		st.reply.Route = route
+	}
+	query := placeholderRE.ReplaceAllString(st.text, " ")
+	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: st.m.Slug, Text: query, Hint: factHint[answerType(query)], K: 5})
+	if err != nil {
+		e.cfg.Log.ErrorContext(ctx, "search", "conversation", st.conv, "err", err)
+		st.answer.Error = err.Error()
+		st.reply.Status = StatusError
+		st.reply.Text = e.message(st, "error", nil)
+		e.emitReply(st)
+		return
+	}
+	conf := res.Confidence
+	st.answer.Confidence = &conf
+	if !res.Confident || len(res.Hits) == 0 {
+		e.noSource(st)
+		return
+	}
+	if e.cfg.Chat != nil {
+		if e.modelAnswer(ctx, st, res) {
+			return
+		}
+		st.reply.Status = StatusFallbackOffline
+	}
+	e.extractiveAnswer(st, res)
+}
+
+// placeholderRE matches the masks MaskPII leaves: they say nothing about
+// what the citizen asks, and as words they would pull the search off topic.
+var placeholderRE = regexp.MustCompile(`\[(` + PIIJMBG + `|` + PIIPhone + `|` + PIIEmail + `|` + PIICard + `)\]`)
+
+// noSource declines: the documents do not cover the question.
+func (e *Engine) noSource(st *turnState) {
+	st.reply.Status = StatusNoSource
+	st.reply.Text = e.message(st, "no_source", nil)
+	st.reply.QuickReplies = e.quickReplies(st, mainServices)
+	e.emitReply(st)
+}
+
+// extractiveAnswer quotes the best passages. Status is answered unless a
+// failed model already set fallback_offline.
+func (e *Engine) extractiveAnswer(st *turnState, res *rag.Results) {
+	ps := e.ext.compose(res, st.text)
+	if len(ps) == 0 {
+		e.noSource(st)
+		return
+	}
+	if st.reply.Status == "" {
+		st.reply.Status = StatusAnswered
+	}
+	var b strings.Builder
+	for i, p := range ps {
+		switch {
+		case i == 0:
+		case p.hit.DocumentID == ps[i-1].hit.DocumentID:
+			b.WriteString("\n")
+		default:
+			b.WriteString("\n\n")
+		}
+		// Two passages of one document share its introduction.
+		if i == 0 || p.hit.DocumentID != ps[i-1].hit.DocumentID {
+			b.WriteString(e.message(st, "extractive_intro", map[string]string{"title": p.hit.Title}))
+			b.WriteString(" ")
+		}
+		b.WriteString(mirror(p.quote, st.script))
+		fmt.Fprintf(&b, " [%d]", i+1)
+		st.reply.Citations = append(st.reply.Citations, citation(i+1, p.hit, p.quote))
+	}
+	if st.reply.Status == StatusFallbackOffline {
+		b.WriteString("\n\n")
+		b.WriteString(e.message(st, "fallback_notice", nil))
+	}
+	st.reply.Text = b.String()
+	e.emitReply(st)
+}
+
+func citation(n int, h rag.Hit, quote string) Citation {
+	return Citation{N: n, DocumentID: h.DocumentID, ChunkID: h.ChunkID, Source: h.Source, Title: h.Title,
+		URL: h.URL, HeadingPath: h.HeadingPath, Quote: quote}
+}
+
+// mirror writes text in the citizen's script.
+func mirror(text string, script serbian.Script) string {
+	if script == serbian.Cyrillic {
+		return serbian.ToCyrillic(text)
+	}
+	return serbian.ToLatin(text)
+}

@@ -1,0 +1,286 @@
+package assistant
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/serbian"
+)
+
+// Extractive answers without a model: it quotes the sentences of the best
+// passages that carry the most of the question's weight, in document
+// order, each passage introduced by its document's title and cited.
+type extractive struct {
+	// maxPassages is how many passages an answer quotes.
+	maxPassages int
+	// maxUnits is how many sentences or list items one passage contributes.
+	maxUnits int
+}
+
+// passage is one quoted piece of an extractive answer.
+type passage struct {
+	hit   rag.Hit
+	quote string
+}
+
+// compose picks the passages and sentences to quote: among the best hits,
+// those whose best sentences carry the most of the question's weight. It
+// returns nothing when no passage has a sentence that matches.
+func (x extractive) compose(res *rag.Results, question string) []passage {
+	want := answerType(question)
+	type cand struct {
+		passage
+		score float64
+		rank  int
+	}
+	var cs []cand
+	for i, h := range res.Hits {
+		if i == x.maxPassages+1 {
+			break
+		}
+		q, sc := x.quote(h, res.Weights, want)
+		if q != "" {
+			// Retrieval's order counts too: a lower-ranked passage wins
+			// only with clearly better sentences.
+			cs = append(cs, cand{passage{hit: h, quote: q}, sc * (1 - 0.2*float64(i)), i})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return a.rank - b.rank
+	})
+	var out []passage
+	for _, c := range cs {
+		if len(out) == x.maxPassages {
+			break
+		}
+		// A second passage must be nearly as good as the first, or it
+		// only adds noise to a short answer.
+		if len(out) > 0 && c.score < 0.8*cs[0].score {
+			break
+		}
+		out = append(out, c.passage)
+	}
+	return out
+}
+
+// kind of fact a question asks for, to prefer the sentences that hold it.
+type factKind int
+
+const (
+	anyFact factKind = iota
+	whenFact
+	howMuchFact
+	whereFact
+)
+
+var (
+	whenRE    = regexp.MustCompile(`\b(do kada|kada|kad|rok|rokovi|roku|datum|dokle)\b`)
+	howMuchRE = regexp.MustCompile(`\b(koliko|kosta|cena|cene|taksa|takse|iznos|iznosi|naknada)\b`)
+	whereRE   = regexp.MustCompile(`\b(gde|adresa|adresi|salter|saltera|telefon|broj telefona|kontakt)\b`)
+
+	dateRE   = regexp.MustCompile(`\b\d{1,2}\.\s*(januar|februar|mart|april|maj|jun|jul|avgust|septembar|oktobar|novembar|decembar)|\b\d+\s*dana\b|\b\d{1,2}\.\s*\d{1,2}\.`)
+	amountRE = regexp.MustCompile(`\d[\d.]*\s*(dinara|din|rsd|evra)\b|\d+\s*%`)
+	placeRE  = regexp.MustCompile(`salter|trg |ulica|adresa|\d{3}/\d{3}-\d{3}|0800`)
+)
+
+// factHint adds to the search the word official texts use for the kind
+// of fact asked: "do kada" questions are answered by "rok" sections, and
+// "kada" itself is a stop word.
+var factHint = map[factKind]string{
+	whenFact:    "rok",
+	howMuchFact: "taksa iznos",
+	whereFact:   "šalter adresa",
+}
+
+func answerType(question string) factKind {
+	f := serbian.Fold(question)
+	switch {
+	case howMuchRE.MatchString(f):
+		return howMuchFact
+	case whenRE.MatchString(f):
+		return whenFact
+	case whereRE.MatchString(f):
+		return whereFact
+	}
+	return anyFact
+}
+
+// holds reports whether a sentence contains the kind of fact asked for.
+func holds(unit string, want factKind) bool {
+	f := serbian.Fold(unit)
+	switch want {
+	case whenFact:
+		return dateRE.MatchString(f)
+	case howMuchFact:
+		return amountRE.MatchString(f)
+	case whereFact:
+		return placeRE.MatchString(f)
+	}
+	return false
+}
+
+// quote returns the best sentences of the hit, in their original order,
+// and the weight they carry.
+func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) (string, float64) {
+	units := splitUnits(h.Content)
+	if len(units) == 0 {
+		return "", 0
+	}
+	var maxW float64
+	for _, w := range weights {
+		maxW = max(maxW, w)
+	}
+	type scored struct {
+		i     int
+		score float64
+	}
+	var ss []scored
+	for i, u := range units {
+		seen := map[string]bool{}
+		var sc float64
+		for _, t := range serbian.Tokens(u) {
+			if w, ok := weights[t]; ok && !seen[t] {
+				seen[t] = true
+				sc += w
+			}
+		}
+		// The sentence holding the date, amount or place asked for is
+		// the answer even when it repeats fewer of the question's words.
+		if sc > 0 && want != anyFact && holds(u, want) {
+			sc += maxW
+		}
+		ss = append(ss, scored{i, sc})
+	}
+	slices.SortStableFunc(ss, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	if ss[0].score == 0 {
+		// The passage matched on its title or headings: its opening
+		// sentences are the best summary.
+		return joinUnits(units[:min(2, len(units))]), 0
+	}
+	keep := map[int]bool{}
+	var total float64
+	for _, s := range ss[:min(x.maxUnits, len(ss))] {
+		if s.score >= ss[0].score/2 {
+			keep[s.i] = true
+			total += s.score
+		}
+	}
+	// A sentence that introduces a list ("Potrebno je:") is only useful
+	// with the items that follow it.
+	best := ss[0].i
+	if strings.HasSuffix(units[best], ":") {
+		for j := best + 1; j < len(units) && j <= best+4 && isListItem(units[j]); j++ {
+			keep[j] = true
+		}
+	}
+	// A table row means little without the table's header row.
+	if isTableRow(units[0]) {
+		for i := range units {
+			if keep[i] && isTableRow(units[i]) {
+				keep[0] = true
+				break
+			}
+		}
+	}
+	var picked []string
+	for i, u := range units {
+		if keep[i] {
+			picked = append(picked, u)
+		}
+	}
+	return joinUnits(picked), ss[0].score
+}
+
+var sentenceEnd = regexp.MustCompile(`([.!?…])\s+`)
+
+// splitUnits cuts a passage into lines (list items, table rows) and
+// sentences, leaving abbreviations with digits ("čl. 18", "br. 5") whole.
+func splitUnits(text string) []string {
+	var units []string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		start := 0
+		for _, m := range sentenceEnd.FindAllStringSubmatchIndex(line, -1) {
+			end := m[3]
+			prev := lastWord(line[start:m[2]])
+			next, _ := utf8.DecodeRuneInString(line[m[1]:])
+			// "čl. 18" or "14. februar": the period belongs to a number or
+			// abbreviation when a lowercase letter or digit follows.
+			if isDigitStr(prev) || (next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') || (next >= 'а' && next <= 'ш') {
+				continue
+			}
+			units = append(units, strings.TrimSpace(line[start:end]))
+			start = m[1]
+		}
+		if rest := strings.TrimSpace(line[start:]); rest != "" {
+			units = append(units, rest)
+		}
+	}
+	// Bullets without text and table rule lines ("|---|") carry nothing.
+	return slices.DeleteFunc(units, func(u string) bool { return !strings.ContainsFunc(u, isWordRune) })
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func isTableRow(s string) bool { return strings.HasPrefix(s, "|") }
+
+func lastWord(s string) string {
+	if i := strings.LastIndexAny(s, " \t"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func isDigitStr(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isListItem(s string) bool {
+	return strings.HasPrefix(s, "•") || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "*") ||
+		(len(s) > 2 && s[0] >= '0' && s[0] <= '9' && (s[1] == '.' || s[1] == ')'))
+}
+
+// joinUnits keeps list items on their own lines and runs sentences together.
+func joinUnits(units []string) string {
+	var b strings.Builder
+	for i, u := range units {
+		if i > 0 {
+			if isListItem(u) || isTableRow(u) || isTableRow(units[i-1]) || strings.HasSuffix(units[i-1], ":") {
+				b.WriteString("\n")
+			} else {
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString(u)
+	}
+	return b.String()
+}
