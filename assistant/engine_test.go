@@ -28,7 +28,9 @@ type bundle struct {
 
 // setup ingests the demo corpus into a fresh database and returns an
 // offline engine configuration over it.
-func setup(t *testing.T) *bundle {
+func setup(t *testing.T) *bundle { return setupB(t) }
+
+func setupB(t testing.TB) *bundle {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
 	store := rag.NewStore(db)

@@ -212,8 +212,8 @@ func (s *Store) EnsureVectorIndex(ctx context.Context, model string, dim int) er
 	}
 	// DDL takes no bind parameters; the model name was checked above and
 	// is quoted as a literal.
-	// ef_construction 128 (default 64) buys recall at build time, where
-	// it costs nothing per query.
+	// ef_construction 128 (default 64) buys recall at build time, where it
+	// costs nothing per query; m 24 measured no better than 16.
 	q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON chunks USING hnsw ((embedding::vector(%d)) vector_cosine_ops)
 		WITH (m = 16, ef_construction = 128) WHERE model = '%s'`,
 		vectorIndexName(model, dim), dim, strings.ReplaceAll(model, "'", "''"))
