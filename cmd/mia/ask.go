@@ -23,21 +23,14 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
-		return err
-	}
 	question := strings.TrimSpace(strings.Join(fs.Args(), " "))
 	if question == "" {
 		fs.Usage()
 		return usageError{"give a QUESTION"}
 	}
-	reg, err := c.registry()
+	reg, m, err := c.resolve(*slug)
 	if err != nil {
 		return err
-	}
-	m, err := reg.Get(*slug)
-	if err != nil {
-		return usageError{fmt.Sprintf("--municipality: %v", err)}
 	}
 	log := c.logger(e.stderr)
 	db, err := c.open(ctx, reg, c.logger(io.Discard))

@@ -97,6 +97,24 @@ func (c *common) registry() (*municipality.Registry, error) {
 	return r, nil
 }
 
+// resolve validates the settings, loads the municipalities and finds the
+// one slug names (empty: the default): the start of every command that
+// works on one municipality's data.
+func (c *common) resolve(slug string) (*municipality.Registry, *municipality.Municipality, error) {
+	if err := c.validate(); err != nil {
+		return nil, nil, err
+	}
+	reg, err := c.registry()
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := reg.Get(slug)
+	if err != nil {
+		return nil, nil, usageError{fmt.Sprintf("--municipality: %v", err)}
+	}
+	return reg, m, nil
+}
+
 func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	err := l.UnmarshalText([]byte(s))

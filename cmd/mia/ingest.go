@@ -38,9 +38,6 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
-		return err
-	}
 	modes := 0
 	for _, on := range []bool{*list, *remove != "", *reembed, fs.NArg() > 0} {
 		if on {
@@ -51,13 +48,9 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 		fs.Usage()
 		return usageError{"give PATHs to ingest, or exactly one of --list, --remove, --reembed"}
 	}
-	reg, err := c.registry()
+	reg, m, err := c.resolve(*slug)
 	if err != nil {
 		return err
-	}
-	m, err := reg.Get(*slug)
-	if err != nil {
-		return usageError{fmt.Sprintf("--municipality: %v", err)}
 	}
 	db, err := c.open(ctx, reg, c.logger(io.Discard))
 	if err != nil {

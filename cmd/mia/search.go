@@ -23,9 +23,6 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
-		return err
-	}
 	query := strings.TrimSpace(strings.Join(fs.Args(), " "))
 	if query == "" {
 		fs.Usage()
@@ -34,13 +31,9 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > 50 {
 		return usageError{"--k: expected 1 to 50"}
 	}
-	reg, err := c.registry()
+	reg, m, err := c.resolve(*slug)
 	if err != nil {
 		return err
-	}
-	m, err := reg.Get(*slug)
-	if err != nil {
-		return usageError{fmt.Sprintf("--municipality: %v", err)}
 	}
 	emb, err := newEmbedder(e)
 	if err != nil {
