@@ -115,9 +115,18 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	if st.script = serbian.DetectScript(text); st.script == serbian.Unknown {
 		st.script = serbian.Latin
 	}
+	// Notices precede the answer: the citizen learns what was cut or
+	// removed from their message and still gets an answer to the rest.
+	var notices []string
+	if cut {
+		notices = append(notices, e.message(st, "input_too_long", nil))
+	}
 	if len(pii) > 0 {
 		e.cfg.Log.InfoContext(ctx, "personal data masked", "conversation", st.conv, "kinds", pii)
-		st.notice = e.message(st, "pii_removed", nil)
+		notices = append(notices, e.message(st, "pii_removed", nil))
+	}
+	if len(notices) > 0 {
+		st.notice = strings.Join(notices, "\n\n")
 		emit(Event{Kind: EventDelta, Text: st.notice + "\n\n"})
 	}
 	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, text, st.script); err != nil {
@@ -126,9 +135,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 
 	switch {
 	case strings.TrimSpace(text) == "" && t.Payload == "":
-		e.say(st, RouteGreeting, StatusAnswered, "greeting", nil)
-	case cut:
-		e.say(st, RouteOutOfScope, StatusOutOfScope, "input_too_long", nil)
+		e.say(st, RouteGreeting, StatusAnswered, "greeting", mainServices)
 	default:
 		e.route(ctx, st, t, text)
 	}
@@ -137,6 +144,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 		st.reply.Text = st.notice + "\n\n" + st.reply.Text
 	}
 	st.reply.Latency = time.Since(st.started)
+	st.reply.PromptTokens, st.reply.CompletionTokens = st.answer.PromptTokens, st.answer.CompletionTokens
 	st.reply.Script = st.script
 	st.answer.Reply = st.reply
 	if err := e.cfg.Memory.SaveAnswer(ctx, st.conv, m.Slug, st.answer); err != nil {

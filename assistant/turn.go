@@ -103,6 +103,9 @@ type Reply struct {
 	Status         Status         `json:"status"`
 	Script         serbian.Script `json:"-"`
 	Latency        time.Duration  `json:"latency_ns"`
+	// Model tokens the answer cost; zero offline.
+	PromptTokens     int `json:"prompt_tokens,omitempty"`
+	CompletionTokens int `json:"completion_tokens,omitempty"`
 }
 
 // EventKind is the type of one piece of a reply stream.

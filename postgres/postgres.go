@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// A dead server should fail a request quickly rather than hang it.
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	// A search holds two connections at once (vector and full-text
+	// branches in parallel); pgx's default of max(4, CPUs) would queue
+	// concurrent turns behind each other on a small machine.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = 16
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -152,7 +152,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	b.Run("hybrid", func(b *testing.B) { run(b, rag.Hybrid) })
 	b.Run("vector", func(b *testing.B) { run(b, rag.VectorOnly) })
 	b.Run("text", func(b *testing.B) { run(b, rag.TextOnly) })
-	for _, ef := range []int{s.EfSearch, 200, 400} {
+	for _, ef := range []int{100, 200, s.EfSearch} {
 		b.Run(fmt.Sprintf("recall_ef%d", ef), func(b *testing.B) {
 			rs := rag.NewSearcher(store, emb)
 			rs.EfSearch = ef
@@ -172,11 +172,12 @@ func BenchmarkSearch100k(b *testing.B) {
 						b.Fatal(err)
 					}
 					// Near-copies of a passage tie on distance, and which of
-					// them an exact scan lists is arbitrary: an approximate
-					// neighbour counts when it is as near as the exact k-th.
+					// them an exact scan lists is arbitrary: as in
+					// ann-benchmarks, an approximate neighbour counts when it
+					// is within 1e-3 of the exact k-th distance.
 					kth := exact[len(exact)-1].Distance
 					for _, n := range approx {
-						if n.Distance <= kth+1e-9 {
+						if n.Distance <= kth+1e-3 {
 							found++
 						}
 					}

@@ -31,6 +31,7 @@ func commands() []command {
 		{"ingest", "load documents into the knowledge base (--list, --remove, --reembed)", runIngest},
 		{"search", "search the knowledge base as the assistant does", runSearch},
 		{"ask", "ask one question through the whole conversation engine", runAsk},
+		{"eval", "measure answer quality on a dataset", runEval},
 	}
 }
 

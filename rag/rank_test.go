@@ -1,0 +1,129 @@
+package rag
+
+import (
+	"math"
+	"testing"
+)
+
+func set(words ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+func TestCoverageWeighsRareTerms(t *testing.T) {
+	terms := []term{
+		{token: "porez", forms: []string{"porez"}, idf: 1},
+		{token: "imovin", forms: []string{"imovin"}, idf: 3},
+		{token: "dodatk", forms: []string{"dodat", "dodatk"}, idf: 4}, // a corrected typo: either form counts
+	}
+	tests := []struct {
+		have map[string]bool
+		want float64
+	}{
+		{set("porez", "imovin", "dodat"), 1},
+		{set("porez"), 1.0 / 8},
+		{set("imovin", "dodatk"), 7.0 / 8},
+		{set("nista"), 0},
+	}
+	for _, tt := range tests {
+		if got := coverage(terms, tt.have); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("coverage(%v) = %v, want %v", tt.have, got, tt.want)
+		}
+	}
+	if got := coverage(nil, set("a")); got != 0 {
+		t.Errorf("coverage of no terms = %v", got)
+	}
+}
+
+func TestFuseReciprocalRank(t *testing.T) {
+	vec := []Hit{{ChunkID: 1, VectorSim: .9}, {ChunkID: 2, VectorSim: .8}, {ChunkID: 3, VectorSim: .7}}
+	text := []Hit{{ChunkID: 3, TextRank: 5}, {ChunkID: 4, TextRank: 4}}
+	got := fuse(vec, text)
+	// 3 is in both lists: 1/63 + 1/61 beats 1's 1/61 alone.
+	order := []int64{3, 1, 2, 4}
+	for i, id := range order {
+		if got[i].ChunkID != id {
+			t.Fatalf("fused order %v, want %v", ids(got), order)
+		}
+	}
+	if h := got[0]; h.VectorPos != 3 || h.TextPos != 1 || h.TextRank != 5 || math.Abs(h.Score-(1.0/63+1.0/61)) > 1e-12 {
+		t.Errorf("fused hit %+v", h)
+	}
+	if got[3].VectorPos != 0 || got[3].TextPos != 2 {
+		t.Errorf("text-only hit %+v", got[3])
+	}
+}
+
+func ids(hs []Hit) []int64 {
+	var out []int64
+	for _, h := range hs {
+		out = append(out, h.ChunkID)
+	}
+	return out
+}
+
+func TestDiversifyCapsDocumentsAndDuplicates(t *testing.T) {
+	hits := []Hit{
+		{ChunkID: 1, DocumentID: 10, terms: set("a", "b", "c", "d", "e")},
+		{ChunkID: 2, DocumentID: 20, terms: set("a", "b", "c", "d", "e")}, // same text in another document: a duplicate
+		{ChunkID: 3, DocumentID: 10, terms: set("f", "g")},
+		{ChunkID: 4, DocumentID: 10, terms: set("h", "i")}, // third of document 10
+		{ChunkID: 5, DocumentID: 30, terms: set("j")},
+	}
+	got := ids(diversify(hits, 5, 2))
+	want := []int64{1, 3, 5}
+	if len(got) != len(want) {
+		t.Fatalf("diversify = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("diversify = %v, want %v", got, want)
+		}
+	}
+	if got := diversify(hits, 1, 2); len(got) != 1 {
+		t.Errorf("k=1 gave %d hits", len(got))
+	}
+}
+
+func TestTsQueries(t *testing.T) {
+	common := idf(100, 60) // appears in most chunks
+	rare := idf(100, 2)
+	terms := []term{
+		{token: "sombor", forms: []string{"sombor"}, idf: common},
+		{token: "dodatk", forms: []string{"dodat", "dodatk"}, idf: rare},
+		{token: "dec", forms: []string{"dec"}, idf: rare},
+		{token: "rok", forms: []string{"rok"}, idf: rare, hint: true},
+		{token: "xyz", idf: rare}, // unknown: no form to search
+	}
+	all, any := tsQueries(terms)
+	if all != "(dodat | dodatk) & (dec)" {
+		t.Errorf("all = %q: common terms and hints must not be required", all)
+	}
+	if any != "dodat | dodatk | dec | rok" {
+		t.Errorf("any = %q", any)
+	}
+	// Only common terms: they are used rather than nothing.
+	if all, _ := tsQueries(terms[:1]); all != "(sombor)" {
+		t.Errorf("all of common terms = %q", all)
+	}
+}
+
+func TestConfidenceNeedsCoverageAndSimilarity(t *testing.T) {
+	terms := []term{{token: "a", forms: []string{"a"}, idf: 1}, {token: "b", forms: []string{"b"}, idf: 1}}
+	full := []Hit{{Coverage: 1, VectorSim: .6, terms: set("a", "b")}}
+	if c := confidence(full, terms); c < ConfidenceThreshold {
+		t.Errorf("a passage with every term: confidence %v", c)
+	}
+	// Two passages that together answer: the union counts for a quarter.
+	split := []Hit{{Coverage: .5, VectorSim: .4, terms: set("a")}, {Coverage: .5, VectorSim: .3, terms: set("b")}}
+	if c, want := confidence(split, terms), 0.5*.5+.25*1+.25*.4; math.Abs(c-want) > 1e-9 {
+		t.Errorf("split confidence %v, want %v", c, want)
+	}
+	none := []Hit{{Coverage: 0, VectorSim: .2, terms: set("z")}}
+	if c := confidence(none, terms); c >= ConfidenceThreshold {
+		t.Errorf("unrelated passage: confidence %v", c)
+	}
+}

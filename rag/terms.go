@@ -1,0 +1,179 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// term is one query token with the corpus forms it matches and its weight.
+type term struct {
+	token string
+	forms []string // the token itself when known, else its closest corpus forms
+	idf   float64
+	hint  bool // from Query.Hint: ranks, but is not part of the question
+}
+
+// expandTerms looks every query token up in the municipality's vocabulary:
+// known tokens keep their form, unknown ones are replaced by the closest
+// corpus forms by trigram similarity (a typo or two), and each gets an
+// inverse document frequency for weighting coverage.
+func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens []string) ([]term, error) {
+	n, err := s.chunkCount(ctx, municipality)
+	if err != nil {
+		return nil, err
+	}
+	byToken := map[string]*term{}
+	for _, t := range tokens {
+		byToken[t] = &term{token: t}
+	}
+	// Exact forms come from the primary key; only tokens the corpus does
+	// not know go through the slower trigram search for near forms.
+	rows, err := s.store.db.Query(ctx, `SELECT lexeme, ndoc FROM lexemes WHERE municipality = $1 AND lexeme = ANY($2)`,
+		municipality, tokens)
+	if err != nil {
+		return nil, fmt.Errorf("look up query terms: %w", err)
+	}
+	var lex string
+	var ndoc int
+	_, err = pgx.ForEachRow(rows, []any{&lex, &ndoc}, func() error {
+		byToken[lex].forms, byToken[lex].idf = []string{lex}, idf(n, ndoc)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up query terms: %w", err)
+	}
+	var unknown []string
+	for _, t := range tokens {
+		if len(byToken[t].forms) == 0 && len(t) >= 4 {
+			unknown = append(unknown, t)
+		}
+	}
+	if len(unknown) > 0 {
+		rows, err := s.store.db.Query(ctx, `
+			SELECT q.t, l.lexeme, l.ndoc FROM unnest($2::text[]) AS q(t)
+			CROSS JOIN LATERAL (
+				SELECT lexeme, ndoc FROM lexemes
+				WHERE municipality = $1 AND lexeme % q.t AND similarity(lexeme, q.t) >= 0.45
+				ORDER BY similarity(lexeme, q.t) DESC
+				LIMIT 2) l`, municipality, unknown)
+		if err != nil {
+			return nil, fmt.Errorf("correct query terms: %w", err)
+		}
+		var t string
+		_, err = pgx.ForEachRow(rows, []any{&t, &lex, &ndoc}, func() error {
+			tm := byToken[t]
+			tm.forms = append(tm.forms, lex)
+			tm.idf = max(tm.idf, idf(n, ndoc))
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("correct query terms: %w", err)
+		}
+	}
+	order := tokens
+	terms := make([]term, 0, len(order))
+	var known []float64
+	for _, t := range order {
+		if tm := byToken[t]; len(tm.forms) > 0 {
+			known = append(known, tm.idf)
+		}
+	}
+	for _, t := range order {
+		tm := byToken[t]
+		if len(tm.forms) == 0 {
+			// Unknown to the corpus: it still weighs in coverage (the
+			// question may be about something the documents never
+			// mention), but no more than an average word of the question:
+			// colloquial verbs ("vadi") are unknown too.
+			// The floor, the weight of a word in one chunk of twenty,
+			// keeps an unknown word from vanishing beside common ones
+			// ("gradonačelnik Sombora").
+			// A long unknown stem ("avionsk") is a content word the
+			// documents lack and weighs like the rarest known word; a short
+			// one is as likely a colloquial verb or a clipped form.
+			tm.idf = idf(n, 0)
+			if len(known) > 0 {
+				var sum, top float64
+				for _, k := range known {
+					sum += k
+					top = max(top, k)
+				}
+				tm.idf = max(sum/float64(len(known)), idf(n, n/20))
+				if len(t) >= 5 {
+					tm.idf = max(tm.idf, top)
+				}
+			}
+		}
+		terms = append(terms, *tm)
+	}
+	return terms, nil
+}
+
+// idf is a smoothed inverse document frequency over chunks.
+func idf(n, ndoc int) float64 {
+	return math.Log(1 + (float64(n)+1)/(float64(ndoc)+0.5))
+}
+
+// chunkCount is the number of chunks of the municipality, cached for a
+// minute: it only scales term weights.
+func (s *Searcher) chunkCount(ctx context.Context, municipality string) (int, error) {
+	s.mu.Lock()
+	c, ok := s.counts[municipality]
+	s.mu.Unlock()
+	if ok && time.Since(c.at) < time.Minute {
+		return c.n, nil
+	}
+	var n int
+	if err := s.store.db.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE municipality = $1`, municipality).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count chunks: %w", err)
+	}
+	s.mu.Lock()
+	s.counts[municipality] = chunkCount{n, time.Now()}
+	s.mu.Unlock()
+	return n, nil
+}
+
+// commonIDF is the weight below which a term is too common to select
+// passages by (it appears in about a third of the chunks or more, like the
+// city's name): it still counts in coverage, but matching it alone would
+// flood the full-text branch.
+var commonIDF = idf(100, 33)
+
+// tsQueries builds two full-text queries from the informative terms: all
+// of them (each term's forms ORed), and any of them, so that passages with
+// every term are found even when a common term matches thousands. Forms
+// are [a-z0-9] only, so the strings are safe tsqueries.
+func tsQueries(terms []term) (all, any string) {
+	var groups, common, hints [][]string
+	for _, t := range terms {
+		if len(t.forms) == 0 {
+			continue
+		}
+		if t.hint {
+			hints = append(hints, t.forms)
+			continue
+		}
+		if t.idf < commonIDF {
+			common = append(common, t.forms)
+			continue
+		}
+		groups = append(groups, t.forms)
+	}
+	if len(groups) == 0 {
+		groups = common
+	}
+	var ands, ors []string
+	for _, g := range groups {
+		ands = append(ands, "("+strings.Join(g, " | ")+")")
+		ors = append(ors, g...)
+	}
+	for _, g := range hints {
+		ors = append(ors, g...)
+	}
+	return strings.Join(ands, " & "), strings.Join(uniq(ors), " | ")
+}
