@@ -34,6 +34,9 @@ type Config struct {
 	Memory         *Memory
 	// Chat is the model; nil runs offline: extractive answers only.
 	Chat Chat
+	// Forms files citizens' cases; nil leaves form requests and status
+	// questions to the knowledge base.
+	Forms Services
 	// TurnBudget bounds the model's part of a turn; past it the offline
 	// answer is given instead. Default 20s.
 	TurnBudget time.Duration
@@ -84,8 +87,11 @@ type turnState struct {
 	// streamed is set once model text reached the citizen: a later
 	// answer must replace it rather than follow it.
 	streamed bool
-	// notice precedes the reply, e.g. that personal data was removed.
-	notice string
+	// notices precede the reply, e.g. that the message was cut; the
+	// notice that personal data was removed is dropped when a form asked
+	// for that data.
+	notices   []string
+	piiNotice string
 }
 
 // Handle answers one turn. Events stream the reply as it forms (emit may be
@@ -109,40 +115,46 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	if ask, ok := strings.CutPrefix(t.Payload, "ask:"); ok {
 		text = ask // a topic button asks its question
 	}
-	text, cut := CapInput(text)
-	text, pii := MaskPII(text)
+	raw, cut := CapInput(text)
+	text, pii := MaskPII(raw)
 	st.text = text
-	if st.script = serbian.DetectScript(text); st.script == serbian.Unknown {
-		st.script = serbian.Latin
+	// A button or a bare number says nothing of the script: keep the one
+	// the citizen last wrote in.
+	if st.script = serbian.DetectScript(placeholderRE.ReplaceAllString(text, " ")); st.script == serbian.Unknown {
+		if st.script, err = e.cfg.Memory.Script(ctx, st.conv); err != nil {
+			return nil, err
+		}
 	}
 	// Notices precede the answer: the citizen learns what was cut or
 	// removed from their message and still gets an answer to the rest.
-	var notices []string
 	if cut {
-		notices = append(notices, e.message(st, "input_too_long", nil))
+		st.notices = append(st.notices, e.message(st, "input_too_long", nil))
 	}
 	if len(pii) > 0 {
 		e.cfg.Log.InfoContext(ctx, "personal data masked", "conversation", st.conv, "kinds", pii)
-		notices = append(notices, e.message(st, "pii_removed", nil))
-	}
-	if len(notices) > 0 {
-		st.notice = strings.Join(notices, "\n\n")
-		emit(Event{Kind: EventDelta, Text: st.notice + "\n\n"})
+		st.piiNotice = e.message(st, "pii_removed", nil)
 	}
 	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, text, st.script); err != nil {
 		return nil, err
 	}
 
+	handled := false
+	if e.cfg.Forms != nil {
+		if handled, err = e.formTurn(ctx, st, t, raw); err != nil {
+			e.failed(ctx, st, err)
+			handled = true
+		}
+	}
 	switch {
+	case handled:
 	case strings.TrimSpace(text) == "" && t.Payload == "":
 		e.say(st, RouteGreeting, StatusAnswered, "greeting", mainServices)
 	default:
-		e.route(ctx, st, t, text)
+		if err := e.route(ctx, st, t, text); err != nil {
+			e.failed(ctx, st, err)
+		}
 	}
 
-	if st.notice != "" {
-		st.reply.Text = st.notice + "\n\n" + st.reply.Text
-	}
 	st.reply.Latency = time.Since(st.started)
 	st.reply.PromptTokens, st.reply.CompletionTokens = st.answer.PromptTokens, st.answer.CompletionTokens
 	st.reply.Script = st.script
@@ -155,12 +167,37 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	return st.reply, nil
 }
 
-func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) {
+// failed answers a turn whose storage or service failed with the generic
+// error text; the error is logged and recorded.
+func (e *Engine) failed(ctx context.Context, st *turnState, err error) {
+	e.cfg.Log.ErrorContext(ctx, "turn failed", "conversation", st.conv, "err", err)
+	st.answer.Error = err.Error()
+	st.reply.Citations, st.reply.QuickReplies = nil, nil
+	st.reply.Status = StatusError
+	st.reply.Text = e.message(st, "error", nil)
+	e.emitReply(st)
+}
+
+func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) error {
 	in := Classify(text)
+	if form, ok := strings.CutPrefix(t.Payload, "form:"); ok {
+		in = Intent{Route: RouteFormStart, Form: form}
+	}
+	if t.Payload == "status:" {
+		in = Intent{Route: RouteStatus}
+	}
 	// An emergency is answered first, whatever else the message holds.
 	if in.Route != RouteEmergency && LooksLikeInjection(text) {
 		e.say(st, RouteOutOfScope, StatusOutOfScope, "injection_refusal", nil)
-		return
+		return nil
+	}
+	if e.cfg.Forms != nil {
+		switch {
+		case in.Route == RouteFormStart && in.Form != "":
+			return e.startForm(ctx, st, t, in.Form)
+		case in.Route == RouteStatus:
+			return e.caseStatus(ctx, st, t, in.CaseRef)
+		}
 	}
 	switch in.Route {
 	case RouteEmergency:
@@ -174,11 +211,12 @@ func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) 
 	case RouteOutOfScope:
 		e.say(st, RouteOutOfScope, StatusOutOfScope, "out_of_scope", mainServices)
 	default:
-		// Questions, and until citizen services are wired, requests to
-		// file a case or ask its status: the documents explain how.
+		// Questions, and without citizen services, requests to file a
+		// case or ask its status: the documents explain how.
 		st.reply.Form = in.Form
 		e.answer(ctx, st, in.Route)
 	}
+	return nil
 }
 
 // mainServices are the buttons offered with a greeting and a refusal.
@@ -232,12 +270,25 @@ func (e *Engine) emitReply(st *turnState) {
 	if st.streamed {
 		kind = EventReplace
 	}
+	e.prependNotices(st)
 	st.emit(Event{Kind: kind, Text: st.reply.Text})
 	for i := range st.reply.Citations {
 		st.emit(Event{Kind: EventCitation, Citation: &st.reply.Citations[i]})
 	}
 	if len(st.reply.QuickReplies) > 0 {
 		st.emit(Event{Kind: EventQuickReply, QuickReplies: st.reply.QuickReplies})
+	}
+}
+
+// prependNotices puts the turn's notices before the reply text, once.
+func (e *Engine) prependNotices(st *turnState) {
+	notices := st.notices
+	if st.piiNotice != "" {
+		notices = append(notices, st.piiNotice)
+	}
+	if len(notices) > 0 {
+		st.reply.Text = strings.Join(notices, "\n\n") + "\n\n" + st.reply.Text
+		st.notices, st.piiNotice = nil, ""
 	}
 }
 

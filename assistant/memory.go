@@ -38,6 +38,19 @@ func (m *Memory) Conversation(ctx context.Context, municipality string, ch Chann
 	return id, nil
 }
 
+// Script returns the script the citizen last wrote in (Latin before any
+// message).
+func (m *Memory) Script(ctx context.Context, conv int64) (serbian.Script, error) {
+	var script string
+	if err := m.db.QueryRow(ctx, `SELECT script FROM conversations WHERE id = $1`, conv).Scan(&script); err != nil {
+		return serbian.Latin, fmt.Errorf("conversation script: %w", err)
+	}
+	if script == "cyrillic" {
+		return serbian.Cyrillic, nil
+	}
+	return serbian.Latin, nil
+}
+
 // History returns up to n latest messages of the conversation, oldest first.
 func (m *Memory) History(ctx context.Context, conv int64, n int) ([]HistoryMessage, error) {
 	rows, err := m.db.Query(ctx, `SELECT role, content FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2`, conv, n)

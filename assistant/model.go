@@ -27,7 +27,15 @@ func (e *Engine) modelAnswer(ctx context.Context, st *turnState, res *rag.Result
 	}
 	req := e.buildRequest(ctx, st, order, ids)
 	rw := newCiteRewriter(ids, func(s string) {
-		st.streamed = true
+		if !st.streamed {
+			st.streamed = true
+			// The notices go first, as with any other reply.
+			st.reply.Text = ""
+			e.prependNotices(st)
+			if st.reply.Text != "" {
+				st.emit(Event{Kind: EventDelta, Text: st.reply.Text})
+			}
+		}
 		st.emit(Event{Kind: EventDelta, Text: mirror(s, st.script)})
 	})
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.TurnBudget)
@@ -53,7 +61,7 @@ func (e *Engine) modelAnswer(ctx context.Context, st *turnState, res *rag.Result
 		return true
 	}
 	st.reply.Status = StatusAnswered
-	st.reply.Text = mirror(strings.TrimSpace(rw.text.String()), st.script)
+	st.reply.Text += mirror(strings.TrimSpace(rw.text.String()), st.script)
 	for i, id := range rw.cited {
 		st.reply.Citations = append(st.reply.Citations, citation(i+1, ids[id], ""))
 	}

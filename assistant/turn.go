@@ -32,12 +32,14 @@ type Turn struct {
 	Location     *Location
 }
 
-// Attachment is a photo, video or file the citizen sent, already stored.
+// Attachment is a photo, video or file the citizen sent. Data holds its
+// bytes: a form sniffs, checks and stores them itself.
 type Attachment struct {
-	ID   int64
+	ID   int64 // the channel's id for it, if it keeps one
 	MIME string
 	Name string
 	Size int64
+	Data []byte
 }
 
 // Location is a point the citizen shared, or an address they typed.
@@ -99,7 +101,8 @@ type Reply struct {
 	Citations      []Citation     `json:"citations,omitempty"`
 	QuickReplies   []QuickReply   `json:"quick_replies,omitempty"`
 	Route          Route          `json:"route"`
-	Form           string         `json:"form,omitempty"` // the form a form_start turn asks for
+	Form           string         `json:"form,omitempty"`     // the form a form turn belongs to
+	CaseRef        string         `json:"case_ref,omitempty"` // the case a confirmation filed
 	Status         Status         `json:"status"`
 	Script         serbian.Script `json:"-"`
 	Latency        time.Duration  `json:"latency_ns"`

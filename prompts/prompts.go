@@ -45,6 +45,7 @@ const (
 	InputTooLong       = "input_too_long"
 	PIIRemoved         = "pii_removed"
 	ErrorReply         = "error"
+	FormExtract        = "form_extract" // the model's instructions for filling a form from a message
 
 	// Quick-reply button labels.
 	QuickCommunalReport  = "qr_communal_report"
@@ -59,7 +60,7 @@ var names = []string{
 	Greeting, Thanks,
 	EmergencyGeneral, EmergencyPolice, EmergencyFire, EmergencyAmbulance,
 	Abuse, OutOfScope, NoSource, InjectionRefusal, FallbackNotice,
-	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply,
+	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract,
 	QuickCommunalReport, QuickRegistryExtract, QuickCaseStatus,
 	QuickPropertyTax, QuickChildAllowance, QuickContact,
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
@@ -33,6 +34,16 @@ func newEngine(e *env, db *postgres.DB, reg *municipality.Registry, log *slog.Lo
 			return nil, configError{setTurnBudget, "a positive duration such as 20s", s}
 		}
 		cfg.TurnBudget = d
+	}
+	crypt, err := forms.KeyFromEnv(e.getenv, forms.ProductionFromEnv(e.getenv))
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if crypt.Ephemeral() {
+		log.Warn("MIA_DATA_KEY is not set: personal data in forms is encrypted with a key that lives only until this process exits; set it (32 bytes, base64) for anything but a demo")
+	}
+	if cfg.Forms, err = forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt}); err != nil {
+		return nil, err
 	}
 	if e.getenv(llm.EnvBaseURL) != "" || e.getenv(llm.EnvChatModel) != "" {
 		chat, err := llm.NewChatClient(llm.Config{

@@ -1,0 +1,191 @@
+package assistant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/llm"
+)
+
+// Services files citizens' cases through forms; *forms.Service is one.
+type Services interface {
+	Active(ctx context.Context, conversationID int64) (*forms.Draft, error)
+	Start(ctx context.Context, in forms.StartInput) (*forms.Step, error)
+	Step(ctx context.Context, d *forms.Draft, in forms.Input) (*forms.Step, error)
+	LastFiled(ctx context.Context, conversationID int64) (*forms.Case, error)
+	CaseForCitizen(ctx context.Context, municipality, ref, channel, channelUser string) (*forms.Case, error)
+}
+
+// formTurn gives the turn to an open form, or answers a form button that
+// arrives after its form ended (a double click, a channel redelivery). It
+// reports whether it answered. raw is the citizen's unmasked text: a form
+// asks for a JMBG or a phone number on purpose.
+func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string) (bool, error) {
+	draft, err := e.cfg.Forms.Active(ctx, st.conv)
+	if err != nil {
+		return false, err
+	}
+	if draft == nil {
+		if t.Payload == forms.PayloadConfirm {
+			// The form was filed by an earlier confirmation: say so
+			// again, never file twice.
+			c, err := e.cfg.Forms.LastFiled(ctx, st.conv)
+			if err != nil || c == nil {
+				return false, err
+			}
+			e.caseReply(st, RouteForm, fmt.Sprintf("%s %s\n%s", c.Ref, c.Status.Label(), c.NextSteps))
+			return true, nil
+		}
+		return false, nil
+	}
+	if Classify(raw).Route == RouteEmergency {
+		return false, nil // an emergency is answered first; the form waits
+	}
+	st.piiNotice = "" // the form asked for this data: it is kept, encrypted
+	step, err := e.cfg.Forms.Step(ctx, draft, forms.Input{
+		Text: raw, Payload: t.Payload, Location: formLocation(t.Location), Attachments: formAttachments(t.Attachments),
+	})
+	if err != nil {
+		return false, err
+	}
+	e.stepReply(st, RouteForm, step)
+	return true, nil
+}
+
+// startForm opens a form. With a model, the citizen's first message is
+// read for the form's fields (a tool call), which the form validates.
+func (e *Engine) startForm(ctx context.Context, st *turnState, t Turn, form string) error {
+	step, err := e.cfg.Forms.Start(ctx, forms.StartInput{
+		ConversationID: st.conv, Municipality: st.m.Slug, Channel: string(t.Channel), ChannelUser: t.UserID, Form: form,
+	})
+	if err != nil {
+		return err
+	}
+	if e.cfg.Chat != nil && t.Payload == "" && strings.TrimSpace(st.text) != "" {
+		if values := e.extractFields(ctx, st, form); len(values) > 0 {
+			draft, err := e.cfg.Forms.Active(ctx, st.conv)
+			if err != nil {
+				return err
+			}
+			if draft != nil {
+				if step, err = e.cfg.Forms.Step(ctx, draft, forms.Input{Values: values}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	st.reply.Form = form
+	e.stepReply(st, RouteFormStart, step)
+	return nil
+}
+
+// extractFields asks the model to fill the form's fields from the
+// citizen's (masked) message through the form's tool. Any failure leaves
+// the guided flow to ask field by field: it is never an error.
+func (e *Engine) extractFields(ctx context.Context, st *turnState, form string) map[string]string {
+	def, ok := forms.Lookup(form)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.TurnBudget)
+	defer cancel()
+	temp := 0.0
+	out, err := e.cfg.Chat.Stream(ctx, llm.ChatRequest{
+		Messages: []llm.Message{
+			{Role: llm.RoleSystem, Content: e.message(st, "form_extract", nil)},
+			{Role: llm.RoleUser, Content: st.text},
+		},
+		Tools:       []llm.Tool{{Name: def.Name, Description: def.Name, Parameters: def.ToolSchema()}},
+		Temperature: &temp,
+	}, nil)
+	if out != nil {
+		st.answer.PromptTokens += out.Usage.PromptTokens
+		st.answer.CompletionTokens += out.Usage.CompletionTokens
+	}
+	if err != nil {
+		e.cfg.Log.WarnContext(ctx, "form extraction failed, asking field by field", "err", err)
+		st.answer.Error = err.Error()
+		return nil
+	}
+	for _, call := range out.ToolCalls {
+		if call.Name != def.Name {
+			continue
+		}
+		var args map[string]any
+		if err := json.Unmarshal([]byte(call.Arguments), &args); err != nil {
+			return nil
+		}
+		values := map[string]string{}
+		for k, v := range args {
+			if s := strings.TrimSpace(fmt.Sprint(v)); s != "" && v != nil {
+				values[k] = s
+			}
+		}
+		return values
+	}
+	return nil
+}
+
+// caseStatus answers "what about my report": only to the citizen who
+// filed it, on the channel they used.
+func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref string) error {
+	if ref == "" {
+		e.say(st, RouteStatus, StatusAnswered, "status_ask_ref", nil)
+		return nil
+	}
+	c, err := e.cfg.Forms.CaseForCitizen(ctx, st.m.Slug, ref, string(t.Channel), t.UserID)
+	if errors.Is(err, forms.ErrNotFound) {
+		st.reply.Route, st.reply.Status = RouteStatus, StatusAnswered
+		st.reply.Text = e.message(st, "status_not_found", map[string]string{"ref": ref})
+		e.emitReply(st)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	text := forms.StatusMessage(c, forms.CaseEvent{To: c.Status})
+	if c.BodyName != "" {
+		text += " " + c.BodyName + "."
+	}
+	e.caseReply(st, RouteStatus, text)
+	return nil
+}
+
+func (e *Engine) caseReply(st *turnState, route Route, text string) {
+	st.reply.Route, st.reply.Status = route, StatusAnswered
+	st.reply.Text = mirror(text, st.script)
+	e.emitReply(st)
+}
+
+// stepReply shows a form step: its prompt and buttons in the citizen's script.
+func (e *Engine) stepReply(st *turnState, route Route, step *forms.Step) {
+	st.reply.Route, st.reply.Status = route, StatusAnswered
+	st.reply.Form = step.Form
+	st.reply.Text = mirror(step.Prompt, st.script)
+	for _, b := range step.Buttons {
+		st.reply.QuickReplies = append(st.reply.QuickReplies, QuickReply{Label: mirror(b.Label, st.script), Payload: b.Payload})
+	}
+	if step.Case != nil {
+		st.reply.CaseRef = step.Case.Ref
+	}
+	e.emitReply(st)
+}
+
+func formLocation(l *Location) *forms.Location {
+	if l == nil {
+		return nil
+	}
+	return &forms.Location{Lat: l.Lat, Lon: l.Lon, Address: l.Address}
+}
+
+func formAttachments(as []Attachment) []forms.Attachment {
+	var out []forms.Attachment
+	for _, a := range as {
+		out = append(out, forms.Attachment{Name: a.Name, ContentType: a.MIME, Data: a.Data})
+	}
+	return out
+}

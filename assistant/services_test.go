@@ -1,0 +1,155 @@
+package assistant_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/llm/testserver"
+	sr "github.com/miasrbija/mia/serbian"
+)
+
+// withForms adds citizen services to the bundle's engine configuration.
+func withForms(t *testing.T, b *bundle) *forms.Service {
+	t.Helper()
+	crypt, err := forms.NewCrypter("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := forms.NewService(forms.Config{DB: b.db, Municipalities: b.cfg.Municipalities, Crypter: crypt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.cfg.Forms = svc
+	return svc
+}
+
+// turn is one scripted citizen message.
+type turn struct {
+	text, payload string
+	loc           *assistant.Location
+	att           []assistant.Attachment
+	wantIn        string // folded substring of the reply
+}
+
+func converse(t *testing.T, e *assistant.Engine, user string, script []turn) *assistant.Reply {
+	t.Helper()
+	var r *assistant.Reply
+	for i, tu := range script {
+		var err error
+		r, err = e.Handle(context.Background(), assistant.Turn{Municipality: "sombor", Channel: assistant.ChannelWeb, UserID: user,
+			Text: tu.text, Payload: tu.payload, Location: tu.loc, Attachments: tu.att}, nil)
+		if err != nil {
+			t.Fatalf("turn %d: %v", i, err)
+		}
+		if !strings.Contains(sr.Fold(r.Text), tu.wantIn) {
+			t.Fatalf("turn %d (%q %q): reply lacks %q:\n%s", i, tu.text, tu.payload, tu.wantIn, r.Text)
+		}
+	}
+	return r
+}
+
+func photo(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	img.Set(1, 1, color.RGBA{200, 10, 10, 255})
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestCommunalReportOffline(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	e := b.engine(t)
+	r := converse(t, e, "citizen-kp", []turn{
+		{text: "Hoću da prijavim problem sa smećem", wantIn: ""},
+		{payload: "form:set:category=waste", wantIn: ""},
+		{text: "ne", wantIn: ""},
+		{text: "Kontejner u Ulici kralja Petra nije ispražnjen dve nedelje", wantIn: ""},
+		{loc: &assistant.Location{Lat: 44.8125, Lon: 20.4612}, wantIn: ""}, // Belgrade: refused
+		{loc: &assistant.Location{Lat: 45.7733, Lon: 19.1151}, wantIn: ""},
+		{att: []assistant.Attachment{{Name: "kontejner.jpg", MIME: "image/jpeg", Data: photo(t)}}, wantIn: ""},
+		{payload: "form:set:contact_consent=no", wantIn: ""},
+		{payload: "form:confirm", wantIn: "so-kp-"},
+	})
+	if r.CaseRef == "" || !strings.HasPrefix(r.CaseRef, "SO-KP-") {
+		t.Fatalf("no case reference: %+v", r)
+	}
+	// A double click on "confirm" answers with the same case.
+	again := converse(t, e, "citizen-kp", []turn{{payload: "form:confirm", wantIn: strings.ToLower(r.CaseRef)}})
+	var cases int
+	b.db.QueryRow(context.Background(), `SELECT count(*) FROM cases`).Scan(&cases)
+	if cases != 1 || again.Status != assistant.StatusAnswered {
+		t.Fatalf("%d cases after a double confirmation", cases)
+	}
+	// The filer may ask for its status; another citizen may not learn it exists.
+	mine := converse(t, e, "citizen-kp", []turn{{text: "Šta je sa mojom prijavom " + r.CaseRef + "?", wantIn: "primljen"}})
+	if mine.Route != assistant.RouteStatus {
+		t.Errorf("status route = %s", mine.Route)
+	}
+	converse(t, e, "someone-else", []turn{{text: "status prijave " + r.CaseRef, wantIn: "ne pronalazim"}})
+}
+
+func TestRegistryExtractOfflineCyrillic(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	e := b.engine(t)
+	r := converse(t, e, "citizen-iz", []turn{
+		{text: "Треба ми извод из матичне књиге рођених", wantIn: ""},
+		{text: "Извод из МК рођених", wantIn: ""},
+		{text: "домаћи", wantIn: ""},
+		{text: "Јована Јовановић", wantIn: ""},
+		{text: "0101900350009", wantIn: "jmbg"}, // checksum wrong: asked again
+		{text: "0101900350008", wantIn: "za koga"},
+		{payload: "form:set:relation=self", wantIn: ""},
+		{payload: "form:set:purpose=school", wantIn: ""},
+		{payload: "form:set:delivery=counter", wantIn: ""},
+		{text: "jovana@primer.rs", wantIn: ""},
+		{payload: "form:confirm", wantIn: "so-iz-"},
+	})
+	if sr.DetectScript(stripLinks(r.Text)) != sr.Cyrillic {
+		t.Errorf("the confirmation is not in Cyrillic:\n%s", r.Text)
+	}
+	var clear int
+	b.db.QueryRow(context.Background(), `SELECT count(*) FROM messages WHERE content LIKE '%0101900350008%'`).Scan(&clear)
+	if clear != 0 {
+		t.Fatal("the JMBG was stored in clear in the conversation")
+	}
+}
+
+// TestFormFromModelToolCall: with a model, the first message fills
+// several fields through a tool call split over chunks without index.
+func TestFormFromModelToolCall(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	srv := testserver.New(t, testserver.ToolCalls(testserver.ToolCall{
+		ID: "call_1", Name: "communal_report",
+		Arguments: `{"category":"public_lighting","village":"no","description":"Ne radi ulična svetiljka ispred zgrade u Ulici Vladimira Nazora 5"}`,
+	}).WithStyle(testserver.StyleNoIndex))
+	e := modelEngine(t, b, srv, 10*time.Second)
+	r := converse(t, e, "citizen-model", []turn{{text: "Hoću da prijavim da ne radi ulična svetiljka ispred zgrade u Ulici Vladimira Nazora 5", wantIn: ""}})
+	if r.Route != assistant.RouteFormStart || r.Form != "communal_report" {
+		t.Fatalf("route %s form %s", r.Route, r.Form)
+	}
+	draft, err := b.cfg.Forms.Active(context.Background(), r.ConversationID)
+	if err != nil || draft == nil {
+		t.Fatalf("no draft: %v", err)
+	}
+	if draft.Current != "location" || draft.Value("category") != "public_lighting" {
+		t.Fatalf("the model's values were not applied: asking %q, category %q\n%s", draft.Current, draft.Value("category"), r.Text)
+	}
+	req := srv.Requests()[0]
+	if len(req.Tools) != 1 || req.Tools[0].Name != "communal_report" {
+		t.Errorf("tools offered: %+v", req.Tools)
+	}
+}

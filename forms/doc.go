@@ -1,0 +1,40 @@
+// Package forms is MIA's citizen services: the declarative form
+// definitions (a communal problem report and a civil-registry extract
+// request, embedded YAML in definitions/), their server-side validation,
+// the guided flow that fills a draft field by field or several fields at
+// once from a model's tool call, and the cases a confirmed draft becomes:
+// reference numbers, responsible body, status history and the
+// notification outbox.
+//
+// # Using it from the conversation engine
+//
+//   - Service.Active(conversationID) non-nil: the turn belongs to the form;
+//     pass it to Service.Step with the text, button payload, location and
+//     attachment bytes. Step.Prompt is Serbian Latin: mirror the script.
+//     Step.Buttons are quick replies; Step.Done ends the form.
+//   - With a model: Definition.ToolSchema is the tool's parameters (tool
+//     name = Definition.Name); the call's arguments go to Step as
+//     Input.Values. Show the model Draft.ModelView, never the values.
+//     While the field asked is the JMBG, send the citizen's raw text to
+//     Step directly rather than through the model.
+//   - Nothing is filed without PayloadConfirm (or typed "potvrdi"/"da" at
+//     the summary). A repeated confirmation returns the same Case.
+//
+// # Storage (migration 00004_cases.sql; every row carries its municipality)
+//
+// form_drafts (one open draft per conversation), case_counters,
+// cases, case_events, case_attachments (metadata), attachment_blobs (bytes
+// of the PostgreSQL AttachmentStore) and case_notifications (the outbox a
+// channel worker delivers; see Outbox).
+//
+// # Personal data
+//
+// The JMBG is validated (ValidateJMBG documents the remainder-1 decision),
+// encrypted at rest with AES-GCM under MIA_DATA_KEY (drafts and cases),
+// stored next to a masked form for staff, and replaced by "[JMBG]" in what
+// a model sees; Draft and Case never print it. Attachment bytes are
+// sniffed, size-limited, stripped of JPEG metadata (EXIF/GPS) and readable
+// only through staff-facing methods (Service.AttachmentForStaff): channels
+// must never hand them back to citizens. CaseForCitizen shows a case only
+// to the channel user who filed it.
+package forms

@@ -1,0 +1,611 @@
+package forms
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres"
+)
+
+// Errors callers branch on.
+var (
+	// ErrNotFound: no such draft or case, or not the caller's to see.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: a request that cannot be honoured (unknown form, a
+	// status transition not allowed).
+	ErrInvalid = errors.New("invalid")
+)
+
+// Button payloads.
+const (
+	PayloadConfirm = "form:confirm"
+	PayloadChange  = "form:change"
+	PayloadCancel  = "form:cancel"
+	PayloadSkip    = "form:skip"
+	// PayloadChangeField + field name picks the field to change.
+	PayloadChangeField = "form:change:"
+	// PayloadSet + "field=value" answers a choice or yes/no field.
+	PayloadSet = "form:set:"
+)
+
+// Config is what a Service needs.
+type Config struct {
+	DB             *postgres.DB
+	Municipalities *municipality.Registry
+	Crypter        *Crypter        // required: encrypts the JMBG
+	Attachments    AttachmentStore // nil: PGAttachmentStore on DB
+	Notifier       Notifier        // nil: the PostgreSQL Outbox
+	Now            func() time.Time
+}
+
+// Service runs forms: drafts, validation, submission and cases.
+type Service struct {
+	db       *postgres.DB
+	reg      *municipality.Registry
+	crypter  *Crypter
+	store    AttachmentStore
+	notifier Notifier
+	now      func() time.Time
+}
+
+// NewService checks the configuration and returns a Service.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.DB == nil || cfg.Municipalities == nil || cfg.Crypter == nil {
+		return nil, errors.New("forms: DB, Municipalities and Crypter are required")
+	}
+	s := &Service{db: cfg.DB, reg: cfg.Municipalities, crypter: cfg.Crypter,
+		store: cfg.Attachments, notifier: cfg.Notifier, now: cfg.Now}
+	if s.store == nil {
+		s.store = &PGAttachmentStore{DB: cfg.DB}
+	}
+	if s.notifier == nil {
+		s.notifier = Outbox{}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// Button is a quick reply offered with a step.
+type Button struct {
+	Label   string `json:"label"`
+	Payload string `json:"payload"`
+}
+
+// Step is what to say after a form input: the next question or the
+// summary, the refused values explained, or the filed case.
+type Step struct {
+	DraftID int64       `json:"draft_id"`
+	Form    string      `json:"form"`
+	Status  DraftStatus `json:"status"` // "" after a cancel
+	// Field is the field being asked; "" at the summary and when done.
+	Field   string       `json:"field,omitempty"`
+	Prompt  string       `json:"prompt"` // everything to say, Serbian Latin
+	Buttons []Button     `json:"buttons,omitempty"`
+	Errors  []FieldError `json:"errors,omitempty"`
+	Summary string       `json:"summary,omitempty"`
+	// Case is the filed case, once confirmed (also on a repeated confirm).
+	Case *Case `json:"case,omitempty"`
+	// Done means the conversation leaves the form (filed or cancelled).
+	Done      bool `json:"done"`
+	Cancelled bool `json:"cancelled,omitempty"`
+}
+
+// StartInput starts a form in a conversation.
+type StartInput struct {
+	ConversationID int64
+	Municipality   string // slug
+	Channel        string
+	ChannelUser    string
+	Form           string // FormCommunalReport or FormRegistryExtract
+}
+
+// Input is one citizen turn inside a form. Values come from a model's
+// tool call and may fill several fields at once; each is validated like
+// typed text.
+type Input struct {
+	Text        string
+	Payload     string
+	Location    *Location
+	Attachments []Attachment
+	Values      map[string]string
+}
+
+const draftCols = `id, conversation_id, municipality, form, channel, channel_user, status, current_field, field_values, coalesce(case_id, 0)`
+
+func (s *Service) scanDraft(row pgx.Row) (*Draft, error) {
+	var d Draft
+	var raw []byte
+	err := row.Scan(&d.ID, &d.ConversationID, &d.Municipality, &d.Form, &d.Channel, &d.ChannelUser, &d.Status, &d.Current, &raw, &d.CaseID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read draft: %w", err)
+	}
+	def, ok := Lookup(d.Form)
+	if !ok {
+		return nil, fmt.Errorf("draft %d: unknown form %q", d.ID, d.Form)
+	}
+	var stored map[string]string
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return nil, fmt.Errorf("draft %d values: %w", d.ID, err)
+	}
+	if d.values, err = s.openValues(def, stored); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Active returns the conversation's form in progress, or nil when there
+// is none.
+func (s *Service) Active(ctx context.Context, conversationID int64) (*Draft, error) {
+	d, err := s.scanDraft(s.db.QueryRow(ctx, `SELECT `+draftCols+` FROM form_drafts WHERE conversation_id = $1 AND status <> 'submitted'`, conversationID))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return d, err
+}
+
+// Start opens a draft of a form and returns its first question. When the
+// conversation already has a form in progress, that one is resumed.
+func (s *Service) Start(ctx context.Context, in StartInput) (*Step, error) {
+	def, ok := Lookup(in.Form)
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown form %q", ErrInvalid, in.Form)
+	}
+	m, err := s.reg.Get(in.Municipality)
+	if err != nil {
+		return nil, err
+	}
+	first := def.nextField(map[string]string{})
+	_, err = s.db.Exec(ctx, `
+		INSERT INTO form_drafts (municipality, conversation_id, form, channel, channel_user, status, current_field)
+		VALUES ($1, $2, $3, $4, $5, 'active', $6)
+		ON CONFLICT (conversation_id) WHERE status <> 'submitted' DO NOTHING`,
+		m.Slug, in.ConversationID, def.Name, in.Channel, in.ChannelUser, first.Name)
+	if err != nil {
+		return nil, fmt.Errorf("start form: %w", err)
+	}
+	d, err := s.Active(ctx, in.ConversationID)
+	if err != nil || d == nil {
+		return nil, cmp.Or(err, fmt.Errorf("start form: draft vanished"))
+	}
+	st := s.stepFor(m, d, nil)
+	intro := def.Title + ". Obrazac možete u svakom trenutku otkazati."
+	if d.Form != in.Form || len(d.values) > 0 {
+		intro = "Nastavljamo započeti obrazac: " + mustDef(d.Form).Title + "."
+	}
+	st.Prompt = intro + "\n" + st.Prompt
+	return st, nil
+}
+
+func mustDef(name string) *Definition {
+	d, ok := Lookup(name)
+	if !ok {
+		panic("forms: unknown form " + name)
+	}
+	return d
+}
+
+// nextField is the first field that applies and is not answered yet, or
+// nil when the form is complete.
+func (d *Definition) nextField(values map[string]string) *Field {
+	for i := range d.Fields {
+		f := &d.Fields[i]
+		if _, answered := values[f.Name]; !answered && f.applies(values) {
+			return f
+		}
+	}
+	return nil
+}
+
+// fieldOfType returns the first field of a type, or nil.
+func (d *Definition) fieldOfType(t FieldType) *Field {
+	for i := range d.Fields {
+		if d.Fields[i].Type == t {
+			return &d.Fields[i]
+		}
+	}
+	return nil
+}
+
+// prune drops the answers of fields that no longer apply (delivery changed
+// from post to counter: the address goes).
+func (d *Definition) prune(values map[string]string) {
+	for _, f := range d.Fields {
+		if _, ok := values[f.Name]; ok && !f.applies(values) {
+			delete(values, f.Name)
+		}
+	}
+}
+
+// Step applies one input to the draft and returns what to say next. The
+// draft row is locked for the whole step, so concurrent inputs (a double
+// click, a redelivered message) apply one after the other; a second
+// confirmation returns the case the first one filed. A refused value
+// changes nothing else. The draft passed may be stale: only its ID is
+// used.
+func (s *Service) Step(ctx context.Context, draft *Draft, in Input) (*Step, error) {
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	d, err := s.scanDraft(tx.QueryRow(ctx, `SELECT `+draftCols+` FROM form_drafts WHERE id = $1 FOR UPDATE`, draft.ID))
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.reg.Get(d.Municipality)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == DraftSubmitted {
+		c, err := s.caseByID(ctx, tx, d.CaseID)
+		if err != nil {
+			return nil, err
+		}
+		return s.filedStep(m, d, c), tx.Commit(ctx)
+	}
+	def := mustDef(d.Form)
+	payload := strings.TrimSpace(in.Payload)
+	if payload == "" && len(in.Values) == 0 && in.Location == nil && len(in.Attachments) == 0 {
+		payload = typedCommand(in.Text, d.Status)
+	}
+	var errs []FieldError
+	var cleanup []string // attachment blobs to delete after commit
+	switch {
+	case payload == PayloadCancel:
+		if cleanup, err = s.deleteDraft(ctx, tx, d); err != nil {
+			return nil, err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return nil, err
+		}
+		s.deleteBlobs(ctx, d.Municipality, cleanup)
+		return &Step{DraftID: d.ID, Form: d.Form, Done: true, Cancelled: true,
+			Prompt: "Obrazac je otkazan. Ništa nije poslato ni sačuvano."}, nil
+	case payload == PayloadConfirm:
+		if d.Status != DraftConfirming {
+			break // nothing to confirm yet: ask the current question again
+		}
+		c, err := s.submit(ctx, tx, m, def, d)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return nil, err
+		}
+		return s.filedStep(m, d, c), nil
+	case payload == PayloadChange:
+		st := s.changeMenu(def, d)
+		return st, tx.Commit(ctx)
+	case strings.HasPrefix(payload, PayloadChangeField):
+		name := strings.TrimPrefix(payload, PayloadChangeField)
+		f, ok := def.Field(name)
+		if !ok || !f.applies(d.values) {
+			return s.changeMenu(def, d), tx.Commit(ctx)
+		}
+		if f.Type == TypeAttachments {
+			keys, err := s.dropDraftAttachments(ctx, tx, d)
+			if err != nil {
+				return nil, err
+			}
+			cleanup = append(cleanup, keys...)
+			delete(d.values, f.Name)
+		}
+		d.Status, d.Current = DraftActive, f.Name
+		if err := s.saveDraft(ctx, tx, def, d); err != nil {
+			return nil, err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return nil, err
+		}
+		s.deleteBlobs(ctx, d.Municipality, cleanup)
+		return s.stepFor(m, d, nil), nil
+	case payload == PayloadSkip:
+		if f, ok := def.Field(d.Current); ok && f.Optional {
+			if _, answered := d.values[f.Name]; !answered {
+				d.values[f.Name] = ""
+			}
+		}
+	case strings.HasPrefix(payload, PayloadSet):
+		name, value, _ := strings.Cut(strings.TrimPrefix(payload, PayloadSet), "=")
+		errs = s.applyValues(m, def, d, map[string]string{name: value})
+	case len(in.Values) > 0:
+		errs = s.applyValues(m, def, d, in.Values)
+	default:
+		errs, err = s.applyCurrent(ctx, tx, m, def, d, in)
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.advance(def, d)
+	if err := s.saveDraft(ctx, tx, def, d); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	s.deleteBlobs(ctx, d.Municipality, cleanup)
+	return s.stepFor(m, d, errs), nil
+}
+
+// typedCommand maps typed words to the buttons' payloads, so a citizen
+// without buttons can confirm, change or cancel.
+func typedCommand(text string, status DraftStatus) string {
+	switch k := fold(strings.TrimRight(text, ".!")); k {
+	case "otkazi", "odustani", "odustajem", "prekini", "cancel":
+		return PayloadCancel
+	case "izmeni", "promeni", "izmena":
+		return PayloadChange
+	case "potvrdi", "potvrdjujem", "potvrdujem", "posalji":
+		if status == DraftConfirming {
+			return PayloadConfirm
+		}
+	case "da", "tacno", "jeste":
+		if status == DraftConfirming {
+			return PayloadConfirm
+		}
+	case "ne", "nije":
+		if status == DraftConfirming {
+			return PayloadChange
+		}
+	case "preskoci":
+		return PayloadSkip
+	}
+	return ""
+}
+
+// advance moves the draft to its next unanswered field, or to the summary.
+func (s *Service) advance(def *Definition, d *Draft) {
+	def.prune(d.values)
+	if f, ok := def.Field(d.Current); ok && d.Status == DraftActive {
+		if _, answered := d.values[f.Name]; !answered && f.applies(d.values) {
+			return // still asking the same field (a refused value)
+		}
+	}
+	if next := def.nextField(d.values); next != nil {
+		d.Status, d.Current = DraftActive, next.Name
+		return
+	}
+	d.Status, d.Current = DraftConfirming, ""
+}
+
+// applyValues validates several values at once (a model's tool call or a
+// button); valid ones are kept, refused ones explained.
+func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *Draft, values map[string]string) []FieldError {
+	var errs []FieldError
+	// In definition order, so a when-condition sees its field first.
+	for _, f := range def.Fields {
+		v, ok := values[f.Name]
+		if !ok {
+			continue
+		}
+		if f.Type == TypeAttachments {
+			errs = append(errs, fieldError(&f, "prilog pošaljite kao fotografiju ili video"))
+			continue
+		}
+		if f.Sensitive && strings.TrimSpace(v) == placeholder(&f) {
+			continue // the model echoed the ModelView placeholder: keep the stored value
+		}
+		norm, err := parseValue(m, &f, v, nil, s.now())
+		if err != nil {
+			errs = append(errs, fieldError(&f, err.Error()))
+			continue
+		}
+		d.values[f.Name] = norm
+	}
+	for k := range values {
+		if _, ok := def.Field(k); !ok {
+			errs = append(errs, FieldError{Field: k, Message: fmt.Sprintf("nepoznato polje %q", k)})
+		}
+	}
+	return errs
+}
+
+// applyCurrent applies typed text, a location or attachments to the field
+// being asked.
+func (s *Service) applyCurrent(ctx context.Context, tx pgx.Tx, m *municipality.Municipality, def *Definition, d *Draft, in Input) ([]FieldError, error) {
+	f, ok := def.Field(d.Current)
+	// A photo or a shared location sent while another question is open
+	// (people often send the photo first) goes to its own field.
+	if (!ok || f.Type != TypeAttachments) && len(in.Attachments) > 0 {
+		if af := def.fieldOfType(TypeAttachments); af != nil {
+			return s.addAttachments(ctx, tx, d, af, in.Attachments)
+		}
+	}
+	if (!ok || f.Type != TypeLocation) && in.Location != nil {
+		if lf := def.fieldOfType(TypeLocation); lf != nil {
+			v, err := parseValue(m, lf, "", in.Location, s.now())
+			if err != nil {
+				return []FieldError{fieldError(lf, err.Error())}, nil
+			}
+			d.values[lf.Name] = v
+			return nil, nil
+		}
+	}
+	if !ok {
+		return nil, nil // at the summary: the summary is shown again
+	}
+	if f.Type == TypeAttachments {
+		if len(in.Attachments) == 0 {
+			if strings.TrimSpace(in.Text) != "" && f.Optional {
+				return []FieldError{fieldError(f, "pošaljite fotografiju ili video, ili izaberite „Preskoči”")}, nil
+			}
+			return []FieldError{fieldError(f, "pošaljite fotografiju ili video kao prilog")}, nil
+		}
+		return s.addAttachments(ctx, tx, d, f, in.Attachments)
+	}
+	v, err := parseValue(m, f, in.Text, in.Location, s.now())
+	if err != nil {
+		return []FieldError{fieldError(f, err.Error())}, nil
+	}
+	d.values[f.Name] = v
+	return nil, nil
+}
+
+// addAttachments validates and stores attachments; every valid one is
+// kept even when another is refused.
+func (s *Service) addAttachments(ctx context.Context, tx pgx.Tx, d *Draft, f *Field, atts []Attachment) ([]FieldError, error) {
+	n, _ := strconv.Atoi(d.values[f.Name])
+	var errs []FieldError
+	for _, a := range atts {
+		if n >= MaxAttachments {
+			errs = append(errs, fieldError(f, errTooMany.Error()))
+			break
+		}
+		data, mime, err := prepareAttachment(a)
+		if err != nil {
+			errs = append(errs, fieldError(f, err.Error()))
+			continue
+		}
+		key := newStorageKey()
+		if err := s.store.Put(ctx, d.Municipality, key, data); err != nil {
+			return nil, err
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO case_attachments (municipality, draft_id, storage_key, mime, size, name)
+			VALUES ($1, $2, $3, $4, $5, $6)`, d.Municipality, d.ID, key, mime, len(data), a.Name); err != nil {
+			return nil, fmt.Errorf("record attachment: %w", err)
+		}
+		n++
+	}
+	if n > 0 {
+		d.values[f.Name] = strconv.Itoa(n)
+	}
+	return errs, nil
+}
+
+func (s *Service) saveDraft(ctx context.Context, tx pgx.Tx, def *Definition, d *Draft) error {
+	stored, err := s.storedValues(def, d.values)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(stored)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE form_drafts SET status = $2, current_field = $3, field_values = $4, updated_at = now()
+		WHERE id = $1`, d.ID, d.Status, d.Current, raw)
+	if err != nil {
+		return fmt.Errorf("save draft: %w", err)
+	}
+	return nil
+}
+
+// deleteDraft removes a cancelled draft and its attachments' metadata and
+// returns the blob keys to delete once the transaction commits.
+func (s *Service) deleteDraft(ctx context.Context, tx pgx.Tx, d *Draft) ([]string, error) {
+	keys, err := s.dropDraftAttachments(ctx, tx, d)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM form_drafts WHERE id = $1`, d.ID); err != nil {
+		return nil, fmt.Errorf("cancel draft: %w", err)
+	}
+	return keys, nil
+}
+
+func (s *Service) dropDraftAttachments(ctx context.Context, tx pgx.Tx, d *Draft) ([]string, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM case_attachments WHERE draft_id = $1 AND case_id IS NULL RETURNING storage_key`, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// deleteBlobs is best effort: a blob left behind by a failure is
+// unreachable (no metadata row points at it) and holds no case.
+func (s *Service) deleteBlobs(ctx context.Context, municipality string, keys []string) {
+	for _, k := range keys {
+		_ = s.store.Delete(ctx, municipality, k)
+	}
+}
+
+var (
+	btnCancel  = Button{Label: "Otkaži", Payload: PayloadCancel}
+	btnConfirm = Button{Label: "Potvrdi", Payload: PayloadConfirm}
+	btnChange  = Button{Label: "Izmeni", Payload: PayloadChange}
+)
+
+// stepFor builds the question for the draft's current field, or the
+// summary, preceded by the refused values explained.
+func (s *Service) stepFor(m *municipality.Municipality, d *Draft, errs []FieldError) *Step {
+	def := mustDef(d.Form)
+	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Errors: errs}
+	var b strings.Builder
+	for _, e := range errs {
+		b.WriteString("⚠ " + e.Message + "\n")
+	}
+	if d.Status == DraftConfirming {
+		st.Summary = def.summaryText(d.values)
+		b.WriteString(st.Summary)
+		st.Buttons = []Button{btnConfirm, btnChange, btnCancel}
+		st.Prompt = b.String()
+		return st
+	}
+	f, _ := def.Field(d.Current)
+	st.Field = f.Name
+	b.WriteString(f.Prompt)
+	switch f.Type {
+	case TypeChoice:
+		for _, o := range f.Options {
+			st.Buttons = append(st.Buttons, Button{Label: o.Label, Payload: PayloadSet + f.Name + "=" + o.Value})
+		}
+	case TypeYesNo:
+		st.Buttons = []Button{{Label: "Da", Payload: PayloadSet + f.Name + "=yes"}, {Label: "Ne", Payload: PayloadSet + f.Name + "=no"}}
+	case TypeAttachments:
+		if n, _ := strconv.Atoi(d.values[f.Name]); n > 0 {
+			b.WriteString(fmt.Sprintf(" (primljeno: %d)", n))
+		}
+	}
+	if f.Optional {
+		st.Buttons = append(st.Buttons, Button{Label: "Preskoči", Payload: PayloadSkip})
+	}
+	st.Buttons = append(st.Buttons, btnCancel)
+	st.Prompt = b.String()
+	return st
+}
+
+// changeMenu offers the answered fields to change.
+func (s *Service) changeMenu(def *Definition, d *Draft) *Step {
+	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Field: d.Current, Prompt: "Šta želite da promenite?"}
+	for _, f := range def.Fields {
+		if _, ok := d.values[f.Name]; ok && f.applies(d.values) {
+			st.Buttons = append(st.Buttons, Button{Label: f.Label, Payload: PayloadChangeField + f.Name})
+		}
+	}
+	st.Buttons = append(st.Buttons, btnCancel)
+	return st
+}
+
+// summaryText renders the summary with display values (JMBG masked).
+func (def *Definition) summaryText(values map[string]string) string {
+	view := map[string]string{}
+	for _, f := range def.Fields {
+		if v, ok := values[f.Name]; ok && f.applies(values) {
+			view[f.Name] = displayValue(&f, v)
+		}
+	}
+	var b bytes.Buffer
+	if err := def.summary.Execute(&b, view); err != nil {
+		return def.Title // the templates are checked by tests; never the values
+	}
+	return b.String()
+}
+
+func (s *Service) filedStep(m *municipality.Municipality, d *Draft, c *Case) *Step {
+	return &Step{DraftID: d.ID, Form: d.Form, Status: DraftSubmitted, Case: c, Done: true, Prompt: c.NextSteps}
+}

@@ -1,0 +1,189 @@
+package forms
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/serbian"
+)
+
+// Location is a point the citizen shared, or an address they typed.
+type Location struct {
+	Lat, Lon float64
+	Address  string
+}
+
+// FieldError is a value refused, explained in Serbian.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func fieldError(f *Field, msg string) FieldError {
+	return FieldError{Field: f.Name, Message: f.Label + ": " + msg}
+}
+
+// fold prepares typed text for matching: Cyrillic → Latin, lower case, no
+// diacritics, single spaces.
+func fold(s string) string {
+	return strings.Join(strings.Fields(serbian.Fold(strings.TrimSpace(s))), " ")
+}
+
+var pointRE = regexp.MustCompile(`^(-?\d{1,3}\.\d+)\s*[,; ]\s*(-?\d{1,3}\.\d+)$`)
+
+// parseValue validates one typed (or model-given) value for a field and
+// returns it normalised for storage. loc is a shared location, only for
+// location fields. Attachments are handled by the caller.
+func parseValue(m *municipality.Municipality, f *Field, text string, loc *Location, now time.Time) (string, error) {
+	text = strings.TrimSpace(text)
+	if loc == nil && text == "" {
+		return "", fmt.Errorf("%s", "odgovor je prazan")
+	}
+	switch f.Type {
+	case TypeChoice:
+		return matchOption(f, text)
+	case TypeYesNo:
+		switch k := fold(strings.TrimRight(text, ".!")); {
+		case k == "da" || k == "yes" || k == "true" || strings.HasPrefix(k, "da "):
+			return "yes", nil
+		case k == "ne" || k == "no" || k == "false" || strings.HasPrefix(k, "ne "):
+			return "no", nil
+		}
+		return "", fmt.Errorf("odgovorite sa „da” ili „ne”")
+	case TypeText:
+		n := utf8.RuneCountInString(text)
+		if f.MinLen > 0 && n < f.MinLen {
+			return "", fmt.Errorf("napišite malo više (najmanje %d znakova)", f.MinLen)
+		}
+		if f.MaxLen > 0 && n > f.MaxLen {
+			return "", fmt.Errorf("tekst je predugačak (najviše %d znakova)", f.MaxLen)
+		}
+		return text, nil
+	case TypeName:
+		return normalizeName(text)
+	case TypePhone:
+		return NormalizePhone(text)
+	case TypeEmail:
+		return NormalizeEmail(text)
+	case TypeContact:
+		if strings.Contains(text, "@") {
+			return NormalizeEmail(text)
+		}
+		if p, err := NormalizePhone(text); err == nil {
+			return p, nil
+		}
+		return "", fmt.Errorf("upišite broj telefona (npr. 064 123 4567) ili adresu e-pošte")
+	case TypeJMBG:
+		j := NormalizeJMBG(text)
+		if err := ValidateJMBG(j, now); err != nil {
+			return "", err
+		}
+		return j, nil
+	case TypeLocation:
+		if loc != nil && loc.Address == "" {
+			return pointValue(m, loc.Lat, loc.Lon)
+		}
+		if loc != nil {
+			text = strings.TrimSpace(loc.Address)
+		}
+		if p := pointRE.FindStringSubmatch(text); p != nil {
+			lat, _ := strconv.ParseFloat(p[1], 64)
+			lon, _ := strconv.ParseFloat(p[2], 64)
+			return pointValue(m, lat, lon)
+		}
+		if n := utf8.RuneCountInString(text); n < 5 || n > 300 {
+			return "", fmt.Errorf("upišite adresu (ulica i broj, mesto) ili podelite lokaciju")
+		}
+		return text, nil
+	case TypeAttachments:
+		return "", fmt.Errorf("pošaljite fotografiju ili video kao prilog")
+	}
+	return "", fmt.Errorf("nepoznato polje")
+}
+
+// pointValue stores a point as "geo:LAT,LON" after checking it lies in the
+// municipality's territory.
+func pointValue(m *municipality.Municipality, lat, lon float64) (string, error) {
+	if !m.Bounds.Contains(lat, lon) {
+		return "", fmt.Errorf("lokacija koju ste podelili je van teritorije: %s prima prijave samo za svoje područje. Podelite lokaciju na mestu problema ili upišite adresu", m.Name)
+	}
+	return fmt.Sprintf("geo:%.6f,%.6f", lat, lon), nil
+}
+
+// matchOption accepts an option's value, its label in either script with
+// or without diacritics, its number in the list, or a word that matches
+// exactly one label.
+func matchOption(f *Field, text string) (string, error) {
+	k := fold(text)
+	if n, err := strconv.Atoi(k); err == nil && n >= 1 && n <= len(f.Options) {
+		return f.Options[n-1].Value, nil
+	}
+	var partial []string
+	for _, o := range f.Options {
+		if k == o.Value || k == fold(o.Label) || k == strings.ReplaceAll(o.Value, "_", " ") {
+			return o.Value, nil
+		}
+		if len(k) >= 3 && (strings.Contains(fold(o.Label), k) || strings.Contains(k, fold(o.Label))) {
+			partial = append(partial, o.Value)
+		}
+	}
+	if len(partial) == 1 {
+		return partial[0], nil
+	}
+	labels := make([]string, len(f.Options))
+	for i, o := range f.Options {
+		labels[i] = o.Label
+	}
+	return "", fmt.Errorf("izaberite jednu od mogućnosti: %s", strings.Join(labels, ", "))
+}
+
+// displayValue is how a stored value reads in the summary.
+func displayValue(f *Field, v string) string {
+	switch f.Type {
+	case TypeChoice:
+		if o, ok := f.Option(v); ok {
+			return o.Label
+		}
+	case TypeYesNo:
+		switch v {
+		case "yes":
+			return "da"
+		case "no":
+			return "ne"
+		}
+	case TypeJMBG:
+		if v != "" {
+			return MaskJMBG(v)
+		}
+	case TypeLocation:
+		if lat, lon, ok := parsePoint(v); ok {
+			return fmt.Sprintf("tačka na mapi (%.5f, %.5f)", lat, lon)
+		}
+	case TypeAttachments:
+		n, _ := strconv.Atoi(v)
+		if n == 0 {
+			return "nema"
+		}
+		return fmt.Sprintf("%d", n)
+	}
+	return v
+}
+
+func parsePoint(v string) (lat, lon float64, ok bool) {
+	rest, found := strings.CutPrefix(v, "geo:")
+	if !found {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(rest, ",")
+	if !found {
+		return 0, 0, false
+	}
+	lat, err1 := strconv.ParseFloat(a, 64)
+	lon, err2 := strconv.ParseFloat(b, 64)
+	return lat, lon, err1 == nil && err2 == nil
+}
