@@ -2,6 +2,7 @@ package eval_test
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/eval"
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres/pgtest"
@@ -54,7 +56,16 @@ func TestSomborGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	search := rag.NewSearcher(store, emb)
-	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: search, Memory: assistant.NewMemory(db)})
+	// The engine as `mia serve` runs it offline, citizen services included.
+	crypt, err := forms.NewCrypter(base64.StdEncoding.EncodeToString(make([]byte, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: search, Memory: assistant.NewMemory(db), Forms: svc})
 	if err != nil {
 		t.Fatal(err)
 	}
