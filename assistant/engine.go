@@ -71,7 +71,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, ext: extractive{maxPassages: 2, maxUnits: 3}}, nil
+	return &Engine{cfg: cfg, ext: extractive{maxPassages: 2, maxUnits: 4}}, nil
 }
 
 // turnState is what one turn accumulates on its way to a reply.

@@ -178,7 +178,7 @@ func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) 
 	keep := map[int]bool{}
 	var total float64
 	for _, s := range ss[:min(x.maxUnits, len(ss))] {
-		if s.score >= ss[0].score/2 {
+		if s.score >= ss[0].score/3 {
 			keep[s.i] = true
 			total += s.score
 		}

@@ -113,7 +113,7 @@ type chunkCount struct {
 // NewSearcher returns a searcher over the store using emb for query vectors;
 // emb must be the embedder the corpus was ingested with.
 func NewSearcher(store *Store, emb Embedder) *Searcher {
-	return &Searcher{store: store, emb: emb, EfSearch: 400, Depth: 40, PerDocument: 2, RankCap: 400, counts: map[string]chunkCount{}}
+	return &Searcher{store: store, emb: emb, EfSearch: 400, Depth: 40, PerDocument: 3, RankCap: 400, counts: map[string]chunkCount{}}
 }
 
 // rrfK is the reciprocal rank fusion constant from the original paper.

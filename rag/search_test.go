@@ -188,7 +188,7 @@ func TestSearchResultShape(t *testing.T) {
 		if h.Title == "" || h.Content == "" || h.DocumentID == 0 || h.Score <= 0 {
 			t.Errorf("incomplete hit %+v", h)
 		}
-		if perDoc[h.Source] > 2 {
+		if perDoc[h.Source] > 3 {
 			t.Errorf("%s has %d hits in the top 8", h.Source, perDoc[h.Source])
 		}
 	}
