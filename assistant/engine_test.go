@@ -304,6 +304,16 @@ func TestModelAnswers(t *testing.T) {
 		}
 	})
 
+	t.Run("rate limited then answered", func(t *testing.T) {
+		srv := testserver.New(t,
+			testserver.Error(429, "slow down").WithHeader("Retry-After", "0"),
+			citing("Porez se plaća tromesečno [ID1]."))
+		r, _ := ask(t, modelEngine(t, b, srv, 10*time.Second), "m7", q)
+		if r.Status != assistant.StatusAnswered || len(r.Citations) != 1 || len(srv.Requests()) != 2 {
+			t.Fatalf("status %s, %d citations, %d requests", r.Status, len(r.Citations), len(srv.Requests()))
+		}
+	})
+
 	t.Run("hang past the budget falls back in time", func(t *testing.T) {
 		srv := testserver.New(t, testserver.Hang())
 		start := time.Now()

@@ -128,28 +128,40 @@ func TestRegistryExtractOfflineCyrillic(t *testing.T) {
 }
 
 // TestFormFromModelToolCall: with a model, the first message fills
-// several fields through a tool call split over chunks without index.
+// several fields through a tool call split over chunks (with and without
+// index), and the conversation goes on to a filed case.
 func TestFormFromModelToolCall(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	srv := testserver.New(t, testserver.ToolCalls(testserver.ToolCall{
-		ID: "call_1", Name: "communal_report",
-		Arguments: `{"category":"public_lighting","village":"no","description":"Ne radi ulična svetiljka ispred zgrade u Ulici Vladimira Nazora 5"}`,
-	}).WithStyle(testserver.StyleNoIndex))
-	e := modelEngine(t, b, srv, 10*time.Second)
-	r := converse(t, e, "citizen-model", []turn{{text: "Hoću da prijavim da ne radi ulična svetiljka ispred zgrade u Ulici Vladimira Nazora 5", wantIn: ""}})
-	if r.Route != assistant.RouteFormStart || r.Form != "communal_report" {
-		t.Fatalf("route %s form %s", r.Route, r.Form)
-	}
-	draft, err := b.cfg.Forms.Active(context.Background(), r.ConversationID)
-	if err != nil || draft == nil {
-		t.Fatalf("no draft: %v", err)
-	}
-	if draft.Current != "location" || draft.Value("category") != "public_lighting" {
-		t.Fatalf("the model's values were not applied: asking %q, category %q\n%s", draft.Current, draft.Value("category"), r.Text)
-	}
-	req := srv.Requests()[0]
-	if len(req.Tools) != 1 || req.Tools[0].Name != "communal_report" {
-		t.Errorf("tools offered: %+v", req.Tools)
+	for _, style := range []testserver.Style{testserver.StyleNoIndex, testserver.StyleOpenAI, testserver.StyleVLLM} {
+		b := setup(t)
+		withForms(t, b)
+		srv := testserver.New(t, testserver.ToolCalls(testserver.ToolCall{
+			ID: "call_1", Name: "communal_report",
+			Arguments: `{"category":"public_lighting","village":"no","description":"Ne radi ulična svetiljka ispred zgrade u Ulici Vladimira Nazora 5"}`,
+		}).WithStyle(style))
+		e := modelEngine(t, b, srv, 10*time.Second)
+		r := converse(t, e, "citizen-model", []turn{{text: "Hoću da prijavim da ne radi ulična svetiljka ispred zgrade u Ulici Vladimira Nazora 5", wantIn: ""}})
+		if r.Route != assistant.RouteFormStart || r.Form != "communal_report" {
+			t.Fatalf("style %v: route %s form %s", style, r.Route, r.Form)
+		}
+		draft, err := b.cfg.Forms.Active(context.Background(), r.ConversationID)
+		if err != nil || draft == nil {
+			t.Fatalf("no draft: %v", err)
+		}
+		if draft.Current != "location" || draft.Value("category") != "public_lighting" {
+			t.Fatalf("style %v: the model's values were not applied: asking %q, category %q\n%s", style, draft.Current, draft.Value("category"), r.Text)
+		}
+		req := srv.Requests()[0]
+		if len(req.Tools) != 1 || req.Tools[0].Name != "communal_report" {
+			t.Errorf("tools offered: %+v", req.Tools)
+		}
+		done := converse(t, e, "citizen-model", []turn{
+			{loc: &assistant.Location{Lat: 45.7733, Lon: 19.1151}, wantIn: ""},
+			{payload: "form:skip", wantIn: ""},
+			{payload: "form:set:contact_consent=no", wantIn: ""},
+			{payload: "form:confirm", wantIn: "so-kp-"},
+		})
+		if !strings.Contains(sr.Fold(done.Text), "zelenilo") {
+			t.Errorf("style %v: a street light is not routed to JKP Zelenilo:\n%s", style, done.Text)
+		}
 	}
 }
