@@ -29,7 +29,8 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 
-test: deps vet
+test: vet
+	@scripts/deps.sh --browser $(DEPS_FLAGS)
 	$(GO) test -race -count=1 ./...
 
 bench: deps

@@ -240,3 +240,18 @@ func (s *Store) RefreshLexemes(ctx context.Context, municipality string) error {
 		return err
 	})
 }
+
+// Passage returns the text of one chunk of a document, for showing the
+// passage a citation points to.
+func (s *Store) Passage(ctx context.Context, municipality string, documentID, chunkID int64) (string, error) {
+	var content string
+	err := s.db.QueryRow(ctx, `SELECT content FROM chunks WHERE municipality = $1 AND document_id = $2 AND id = $3`,
+		municipality, documentID, chunkID).Scan(&content)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("chunk %d of document %d: %w", chunkID, documentID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("chunk %d: %w", chunkID, err)
+	}
+	return content, nil
+}

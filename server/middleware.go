@@ -13,8 +13,8 @@ import (
 )
 
 // logRequests writes one JSON line per request. It logs the route pattern
-// and path but never the query string or body, where personal data (JMBG,
-// phone numbers) could travel.
+// (the path only for unmatched requests) and never the query string or
+// body, where personal data (JMBG, phone numbers) could travel.
 func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -28,11 +28,18 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			if ww.Status() >= 500 {
 				lvl = slog.LevelError
 			}
+			// The route pattern, not the path: paths carry conversation
+			// tokens, which are secrets of the citizen's browser.
+			route := routePattern(r)
+			path := ""
+			if route == "unmatched" {
+				path = r.URL.Path
+			}
 			log.LogAttrs(r.Context(), lvl, "request",
 				slog.String("request_id", middleware.GetReqID(r.Context())),
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.String("route", routePattern(r)),
+				slog.String("route", route),
+				slog.String("path", path),
 				slog.Int("status", status(ww)),
 				slog.Int("bytes", ww.BytesWritten()),
 				slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 
+	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/server"
 )
 
@@ -33,7 +36,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 
-	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log})
+	engine, err := newEngine(e, db, reg, log)
+	if err != nil {
+		return err
+	}
+	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: assistant.NewMemory(db),
+		Documents: rag.NewStore(db), Log: log})
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: chat.Routes})
 	if err := srv.Listen(); err != nil {
 		return err
 	}

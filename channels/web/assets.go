@@ -1,0 +1,107 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/miasrbija/mia/serbian"
+)
+
+//go:embed static
+var static embed.FS
+
+func mustRead(name string) []byte {
+	b, err := static.ReadFile("static/" + name)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+var (
+	widgetSource = mustRead("widget.js")
+	widgetCSS    = mustRead("widget.css")
+	openAPIDoc   = mustRead("openapi.json")
+	demoTmpl     = template.Must(template.New("demo").Parse(string(mustRead("demo.html"))))
+)
+
+// widgetTexts are the widget's own words, in Latin; the Cyrillic set is
+// transliterated from them when the handler is built.
+var widgetTexts = map[string]string{
+	"open":        "Pitajte MIA",
+	"title":       "MIA — digitalni asistent",
+	"close":       "Zatvori čet",
+	"notice":      "Razgovarate sa automatizovanim asistentom, ne sa službenikom. Odgovori se zasnivaju na zvaničnim dokumentima grada; za hitne slučajeve pozovite 112.",
+	"welcome":     "Dobar dan! Postavite pitanje o uslugama grada, npr. gde se predaje zahtev ili koliko košta taksa.",
+	"label":       "Vaše pitanje",
+	"placeholder": "Napišite pitanje…",
+	"send":        "Pošalji",
+	"typing":      "MIA piše odgovor…",
+	"answered":    "MIA je odgovorila.",
+	"sources":     "Izvori",
+	"quick":       "Predlozi pitanja",
+	"you":         "Vi",
+	"mia":         "MIA",
+	"script":      "Ćirilica",
+	"scriptLabel": "Prikaži tekst čet prozora ćirilicom",
+	"error":       "Odgovor trenutno nije moguće dobiti. Pokušajte ponovo.",
+	"rate":        "Previše poruka u kratkom vremenu. Sačekajte malo pa pokušajte ponovo.",
+	"tooLong":     "Poruka je predugačka. Skratite je i pošaljite ponovo.",
+	"newChat":     "Novi razgovor",
+}
+
+// buildWidget puts the texts in both scripts into widget.js.
+func buildWidget() ([]byte, error) {
+	cyr := make(map[string]string, len(widgetTexts))
+	for k, v := range widgetTexts {
+		cyr[k] = serbian.ToCyrillic(v)
+	}
+	cyr["script"] = "Latinica"
+	cyr["scriptLabel"] = serbian.ToCyrillic("Prikaži tekst čet prozora latinicom")
+	texts, err := json.Marshal(map[string]map[string]string{"lat": widgetTexts, "cyr": cyr})
+	if err != nil {
+		return nil, err
+	}
+	const marker = "/*TEXTS*/null"
+	if !bytes.Contains(widgetSource, []byte(marker)) {
+		return nil, fmt.Errorf("web: widget.js lacks %s", marker)
+	}
+	return bytes.Replace(widgetSource, []byte(marker), texts, 1), nil
+}
+
+func (h *Handler) widgetJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(h.widget)
+}
+
+func (h *Handler) widgetCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(widgetCSS)
+}
+
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Access-Control-Allow-Origin", "*") // a public description
+	_, _ = w.Write(openAPIDoc)
+}
+
+type demoView struct {
+	Slug, Name, NameCyr, Address, Phone, Email, Hours string
+}
+
+// demoPage is a Sombor-styled city page with the widget on it.
+func (h *Handler) demoPage(w http.ResponseWriter, r *http.Request) {
+	m := h.cfg.Municipalities.Default()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	err := demoTmpl.Execute(w, demoView{Slug: m.Slug, Name: m.Name, NameCyr: m.NameCyr, Address: m.Address,
+		Phone: m.Phone, Email: m.Email, Hours: m.OfficeHours})
+	if err != nil {
+		h.cfg.Log.ErrorContext(r.Context(), "render demo page", "err", err)
+	}
+}

@@ -1,0 +1,190 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/miasrbija/mia/serbian"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// browser starts a headless Chromium for the test. Without Chromium the
+// test is skipped, unless CI is set: there a missing browser is a failure.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is missing (scripts/deps.sh --browser installs it): %v", chromiumPath, err)
+		}
+		t.Skipf("browser test skipped: %s is missing (run scripts/deps.sh --browser, or apt-get install chromium)", chromiumPath)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(412, 915), // a phone: the widget is mobile first
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// The first Run starts the browser; it lives as long as ctx, so no
+	// timeout on ctx itself (see chromedp.Run); steps get one below.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	return ctx
+}
+
+// artifacts is where screenshots go: outside the repository, logged.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(os.TempDir(), "mia-artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", dir)
+	return dir
+}
+
+// screenshot saves the viewport, or with full the whole page.
+func screenshot(t *testing.T, ctx context.Context, dir, name string, full bool) {
+	t.Helper()
+	shot := chromedp.CaptureScreenshot()
+	if full {
+		shot = chromedp.FullScreenshot(90)
+	}
+	png, err := chromedp.Run(ctx, shot)
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Error(err)
+	}
+}
+
+// text reads the text of the first element matching a CSS selector,
+// waiting until it is visible.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+func attr(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		t.Fatalf("%s of %s: %v", name, sel, err)
+	}
+	return v.Value
+}
+
+// TestWidgetInBrowser asks in Cyrillic through the widget on the demo
+// page, follows the citation to the document page, and reloads the page
+// to find the conversation again.
+func TestWidgetInBrowser(t *testing.T) {
+	ctx := browser(t)
+	b := setup(t, nil)
+	dir := artifacts(t)
+	const question = "Где се подноси захтев за дечији додатак?"
+	const answer = `.mia-msg-assistant[data-done="true"] .mia-body`
+
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	ctx = tctx
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(b.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".mia-launcher")),
+	)
+	if err != nil {
+		t.Fatalf("open the demo page: %v", err)
+	}
+	launcher := text(t, ctx, ".mia-launcher")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(".mia-launcher")),
+		chromedp.WaitVisible(chromedp.CSS("#mia-input")),
+		chromedp.SendKeys(chromedp.CSS("#mia-input"), question),
+		chromedp.Click(chromedp.CSS(".mia-send")),
+		chromedp.WaitVisible(chromedp.CSS(answer)),
+	)
+	screenshot(t, ctx, dir, "1-answer.png", false)
+	if err != nil {
+		t.Fatalf("ask through the widget: %v", err)
+	}
+	notice, answerText := text(t, ctx, ".mia-notice"), text(t, ctx, answer)
+	expanded, busy := attr(t, ctx, ".mia-launcher", "aria-expanded"), attr(t, ctx, ".mia-log", "aria-busy")
+	href, inline := attr(t, ctx, ".mia-sources a", "href"), attr(t, ctx, answer+" a", "href")
+	if launcher != "Pitajte MIA" || expanded != "true" || !strings.Contains(notice, "аутоматизованим асистентом") {
+		t.Errorf("launcher %q expanded %q notice %q", launcher, expanded, notice)
+	}
+	if serbian.DetectScript(answerText) != serbian.Cyrillic || !strings.Contains(answerText, "[1]") || busy != "false" {
+		t.Errorf("answer not Cyrillic, not cited or still busy (%q):\n%s", busy, answerText)
+	}
+	if inline != href {
+		t.Errorf("the [1] marker links to %q, the source list to %q", inline, href)
+	}
+	// The widget's own texts follow the citizen's script.
+	if send := text(t, ctx, ".mia-send"); send != "Пошаљи" {
+		t.Errorf("send button %q after a Cyrillic question", send)
+	}
+
+	// The citation opens the document with the passage marked.
+	err = chromedp.Do(ctx, chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS("mark")))
+	screenshot(t, ctx, dir, "2-document.png", true)
+	if err != nil {
+		t.Fatalf("document page at %s: %v", href, err)
+	}
+	if mark := text(t, ctx, "mark"); strings.TrimSpace(mark) == "" || !strings.Contains(href, "chunk=") {
+		t.Errorf("mark %q at %s", mark, href)
+	}
+
+	// Back on the city page the conversation is still there.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(b.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".mia-msg-user + .mia-msg-assistant .mia-body")),
+	)
+	screenshot(t, ctx, dir, "3-reloaded.png", false)
+	if err != nil {
+		t.Fatalf("history after reload: %v", err)
+	}
+	if first := text(t, ctx, ".mia-msg-user .mia-body"); first != question {
+		t.Errorf("first message after reload %q", first)
+	}
+
+	// The script switch changes the widget's own texts; Escape closes the
+	// panel and gives focus back to the launcher.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".mia-script"))); err != nil {
+		t.Fatal(err)
+	}
+	if send := text(t, ctx, ".mia-send"); send != "Pošalji" {
+		t.Errorf("send button %q after switching to Latin", send)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#mia-input")), chromedp.KeyEvent(kb.Escape))
+	if err != nil {
+		t.Fatal(err)
+	}
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.classList.contains("mia-launcher") && document.getElementById("mia-panel").hidden`))
+	if err != nil || !focused || attr(t, ctx, ".mia-launcher", "aria-expanded") != "false" {
+		t.Errorf("after Escape: launcher focused and panel hidden = %v (%v)", focused, err)
+	}
+}

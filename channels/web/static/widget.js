@@ -1,0 +1,250 @@
+/* MIA chat widget: paste <script src="https://HOST/widget.js" data-municipality="SLUG" defer></script>.
+   Plain JavaScript, no build step. Talks to /api/v1/{municipality}/ on the host that served this file,
+   streams answers over Server-Sent Events read from fetch (EventSource cannot POST). */
+(function () {
+  "use strict";
+  var TEXTS = /*TEXTS*/null;
+  var script = document.currentScript;
+  if (!script) { return; }
+  var base = new URL(script.src, document.baseURI).origin;
+  var slug = script.getAttribute("data-municipality") || "";
+  var api = base + "/api/v1/" + encodeURIComponent(slug);
+  var store = {
+    get: function (k) { try { return window.localStorage.getItem("mia:" + slug + ":" + k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem("mia:" + slug + ":" + k, v); } catch (e) { /* private mode */ } },
+    del: function (k) { try { window.localStorage.removeItem("mia:" + slug + ":" + k); } catch (e) { /* private mode */ } }
+  };
+  var scriptName = store.get("script") === "cyr" ? "cyr" : "lat";
+  function t(key) { return TEXTS[scriptName][key]; }
+
+  function el(tag, attrs, text) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    if (text != null) { n.textContent = text; }
+    return n;
+  }
+
+  var css = el("link", { rel: "stylesheet", href: base + "/widget.css" });
+  document.head.appendChild(css);
+
+  var root = el("div", { "class": "mia-root" });
+  var launcher = el("button", { type: "button", "class": "mia-launcher", "aria-expanded": "false", "aria-controls": "mia-panel" });
+  var panel = el("div", { id: "mia-panel", "class": "mia-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "mia-title" });
+  panel.hidden = true;
+  var head = el("div", { "class": "mia-head" });
+  var title = el("h2", { id: "mia-title" });
+  var scriptBtn = el("button", { type: "button", "class": "mia-script" });
+  var newBtn = el("button", { type: "button", "class": "mia-new" });
+  var closeBtn = el("button", { type: "button", "class": "mia-close" });
+  head.append(title, scriptBtn, newBtn, closeBtn);
+  var notice = el("p", { "class": "mia-notice", id: "mia-notice" });
+  // role=log is polite by default; aria-busy holds announcements while an answer streams.
+  var log = el("div", { "class": "mia-log", role: "log", "aria-live": "polite", "aria-relevant": "additions text", tabindex: "0", "aria-labelledby": "mia-title" });
+  var quick = el("div", { "class": "mia-qr", role: "group" });
+  var status = el("div", { "class": "mia-status", role: "status", "aria-live": "polite" });
+  var form = el("form", { "class": "mia-form" });
+  var label = el("label", { "for": "mia-input", "class": "mia-sr" });
+  var input = el("textarea", { id: "mia-input", rows: "1", maxlength: "2000", "aria-describedby": "mia-notice", autocomplete: "off" });
+  var send = el("button", { type: "submit", "class": "mia-send" });
+  form.append(label, input, send);
+  panel.append(head, notice, log, quick, status, form);
+  root.append(launcher, panel);
+
+  var welcome = null;
+  function applyTexts() {
+    root.setAttribute("lang", scriptName === "cyr" ? "sr-Cyrl" : "sr-Latn");
+    launcher.textContent = t("open");
+    title.textContent = t("title");
+    scriptBtn.textContent = t("script");
+    scriptBtn.setAttribute("aria-label", t("scriptLabel"));
+    newBtn.textContent = t("newChat");
+    closeBtn.textContent = "×";
+    closeBtn.setAttribute("aria-label", t("close"));
+    notice.textContent = t("notice");
+    label.textContent = t("label");
+    input.setAttribute("placeholder", t("placeholder"));
+    send.textContent = t("send");
+    quick.setAttribute("aria-label", t("quick"));
+    if (welcome) { welcome.body.textContent = t("welcome"); welcome.who.textContent = t("mia"); }
+  }
+  function setScript(name) { scriptName = name; store.set("script", name); applyTexts(); }
+
+  function open(focus) {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    store.set("open", "1");
+    loadHistory();
+    if (focus) { input.focus(); }
+  }
+  function close() {
+    panel.hidden = true;
+    store.del("open");
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+  launcher.addEventListener("click", function () { if (panel.hidden) { open(true); } else { close(); } });
+  closeBtn.addEventListener("click", close);
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
+  scriptBtn.addEventListener("click", function () { setScript(scriptName === "cyr" ? "lat" : "cyr"); });
+  newBtn.addEventListener("click", function () {
+    store.del("token"); token = null; log.textContent = ""; quick.textContent = ""; addWelcome(); input.focus();
+  });
+
+  // One message bubble; text is set through textContent or text nodes only.
+  function bubble(role) {
+    var b = el("div", { "class": "mia-msg mia-msg-" + role });
+    var who = el("span", { "class": "mia-who" }, role === "user" ? t("you") : t("mia"));
+    var body = el("span", { "class": "mia-body" });
+    b.append(who, body);
+    log.appendChild(b);
+    log.scrollTop = log.scrollHeight;
+    return { node: b, who: who, body: body };
+  }
+  function addWelcome() { welcome = bubble("assistant"); welcome.body.textContent = t("welcome"); }
+
+  // Renders answer text with [n] markers as links to the cited passages.
+  function renderText(target, text, cites) {
+    target.textContent = "";
+    var re = /\[(\d+)\]/g, last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      target.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var c = cites[m[1]];
+      if (c) {
+        var a = el("a", { href: base + c.href, target: "_blank", rel: "noopener" }, m[0]);
+        a.setAttribute("aria-label", t("sources") + " " + m[1] + ": " + (c.title || c.source));
+        target.appendChild(a);
+      } else {
+        target.appendChild(document.createTextNode(m[0]));
+      }
+      last = re.lastIndex;
+    }
+    target.appendChild(document.createTextNode(text.slice(last)));
+  }
+  function renderSources(b, list) {
+    if (!list.length) { return; }
+    var ol = el("ol", { "class": "mia-sources", "aria-label": t("sources") });
+    list.forEach(function (c) {
+      var li = el("li", { value: String(c.n) });
+      li.appendChild(el("a", { href: base + c.href, target: "_blank", rel: "noopener" }, c.title || c.source));
+      ol.appendChild(li);
+    });
+    b.node.appendChild(ol);
+  }
+  function renderQuick(list) {
+    quick.textContent = "";
+    (list || []).forEach(function (q) {
+      var btn = el("button", { type: "button" }, q.label);
+      btn.addEventListener("click", function () { ask({ payload: q.payload }, q.label); });
+      quick.appendChild(btn);
+    });
+  }
+
+  var token = store.get("token");
+  var historyLoaded = false, busy = false;
+
+  function loadHistory() {
+    if (historyLoaded) { return; }
+    historyLoaded = true;
+    addWelcome();
+    if (!token) { return; }
+    fetch(api + "/conversations/" + encodeURIComponent(token) + "/messages", { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw r; } return r.json(); })
+      .then(function (data) {
+        data.messages.forEach(function (m) {
+          var b = bubble(m.role === "user" ? "user" : "assistant");
+          renderText(b.body, m.text, {});
+        });
+      })
+      .catch(function () { store.del("token"); token = null; });
+  }
+
+  function conversation() {
+    if (token) { return Promise.resolve(token); }
+    return fetch(api + "/conversations", { method: "POST", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw r; } return r.json(); })
+      .then(function (d) { token = d.token; store.set("token", token); return token; });
+  }
+
+  function errorText(res) {
+    if (res && res.status === 429) { return t("rate"); }
+    if (res && res.status === 413) { return t("tooLong"); }
+    return t("error");
+  }
+
+  function ask(body, shown) {
+    if (busy) { return; }
+    busy = true; send.disabled = true;
+    renderQuick([]);
+    var u = bubble("user");
+    u.body.textContent = shown;
+    if (/[\u0400-\u04FF]/.test(shown) && scriptName !== "cyr") { setScript("cyr"); }
+    var a = bubble("assistant");
+    var text = "", cites = {}, list = [];
+    log.setAttribute("aria-busy", "true");
+    status.textContent = t("typing");
+    function finish() {
+      busy = false; send.disabled = false;
+      log.setAttribute("aria-busy", "false");
+      a.node.setAttribute("data-done", "true");
+      status.textContent = t("answered");
+      log.scrollTop = log.scrollHeight;
+    }
+    function handle(event, data) {
+      if (event === "delta") { text += data.text || ""; renderText(a.body, text, cites); }
+      else if (event === "replace") { text = data.text || ""; renderText(a.body, text, cites); }
+      else if (event === "citation" && data.citation) { cites[data.citation.n] = data.citation; list.push(data.citation); renderText(a.body, text, cites); }
+      else if (event === "quick_replies") { renderQuick(data.quick_replies); }
+      else if (event === "done" && data.reply) {
+        text = data.reply.text; cites = {}; list = data.reply.citations || [];
+        list.forEach(function (c) { cites[c.n] = c; });
+        renderText(a.body, text, cites);
+        renderSources(a, list);
+        renderQuick(data.reply.quick_replies);
+      } else if (event === "error") { a.body.textContent = t("error"); }
+      log.scrollTop = log.scrollHeight;
+    }
+    conversation().then(function (tok) {
+      return fetch(api + "/conversations/" + encodeURIComponent(tok) + "/messages", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" }, body: JSON.stringify(body)
+      });
+    }).then(function (res) {
+      if (res.status === 404) { store.del("token"); token = null; }
+      if (!res.ok || !res.body) { throw res; }
+      var reader = res.body.getReader(), dec = new TextDecoder(), buf = "";
+      function pump() {
+        return reader.read().then(function (r) {
+          if (r.done) { return; }
+          buf += dec.decode(r.value, { stream: true }).replace(/\r\n/g, "\n");
+          var i;
+          while ((i = buf.indexOf("\n\n")) >= 0) {
+            var raw = buf.slice(0, i), event = "message", data = "";
+            buf = buf.slice(i + 2);
+            raw.split("\n").forEach(function (line) {
+              if (line.indexOf("event:") === 0) { event = line.slice(6).trim(); }
+              else if (line.indexOf("data:") === 0) { data += line.slice(5).replace(/^ /, ""); }
+            });
+            if (data) { try { handle(event, JSON.parse(data)); } catch (e) { /* a malformed event is skipped */ } }
+          }
+          return pump();
+        });
+      }
+      return pump();
+    }).then(finish, function (err) { a.body.textContent = errorText(err); finish(); });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var q = input.value.trim();
+    if (!q || busy) { return; }
+    input.value = "";
+    ask({ text: q }, q);
+    input.focus();
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
+  });
+
+  applyTexts();
+  function mount() { document.body.appendChild(root); if (token && store.get("open")) { open(false); } }
+  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+})();

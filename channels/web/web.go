@@ -1,0 +1,144 @@
+// Package web is MIA's web channel: a JSON + Server-Sent Events chat API
+// under /api/v1/{municipality}/, the embeddable chat widget (plain JS and
+// CSS embedded in the binary), a demo city page and a page that shows a
+// cited document with the cited passage highlighted.
+//
+// The channel only translates: an HTTP request becomes an assistant.Turn
+// and the engine's reply stream becomes SSE events. No business rule lives
+// here. The browser keeps a random conversation token (localStorage); it
+// is the Turn.UserID of channel web.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/rag"
+)
+
+// Assistant answers one turn, streaming its events; *assistant.Engine is one.
+type Assistant interface {
+	Handle(ctx context.Context, t assistant.Turn, emit func(assistant.Event)) (*assistant.Reply, error)
+}
+
+// History finds a citizen's conversation and its earlier messages;
+// *assistant.Memory is one.
+type History interface {
+	Conversation(ctx context.Context, municipality string, ch assistant.Channel, user string) (int64, error)
+	History(ctx context.Context, conv int64, n int) ([]assistant.HistoryMessage, error)
+}
+
+// Documents gives the document page its document and the cited passage.
+// *rag.Store is the PostgreSQL implementation.
+type Documents interface {
+	// Document returns the document with its body; rag.ErrNotFound when
+	// the municipality has no such document.
+	Document(ctx context.Context, municipality string, id int64) (rag.Document, error)
+	// Passage returns the text of one chunk of the document; rag.ErrNotFound
+	// when the chunk is not the document's.
+	Passage(ctx context.Context, municipality string, documentID, chunkID int64) (string, error)
+}
+
+var (
+	_ Assistant = (*assistant.Engine)(nil)
+	_ History   = (*assistant.Memory)(nil)
+	_ Documents = (*rag.Store)(nil)
+)
+
+// Limit is a token bucket: Burst requests at once, refilled at Rate per
+// second. A zero Limit takes the default; a negative Rate disables it.
+type Limit struct {
+	Rate  float64
+	Burst int
+}
+
+// Config wires the channel; zero values take the defaults.
+type Config struct {
+	Municipalities *municipality.Registry
+	Assistant      Assistant
+	History        History
+	Documents      Documents
+	Log            *slog.Logger
+	// PerIP limits every API request of one client IP. Default 2/s, burst 40.
+	PerIP Limit
+	// PerConversation limits the messages sent to one conversation.
+	// Default one every 3s, burst 5.
+	PerConversation Limit
+	// MaxBody caps a request body in bytes (413 beyond). Default 16 KiB.
+	MaxBody int64
+	// HistoryMessages is how many messages a reload gets back. Default 50.
+	HistoryMessages int
+	// Now is the clock of the rate limiters; nil is time.Now.
+	Now func() time.Time
+}
+
+// Handler serves the web channel.
+type Handler struct {
+	cfg     Config
+	ipLim   *limiter
+	convLim *limiter
+	widget  []byte // widget.js with the texts in both scripts
+}
+
+// New validates the configuration and returns the handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Municipalities == nil || cfg.Assistant == nil || cfg.History == nil || cfg.Documents == nil {
+		return nil, errors.New("web: municipalities, assistant, history and documents are required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.PerIP == (Limit{}) {
+		cfg.PerIP = Limit{Rate: 2, Burst: 40}
+	}
+	if cfg.PerConversation == (Limit{}) {
+		cfg.PerConversation = Limit{Rate: 1.0 / 3, Burst: 5}
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 16 << 10
+	}
+	if cfg.HistoryMessages == 0 {
+		cfg.HistoryMessages = 50
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	widget, err := buildWidget()
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{
+		cfg:     cfg,
+		ipLim:   newLimiter(cfg.PerIP, cfg.Now),
+		convLim: newLimiter(cfg.PerConversation, cfg.Now),
+		widget:  widget,
+	}, nil
+}
+
+// Routes mounts the channel's routes on r; it is what server.Config.Mount
+// takes. Every route is described in static/openapi.json.
+func (h *Handler) Routes(r chi.Router) {
+	r.Get("/", h.demoPage)
+	r.Get("/widget.js", h.widgetJS)
+	r.Get("/widget.css", h.widgetCSS)
+	r.Get("/documents/{id}", h.documentPage)
+	r.Get("/api/v1/openapi.json", h.openAPI)
+	r.Route("/api/v1/{municipality}", func(r chi.Router) {
+		r.Use(h.municipality, h.cors, h.limitIP)
+		r.Post("/conversations", h.createConversation)
+		r.Route("/conversations/{token}", func(r chi.Router) {
+			r.Use(h.conversationToken)
+			r.Get("/messages", h.listMessages)
+			r.With(h.limitConversation).Post("/messages", h.postMessage)
+			// Uploads (photos, video) and shared locations for citizen
+			// services belong here, as .../attachments and .../location,
+			// once the forms package can take them (issue #7).
+		})
+	})
+}

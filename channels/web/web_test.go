@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/ingest"
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres/pgtest"
+	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/server"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+type testBundle struct {
+	srv *httptest.Server
+	cfg web.Config
+}
+
+// setup ingests the demo corpus into a fresh database and serves the web
+// channel, over an offline engine, on a loopback httptest server. opts may
+// change the channel's configuration (limits, caps) before it is built.
+func setup(tb testing.TB, opts func(*web.Config)) *testBundle {
+	tb.Helper()
+	db, _ := pgtest.NewDB(tb)
+	store := rag.NewStore(db)
+	emb := rag.NewHashEmbedder()
+	if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(context.Background(), []string{"../../corpus/sombor"}); err != nil {
+		tb.Fatal(err)
+	}
+	reg, err := municipality.Load("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mem := assistant.NewMemory(db)
+	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: rag.NewStore(db)}
+	if opts != nil {
+		opts(&cfg)
+	}
+	h, err := web.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{DB: db, Mount: h.Routes}).Handler())
+	tb.Cleanup(srv.Close)
+	return &testBundle{srv: srv, cfg: cfg}
+}
+
+// do sends a request; body, when not nil, is JSON-encoded unless it is a string.
+func (b *testBundle) do(tb testing.TB, method, path string, body any, header map[string]string) *http.Response {
+	tb.Helper()
+	var rd io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(v)
+	default:
+		buf, err := json.Marshal(v)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, b.srv.URL+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := b.srv.Client().Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// newConversation starts a conversation and returns its token.
+func (b *testBundle) newConversation(tb testing.TB) string {
+	tb.Helper()
+	res := b.do(tb, "POST", "/api/v1/sombor/conversations", nil, nil)
+	if res.StatusCode != http.StatusCreated {
+		tb.Fatalf("create conversation: %s", res.Status)
+	}
+	var c struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&c); err != nil || c.Token == "" {
+		tb.Fatalf("create conversation: %v %+v", err, c)
+	}
+	return c.Token
+}
+
+type sseEvent struct {
+	Name string
+	Data map[string]any
+}
+
+// readSSE parses a whole event stream.
+func readSSE(tb testing.TB, r io.Reader) []sseEvent {
+	tb.Helper()
+	var out []sseEvent
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var cur sseEvent
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			if cur.Name != "" {
+				out = append(out, cur)
+			}
+			cur = sseEvent{}
+		case strings.HasPrefix(line, "event: "):
+			cur.Name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &cur.Data); err != nil {
+				tb.Fatalf("event data is not JSON: %q", line)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// errorCode decodes a JSON error body.
+func errorCode(tb testing.TB, res *http.Response) (code, message string) {
+	tb.Helper()
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&e); err != nil {
+		tb.Fatalf("%s: error body is not JSON: %v", res.Status, err)
+	}
+	return e.Error.Code, e.Error.Message
+}
