@@ -82,6 +82,23 @@ func (m *Memory) SaveUser(ctx context.Context, conv int64, municipality, text st
 	return nil
 }
 
+// SaveNotice adds a message from the city to the citizen's conversation on
+// a channel, such as a change of a case's status: the web widget shows it
+// with the conversation's history.
+func (m *Memory) SaveNotice(ctx context.Context, municipality string, ch Channel, user, text string) error {
+	conv, err := m.Conversation(ctx, municipality, ch, user)
+	if err != nil {
+		return err
+	}
+	_, err = m.db.Exec(ctx, `
+		INSERT INTO messages (conversation_id, municipality, role, content, route, status)
+		VALUES ($1, $2, 'assistant', $3, $4, 'answered')`, conv, municipality, text, string(RouteStatus))
+	if err != nil {
+		return fmt.Errorf("save notice: %w", err)
+	}
+	return nil
+}
+
 // Answer is what is recorded about one reply.
 type Answer struct {
 	Reply            *Reply

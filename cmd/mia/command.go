@@ -32,6 +32,7 @@ func commands() []command {
 		{"search", "search the knowledge base as the assistant does", runSearch},
 		{"ask", "ask one question through the whole conversation engine", runAsk},
 		{"eval", "measure answer quality on a dataset", runEval},
+		{"viber", "Viber bot administration: set-webhook, account", runViber},
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/queue"
 )
 
 func osGetenv(k string) string { return os.Getenv(k) }
@@ -136,6 +137,12 @@ func (c *common) open(ctx context.Context, reg *municipality.Registry, log *slog
 	db, err := postgres.Open(ctx, c.databaseURL)
 	if err != nil {
 		return nil, err
+	}
+	// River keeps its own schema history; its migrator is as safe to run
+	// at every start as goose's.
+	if err := queue.Migrate(ctx, db.Pool); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate job queue: %w", err)
 	}
 	if err := db.SyncMunicipalities(ctx, reg); err != nil {
 		db.Close()

@@ -3,11 +3,18 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/channels/notify"
+	"github.com/miasrbija/mia/channels/viber"
 	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/queue"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/server"
+	"github.com/riverqueue/river"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -45,9 +52,49 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: chat.Routes})
+
+	// Durable work (Viber turns and sends, case notifications) runs as
+	// River jobs in PostgreSQL, so a restart loses none of it.
+	vcfg := viber.Config{DB: db.Pool, Municipalities: reg, Engine: engine, Getenv: e.getenv,
+		APIURL: envOr(e, setViberAPIURL.env, viber.DefaultAPIURL), Log: log}
+	ncfg := notify.Config{DB: db, Municipalities: reg, Memory: assistant.NewMemory(db), ViberAPIURL: vcfg.APIURL,
+		Getenv: e.getenv, Log: log}
+	workers := river.NewWorkers()
+	if err := viber.RegisterWorkers(workers, vcfg); err != nil {
+		return err
+	}
+	if err := notify.RegisterWorkers(workers, ncfg); err != nil {
+		return err
+	}
+	jobs, err := queue.NewClient(db.Pool, workers, queue.Config{
+		PeriodicJobs: append(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg)...), Log: log})
+	if err != nil {
+		return err
+	}
+	vcfg.Queue = jobs
+	bot, err := viber.New(vcfg)
+	if err != nil {
+		return err
+	}
+	defer bot.Close()
+
+	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: func(r chi.Router) {
+		chat.Routes(r)
+		bot.Routes(r)
+	}})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
-	return srv.Serve(ctx)
+	// Cancelling Start's context stops workers hard; they are stopped
+	// gracefully below, after the HTTP server has drained.
+	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	serveErr := srv.Serve(ctx)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := jobs.Stop(stopCtx); err != nil {
+		log.Warn("job queue did not stop cleanly", "err", err)
+	}
+	return serveErr
 }

@@ -1,0 +1,49 @@
+package viber
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Retention is how long callbacks (for deduplication) and sent parts are
+// kept. Viber redelivers a callback for an hour and reports deliveries for
+// up to 14 days; 30 days covers both with room.
+const Retention = 30 * 24 * time.Hour
+
+// CleanupArgs is the periodic job deleting channel_events and viber_outbox
+// rows older than Retention. Media is kept: the cases it belongs to decide.
+type CleanupArgs struct{}
+
+// Kind implements river.JobArgs.
+func (CleanupArgs) Kind() string { return "viber_cleanup" }
+
+// PeriodicJobs returns the channel's periodic jobs, for the queue client's
+// configuration (queue.Config.PeriodicJobs).
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "viber_cleanup", RunOnStart: true}),
+	}
+}
+
+type cleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	d *deps
+}
+
+func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
+	cut := time.Now().Add(-Retention)
+	ev, err := w.d.cfg.DB.Exec(ctx, `DELETE FROM channel_events WHERE received_at < $1`, cut)
+	if err != nil {
+		return err
+	}
+	out, err := w.d.cfg.DB.Exec(ctx, `DELETE FROM viber_outbox WHERE sent_at < $1`, cut)
+	if err != nil {
+		return err
+	}
+	w.d.cfg.Log.InfoContext(ctx, "viber: cleanup", "events", ev.RowsAffected(), "outbox", out.RowsAffected())
+	return nil
+}

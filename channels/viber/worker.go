@@ -1,0 +1,231 @@
+package viber
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/miasrbija/mia/assistant"
+)
+
+// TurnArgs is the job of one incoming message: download its media, run
+// the engine, enqueue the reply.
+type TurnArgs struct {
+	Municipality string    `json:"municipality"`
+	Token        uint64    `json:"token"` // the message's token; River stores args as JSON, integers exactly
+	User         User      `json:"user"`
+	Message      InMessage `json:"message"`
+}
+
+// Kind implements river.JobArgs.
+func (TurnArgs) Kind() string { return "viber_turn" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (TurnArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 8} }
+
+// SendArgs is the job of one reply: its messages, sent in order.
+type SendArgs struct {
+	Municipality string    `json:"municipality"`
+	Receiver     string    `json:"receiver"`
+	Messages     []Message `json:"messages"`
+}
+
+// Kind implements river.JobArgs.
+func (SendArgs) Kind() string { return "viber_send" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+
+// RegisterWorkers adds the channel's workers (viber_turn, viber_send,
+// viber_cleanup) to
+// workers. cfg needs the database, municipalities and engine; Queue is not
+// used (workers insert through the client running them).
+func RegisterWorkers(workers *river.Workers, cfg Config) error {
+	if cfg.DB == nil || cfg.Municipalities == nil || cfg.Engine == nil {
+		return errors.New("viber: database, municipalities and engine are required for the workers")
+	}
+	cfg = cfg.withDefaults()
+	d := &deps{cfg: cfg, tokens: cfg.tokens(), store: store{cfg.DB}}
+	if err := river.AddWorkerSafely(workers, &turnWorker{d: d}); err != nil {
+		return err
+	}
+	if err := river.AddWorkerSafely(workers, &sendWorker{d: d}); err != nil {
+		return err
+	}
+	return river.AddWorkerSafely(workers, &cleanupWorker{d: d})
+}
+
+// deps is what the workers share.
+type deps struct {
+	cfg    Config
+	tokens map[string]string
+	store  store
+}
+
+// backoff is the wait before attempt+1: RetryBackoff doubled per attempt,
+// at most an hour.
+func (d *deps) backoff(attempt int) time.Time {
+	wait := d.cfg.RetryBackoff
+	for i := 1; i < attempt && wait < time.Hour; i++ {
+		wait *= 2
+	}
+	return time.Now().Add(min(wait, time.Hour))
+}
+
+func (d *deps) api(slug string) (*Client, error) {
+	tok := d.tokens[slug]
+	if tok == "" {
+		return nil, fmt.Errorf("viber: no bot token for %s", slug)
+	}
+	return &Client{BaseURL: d.cfg.APIURL, Token: tok, HTTP: d.cfg.HTTP}, nil
+}
+
+type turnWorker struct {
+	river.WorkerDefaults[TurnArgs]
+	d *deps
+}
+
+func (w *turnWorker) NextRetry(job *river.Job[TurnArgs]) time.Time { return w.d.backoff(job.Attempt) }
+
+// payloadRE matches what the reply buttons send back (assistant's button
+// payloads): such a text is a payload, not typed text.
+var payloadRE = regexp.MustCompile(`^(form|ask|status):`)
+
+func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
+	a := job.Args
+	m, err := w.d.cfg.Municipalities.Get(a.Municipality)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	// A user's first message subscribes them (with no subscribed callback).
+	subscribed := true
+	if err := w.d.store.upsertUser(ctx, w.d.cfg.DB, m.Slug, &a.User, &subscribed); err != nil {
+		return fmt.Errorf("record user: %w", err)
+	}
+	t := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelViber, UserID: a.User.ID, Text: a.Message.Text}
+	switch a.Message.Type {
+	case "text":
+		if payloadRE.MatchString(t.Text) {
+			t.Payload, t.Text = t.Text, ""
+		}
+	case "location":
+		if l := a.Message.Location; l != nil {
+			t.Location = &assistant.Location{Lat: l.Lat, Lon: l.Lon, Address: a.Message.Text}
+		}
+	case "contact":
+		if c := a.Message.Contact; c != nil {
+			t.Text = strings.TrimSpace(c.Name + " " + c.PhoneNumber)
+		}
+	case "url":
+		t.Text = strings.TrimSpace(a.Message.Text + " " + a.Message.Media)
+	case "picture", "video", "file":
+		att, err := w.d.fetchMedia(ctx, m.Slug, a)
+		if err != nil {
+			return err
+		}
+		if att != nil {
+			t.Attachments = append(t.Attachments, *att)
+		}
+	}
+	reply, err := w.d.cfg.Engine.Handle(ctx, t, nil)
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	msgs := ReplyMessages(m, a.User.ID, a.User.APIVersion, reply)
+	if len(msgs) == 0 {
+		return nil
+	}
+	// The reply's send job and this job's completion commit together: a
+	// retry of this job never enqueues a second reply.
+	return pgx.BeginFunc(ctx, w.d.cfg.DB, func(tx pgx.Tx) error {
+		client := river.ClientFromContext[pgx.Tx](ctx)
+		if _, err := client.InsertTx(ctx, tx, SendArgs{Municipality: m.Slug, Receiver: a.User.ID, Messages: msgs}, nil); err != nil {
+			return fmt.Errorf("enqueue reply: %w", err)
+		}
+		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+}
+
+type sendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	d *deps
+}
+
+func (w *sendWorker) NextRetry(job *river.Job[SendArgs]) time.Time { return w.d.backoff(job.Attempt) }
+
+// Work sends the parts Viber has not accepted yet. Rate limiting and
+// other failures are returned (retried with backoff); a receiver who is
+// not subscribed (or not on Viber) stops the job for good.
+func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	a := job.Args
+	api, err := w.d.api(a.Municipality)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	sent, err := w.d.store.sentParts(ctx, job.ID)
+	if err != nil {
+		return err
+	}
+	log := w.d.cfg.Log.With("municipality", a.Municipality, "job", job.ID)
+	for i := range a.Messages {
+		if sent[i] {
+			continue
+		}
+		msg := a.Messages[i]
+		msg.Receiver = a.Receiver
+		res, err := api.SendMessage(ctx, &msg)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.Status == StatusAPIVersionUnsupported && msg.MinAPIVersion > 1 {
+			// The user's devices are older than the location picker and
+			// phone sharing buttons: send the message without them.
+			log.InfoContext(ctx, "viber: old client, keyboard reduced", "part", i)
+			msg = withoutAPI3(msg)
+			res, err = api.SendMessage(ctx, &msg)
+		}
+		switch {
+		case errors.As(err, &apiErr) && (apiErr.Status == StatusReceiverNotSubscribed || apiErr.Status == StatusReceiverNotRegistered):
+			log.InfoContext(ctx, "viber: receiver not subscribed, reply dropped", "status", apiErr.Status)
+			if err := w.d.store.markUnsubscribed(ctx, a.Municipality, a.Receiver); err != nil {
+				return err
+			}
+			return river.JobCancel(err)
+		case errors.As(err, &apiErr) && apiErr.Status == StatusTooManyRequests:
+			log.WarnContext(ctx, "viber: rate limited, backing off", "part", i, "attempt", job.Attempt)
+			return err
+		case err != nil:
+			return err
+		}
+		if err := w.d.store.recordSent(ctx, job.ID, i, a.Municipality, a.Receiver, res.MessageToken); err != nil {
+			return fmt.Errorf("record sent part %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// withoutAPI3 returns msg without the buttons that need API level 3.
+func withoutAPI3(msg Message) Message {
+	msg.MinAPIVersion = 0
+	if msg.Keyboard == nil {
+		return msg
+	}
+	kb := *msg.Keyboard
+	kb.Buttons = nil
+	for _, b := range msg.Keyboard.Buttons {
+		if b.ActionType != ActionLocationPicker && b.ActionType != ActionSharePhone {
+			kb.Buttons = append(kb.Buttons, b)
+		}
+	}
+	msg.Keyboard = &kb
+	if len(kb.Buttons) == 0 {
+		msg.Keyboard = nil
+	}
+	return msg
+}
