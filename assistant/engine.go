@@ -361,9 +361,9 @@ func (e *Engine) extractiveAnswer(st *turnState, res *rag.Results) {
 			b.WriteString(e.message(st, "extractive_intro", map[string]string{"title": p.hit.Title}))
 			b.WriteString(" ")
 		}
-		b.WriteString(mirror(p.quote, st.script))
+		b.WriteString(mirror(readableTables(p.quote), st.script))
 		fmt.Fprintf(&b, " [%d]", i+1)
-		st.reply.Citations = append(st.reply.Citations, citation(i+1, p.hit, p.quote))
+		st.reply.Citations = append(st.reply.Citations, citation(i+1, p.hit, p.quote, st.script))
 	}
 	if st.reply.Status == StatusFallbackOffline {
 		b.WriteString("\n\n")
@@ -373,8 +373,10 @@ func (e *Engine) extractiveAnswer(st *turnState, res *rag.Results) {
 	e.emitReply(st)
 }
 
-func citation(n int, h rag.Hit, quote string) Citation {
-	return Citation{N: n, DocumentID: h.DocumentID, ChunkID: h.ChunkID, Source: h.Source, Title: h.Title,
+// citation describes a cited passage; its title is shown in the citizen's
+// script, the quote stays as in the document (it locates the passage).
+func citation(n int, h rag.Hit, quote string, script serbian.Script) Citation {
+	return Citation{N: n, DocumentID: h.DocumentID, ChunkID: h.ChunkID, Source: h.Source, Title: mirror(h.Title, script),
 		URL: h.URL, HeadingPath: h.HeadingPath, Quote: quote}
 }
 

@@ -284,3 +284,56 @@ func joinUnits(units []string) string {
 	}
 	return b.String()
 }
+
+// readableTables rewrites the pipe-table rows of a quote as sentences of
+// "header: value" pairs, the way a clerk would read a table out:
+// "| Šalter | 6 |" under "| Šta | Podatak |" becomes "Šalter: 6".
+func readableTables(quote string) string {
+	lines := strings.Split(quote, "\n")
+	var out []string
+	var header []string
+	for _, l := range lines {
+		if !isTableRow(l) {
+			header = nil
+			out = append(out, l)
+			continue
+		}
+		cells := tableCells(l)
+		if header == nil {
+			header = cells
+			continue
+		}
+		// The first cell names the row; a two-column table is a list of
+		// "name: value", a wider one labels each further value by its
+		// column.
+		var parts []string
+		for i, c := range cells[1:] {
+			if c == "" {
+				continue
+			}
+			if len(cells) > 2 && i+1 < len(header) && header[i+1] != "" {
+				c = header[i+1] + ": " + c
+			}
+			parts = append(parts, c)
+		}
+		sep := ": "
+		if len(cells) > 2 {
+			sep = " — "
+		}
+		if len(parts) == 0 {
+			out = append(out, cells[0]+".")
+			continue
+		}
+		out = append(out, cells[0]+sep+strings.Join(parts, ", ")+".")
+	}
+	return strings.Join(out, "\n")
+}
+
+func tableCells(row string) []string {
+	row = strings.Trim(strings.TrimSpace(row), "|")
+	cells := strings.Split(row, "|")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}

@@ -63,7 +63,7 @@ func (e *Engine) modelAnswer(ctx context.Context, st *turnState, res *rag.Result
 	st.reply.Status = StatusAnswered
 	st.reply.Text += mirror(strings.TrimSpace(rw.text.String()), st.script)
 	for i, id := range rw.cited {
-		st.reply.Citations = append(st.reply.Citations, citation(i+1, ids[id], ""))
+		st.reply.Citations = append(st.reply.Citations, citation(i+1, ids[id], "", st.script))
 	}
 	for i := range st.reply.Citations {
 		st.emit(Event{Kind: EventCitation, Citation: &st.reply.Citations[i]})

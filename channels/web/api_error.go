@@ -22,6 +22,9 @@ var (
 	errBadJSON              = apiError{http.StatusBadRequest, "invalid_request", "Zahtev nije ispravan."}
 	errEmpty                = apiError{http.StatusBadRequest, "empty_message", "Poruka je prazna. Napišite pitanje."}
 	errTooLarge             = apiError{http.StatusRequestEntityTooLarge, "body_too_large", "Poruka je predugačka. Skratite je i pošaljite ponovo."}
+	errUploadTooLarge       = apiError{http.StatusRequestEntityTooLarge, "upload_too_large", "Prilog je prevelik. Fotografija može imati najviše 10 MB, a video 50 MB."}
+	errTooManyFiles         = apiError{http.StatusBadRequest, "too_many_files", "Najviše 5 priloga u jednoj poruci."}
+	errBadLocation          = apiError{http.StatusBadRequest, "invalid_location", "Lokacija nije ispravna. Podelite lokaciju ponovo ili upišite adresu."}
 	errOrigin               = apiError{http.StatusForbidden, "origin_not_allowed", "Ovaj sajt nema dozvolu da koristi MIA čet."}
 	errRateLimited          = apiError{http.StatusTooManyRequests, "rate_limited", "Previše poruka u kratkom vremenu. Sačekajte malo pa pokušajte ponovo."}
 	errInternal             = apiError{http.StatusInternalServerError, "internal", "Došlo je do greške. Pokušajte ponovo kasnije."}

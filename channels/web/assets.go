@@ -52,6 +52,21 @@ var widgetTexts = map[string]string{
 	"rate":        "Previše poruka u kratkom vremenu. Sačekajte malo pa pokušajte ponovo.",
 	"tooLong":     "Poruka je predugačka. Skratite je i pošaljite ponovo.",
 	"newChat":     "Novi razgovor",
+	// Photos, video and the location, for citizen-service forms.
+	"photo":          "Dodaj fotografiju ili video",
+	"location":       "Podeli moju lokaciju",
+	"chosen":         "Izabrani prilozi",
+	"previewAlt":     "Pregled fotografije",
+	"remove":         "Ukloni priloge",
+	"tooMany":        "Najviše 5 priloga u jednoj poruci; poslaće se prvih 5.",
+	"fileTooBig":     "Prilog je prevelik. Fotografija može imati najviše 10 MB, a video 50 MB.",
+	"locating":       "Određujem lokaciju…",
+	"geoDenied":      "Pristup lokaciji nije dozvoljen. Dozvolite ga u podešavanjima pregledača ili upišite adresu (ulica i broj, mesto).",
+	"geoUnavailable": "Lokaciju nije moguće odrediti na ovom uređaju. Upišite adresu (ulica i broj, mesto).",
+	"locationSent":   "lokacija",
+	"photoSent":      "fotografija",
+	"videoSent":      "video",
+	"noText":         "(izbor, lokacija ili prilog)",
 }
 
 // buildWidget puts the texts in both scripts into widget.js.

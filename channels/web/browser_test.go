@@ -2,15 +2,20 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/miasrbija/mia/channels/web"
 	"github.com/miasrbija/mia/serbian"
 )
 
@@ -188,3 +193,181 @@ func TestWidgetInBrowser(t *testing.T) {
 		t.Errorf("after Escape: launcher focused and panel hidden = %v (%v)", focused, err)
 	}
 }
+
+// TestCommunalReportInBrowser files a communal report through the widget:
+// buttons, typed answers, the location from the browser (refused first,
+// then granted), a photo with its preview, and the confirmation with the
+// case reference; a reload shows the conversation again.
+func TestCommunalReportInBrowser(t *testing.T) {
+	ctx := browser(t)
+	b := setup(t, func(c *web.Config) { c.PerConversation = web.Limit{Rate: 100, Burst: 100} })
+	dir := artifacts(t)
+	photo := filepath.Join(t.TempDir(), "kontejner.jpg")
+	if err := os.WriteFile(photo, jpegPhoto(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	ctx = tctx
+
+	const done = `.mia-msg-assistant[data-done="true"]`
+	answers := 0
+	// wait waits for the next answer and returns its text.
+	wait := func(step string) string {
+		t.Helper()
+		answers++
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll(%q).length >= %d`, done, answers),
+			chromedp.WithPollingTimeout(20*time.Second)))
+		if err != nil {
+			screenshot(t, ctx, dir, "kp-failed.png", false)
+			t.Fatalf("%s: answer %d not shown: %v", step, answers, err)
+		}
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => { const l = document.querySelectorAll(%q); return l[l.length - 1].textContent; })()`, done+" .mia-body")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	lastUser := func() string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const l = document.querySelectorAll(".mia-msg-user .mia-body"); return l[l.length - 1].textContent; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// button clicks the quick reply with this label.
+	button := func(label string) {
+		t.Helper()
+		sel := chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll(".mia-qr button")].find(b => b.textContent === %q)`, label))
+		if err := chromedp.Do(ctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+			t.Fatalf("button %q: %v", label, err)
+		}
+	}
+	typeText := func(s string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#mia-input"), s), chromedp.Click(chromedp.CSS(".mia-send"))); err != nil {
+			t.Fatalf("type %q: %v", s, err)
+		}
+	}
+	permission := func(setting cdpbrowser.PermissionSetting) {
+		t.Helper()
+		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: setting, Origin: b.srv.URL})
+		if err != nil {
+			t.Fatalf("geolocation permission %s: %v", setting, err)
+		}
+	}
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(b.srv.URL+"/"),
+		chromedp.Click(chromedp.CSS(".mia-launcher"), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS("#mia-input")),
+	)
+	if err != nil {
+		t.Fatalf("open the widget: %v", err)
+	}
+	// Both buttons are in the composer, named for screen readers.
+	if l1, l2 := attr(t, ctx, ".mia-photo", "aria-label"), attr(t, ctx, ".mia-location", "aria-label"); l1 != "Dodaj fotografiju ili video" || l2 != "Podeli moju lokaciju" {
+		t.Errorf("composer buttons labelled %q and %q", l1, l2)
+	}
+	if accept := attr(t, ctx, "#mia-file", "accept"); accept != "image/*,video/*" {
+		t.Errorf("file input accepts %q", accept)
+	}
+	text(t, ctx, ".mia-photo")
+	text(t, ctx, ".mia-location")
+
+	typeText("Zdravo")
+	wait("greeting")
+	button("Prijavi komunalni problem")
+	if a := wait("start the report"); !strings.Contains(a, "vrstu problema") {
+		t.Errorf("category not asked: %q", a)
+	}
+	button("Otpad i kontejneri")
+	wait("category")
+	typeText("ne")
+	wait("village")
+	typeText("Kontejner u Ulici kralja Petra nije ispražnjen dve nedelje")
+	if a := wait("description"); !strings.Contains(a, "lokacij") {
+		t.Fatalf("location not asked: %q", a)
+	}
+
+	// Location refused by the browser: a clear message, nothing is sent.
+	permission(cdpbrowser.PermissionSettingDenied)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".mia-location")), chromedp.WaitVisible(chromedp.CSS(".mia-alert"))); err != nil {
+		t.Fatalf("denied location: %v", err)
+	}
+	if msg := text(t, ctx, ".mia-alert"); !strings.Contains(msg, "Pristup lokaciji nije dozvoljen") || !strings.Contains(msg, "upišite adresu") {
+		t.Errorf("denied location message %q", msg)
+	}
+	screenshot(t, ctx, dir, "kp-1-location-denied.png", false)
+
+	// Granted, at a point in Sombor.
+	permission(cdpbrowser.PermissionSettingGranted)
+	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
+		Latitude: ptr(45.7733), Longitude: ptr(19.1151), Accuracy: ptr(10.0)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".mia-location"))); err != nil {
+		t.Fatal(err)
+	}
+	if a := wait("location"); !strings.Contains(a, "fotografij") {
+		t.Fatalf("photos not asked after the location: %q", a)
+	}
+	if u := lastUser(); u != "📍 lokacija" {
+		t.Errorf("location bubble %q", u)
+	}
+
+	// A photo: previewed before it is sent.
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#mia-file"), []string{photo}),
+		chromedp.WaitVisible(chromedp.CSS(".mia-preview .mia-thumb img")),
+	)
+	if err != nil {
+		t.Fatalf("choose a photo: %v", err)
+	}
+	screenshot(t, ctx, dir, "kp-2-photo-preview.png", false)
+	if src := attr(t, ctx, ".mia-thumb img", "src"); !strings.HasPrefix(src, "blob:") {
+		t.Errorf("preview src %q", src)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".mia-send"))); err != nil {
+		t.Fatal(err)
+	}
+	if a := wait("photo"); !strings.Contains(a, "pristajete") {
+		t.Fatalf("contact consent not asked after the photo: %q", a)
+	}
+	if u := lastUser(); u != "📷 fotografija" {
+		t.Errorf("photo bubble %q", u)
+	}
+	if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector(".mia-preview").hidden`)); !hidden {
+		t.Error("the preview is still shown after sending")
+	}
+
+	button("Ne")
+	if a := wait("contact"); !strings.Contains(a, "Proverite prijavu") {
+		t.Fatalf("no summary: %q", a)
+	}
+	button("Potvrdi")
+	a := wait("confirm")
+	screenshot(t, ctx, dir, "kp-3-filed.png", false)
+	if !regexp.MustCompile(`SO-KP-\S+`).MatchString(a) {
+		t.Fatalf("no case reference in the last answer: %q", a)
+	}
+
+	// After a reload the report is still in the conversation.
+	err = chromedp.Do(ctx, chromedp.Navigate(b.srv.URL+"/"))
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll(".mia-msg-assistant .mia-body")].some(e => e.textContent.includes("SO-KP-"))`,
+			chromedp.WithPollingTimeout(20*time.Second)))
+	}
+	screenshot(t, ctx, dir, "kp-4-reloaded.png", false)
+	if err != nil {
+		t.Fatalf("history after reload: %v", err)
+	}
+	if first := text(t, ctx, ".mia-msg-user .mia-body"); first != "Zdravo" {
+		t.Errorf("first message after reload %q", first)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
+	"math"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/forms"
 )
 
 // newToken returns a conversation token: 128 random bits, base64url.
@@ -73,43 +77,103 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// messageRequest is what the widget sends: typed text, or the payload of
-// a quick-reply button.
+// messageRequest is what the widget sends: typed text, the payload of a
+// quick-reply button, or a shared location (a point or a typed address).
+// Photos and video come as multipart/form-data instead (see readUpload).
 type messageRequest struct {
-	Text    string `json:"text"`
-	Payload string `json:"payload"`
+	Text     string        `json:"text"`
+	Payload  string        `json:"payload"`
+	Location *wireLocation `json:"location"`
 }
 
-// maxPayload bounds a button payload; the engine's own are far shorter.
-const maxPayload = 500
+// wireLocation is a shared location: lat and lon together (WGS 84
+// degrees), or an address, or both.
+type wireLocation struct {
+	Lat     *float64 `json:"lat"`
+	Lon     *float64 `json:"lon"`
+	Address string   `json:"address"`
+}
+
+// Limits of one message.
+const (
+	// maxPayload bounds a button payload; the engine's own are far shorter.
+	maxPayload = 500
+	// maxAddress bounds a typed address (the forms accept 300 characters).
+	maxAddress = 500
+	// maxFiles is how many files one message may carry: as many as a
+	// report may hold.
+	maxFiles = forms.MaxAttachments
+	// maxFileBytes bounds one file: the largest the forms accept (a video);
+	// a photo over its own limit is refused by the form, in Serbian.
+	maxFileBytes = forms.MaxVideoBytes
+	// maxFileName bounds the name a browser gives a file.
+	maxFileName = 200
+)
+
+// turnFromRequest checks a message and makes the turn's citizen part of it.
+func turnFromRequest(req messageRequest) (assistant.Turn, *apiError) {
+	if !utf8.ValidString(req.Text) || !utf8.ValidString(req.Payload) || len(req.Payload) > maxPayload {
+		return assistant.Turn{}, &errBadJSON
+	}
+	t := assistant.Turn{Text: req.Text, Payload: req.Payload}
+	if l := req.Location; l != nil {
+		loc, ok := l.location()
+		if !ok {
+			return assistant.Turn{}, &errBadLocation
+		}
+		t.Location = loc
+	}
+	if strings.TrimSpace(t.Text) == "" && strings.TrimSpace(t.Payload) == "" && t.Location == nil {
+		return assistant.Turn{}, &errEmpty
+	}
+	return t, nil
+}
+
+// location checks a shared location: a point needs both coordinates, in
+// range; an address must be text of sensible length.
+func (l *wireLocation) location() (*assistant.Location, bool) {
+	out := &assistant.Location{Address: strings.TrimSpace(l.Address)}
+	if !utf8.ValidString(out.Address) || len(out.Address) > maxAddress {
+		return nil, false
+	}
+	switch {
+	case l.Lat != nil && l.Lon != nil:
+		lat, lon := *l.Lat, *l.Lon
+		if math.IsNaN(lat) || math.IsNaN(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180 ||
+			(lat == 0 && lon == 0) { // Null Island: a failed fix, not a place
+			return nil, false
+		}
+		out.Lat, out.Lon = lat, lon
+	case l.Lat != nil || l.Lon != nil:
+		return nil, false
+	case out.Address == "":
+		return nil, false
+	}
+	return out, true
+}
 
 // postMessage runs one turn and streams the reply as Server-Sent Events.
+// The body is JSON (text, a button's payload, a location) or
+// multipart/form-data (text and photos or video).
 func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	m := municipalityFrom(ctx)
-	var req messageRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
-	if err := dec.Decode(&req); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, errTooLarge)
-			return
-		}
-		writeError(w, errBadJSON)
+	var (
+		turn   assistant.Turn
+		reqErr *apiError
+	)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		turn, reqErr = h.readUpload(w, r)
+	} else {
+		turn, reqErr = h.readJSON(w, r)
+	}
+	if reqErr != nil {
+		writeError(w, *reqErr)
 		return
 	}
-	if !utf8.ValidString(req.Text) || !utf8.ValidString(req.Payload) || len(req.Payload) > maxPayload {
-		writeError(w, errBadJSON)
-		return
-	}
-	if strings.TrimSpace(req.Text) == "" && strings.TrimSpace(req.Payload) == "" {
-		writeError(w, errEmpty)
-		return
-	}
+	turn.Municipality, turn.Channel, turn.UserID = m.Slug, assistant.ChannelWeb, tokenFrom(ctx)
 
 	s := newSSE(w)
-	turn := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelWeb, UserID: tokenFrom(ctx),
-		Text: req.Text, Payload: req.Payload}
 	_, err := h.cfg.Assistant.Handle(ctx, turn, func(ev assistant.Event) {
 		s.send(string(ev.Kind), toWire(ev, m.Slug))
 	})
@@ -121,6 +185,114 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 		}
 		s.send("error", map[string]apiError{"error": errInternal})
 	}
+}
+
+// readJSON reads a JSON message, capped at MaxBody.
+func (h *Handler) readJSON(w http.ResponseWriter, r *http.Request) (assistant.Turn, *apiError) {
+	var req messageRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return assistant.Turn{}, &errTooLarge
+		}
+		return assistant.Turn{}, &errBadJSON
+	}
+	return turnFromRequest(req)
+}
+
+// readUpload reads a multipart message: an optional text (and payload)
+// field and up to maxFiles "file" parts. The whole body is capped at
+// MaxUpload and each file at maxFileBytes (413 beyond); the content type a
+// browser declares is passed on but the forms sniff the bytes themselves.
+// Other parts are skipped.
+func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request) (assistant.Turn, *apiError) {
+	r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return assistant.Turn{}, &errBadJSON
+	}
+	var (
+		req   messageRequest
+		files []assistant.Attachment
+	)
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return assistant.Turn{}, uploadError(err)
+		}
+		switch p.FormName() {
+		case "text", "payload":
+			b, err := io.ReadAll(io.LimitReader(p, h.cfg.MaxBody+1))
+			if err != nil {
+				return assistant.Turn{}, uploadError(err)
+			}
+			if int64(len(b)) > h.cfg.MaxBody {
+				return assistant.Turn{}, &errTooLarge
+			}
+			if p.FormName() == "text" {
+				req.Text = string(b)
+			} else {
+				req.Payload = string(b)
+			}
+		case "file":
+			if len(files) == maxFiles {
+				return assistant.Turn{}, &errTooManyFiles
+			}
+			data, err := io.ReadAll(io.LimitReader(p, maxFileBytes+1))
+			if err != nil {
+				return assistant.Turn{}, uploadError(err)
+			}
+			if len(data) > maxFileBytes {
+				return assistant.Turn{}, &errUploadTooLarge
+			}
+			if len(data) == 0 {
+				continue // an empty file input
+			}
+			files = append(files, assistant.Attachment{Name: fileName(p.FileName()), MIME: p.Header.Get("Content-Type"),
+				Size: int64(len(data)), Data: data})
+		}
+		_ = p.Close()
+	}
+	if len(files) == 0 {
+		return turnFromRequest(req)
+	}
+	// Text alone may be empty when files came.
+	if !utf8.ValidString(req.Text) || !utf8.ValidString(req.Payload) || len(req.Payload) > maxPayload {
+		return assistant.Turn{}, &errBadJSON
+	}
+	return assistant.Turn{Text: req.Text, Payload: req.Payload, Attachments: files}, nil
+}
+
+// uploadError maps a failed read of a multipart body to its API error.
+func uploadError(err error) *apiError {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &errUploadTooLarge
+	}
+	return &errBadJSON
+}
+
+// fileName keeps the last element of a browser's file name, valid UTF-8,
+// without control characters and of bounded length.
+func fileName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
+	for len(name) > maxFileName {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }
 
 // wireCitation is a citation with the link the widget shows.

@@ -70,8 +70,13 @@ type Config struct {
 	// PerConversation limits the messages sent to one conversation.
 	// Default one every 3s, burst 5.
 	PerConversation Limit
-	// MaxBody caps a request body in bytes (413 beyond). Default 16 KiB.
+	// MaxBody caps a JSON request body, and the text of an upload, in
+	// bytes (413 beyond). Default 16 KiB.
 	MaxBody int64
+	// MaxUpload caps a multipart message (photos, video) in bytes (413
+	// beyond). Default 55 MiB: one video of the forms' 50 MB limit and
+	// room for the rest.
+	MaxUpload int64
 	// HistoryMessages is how many messages a reload gets back. Default 50.
 	HistoryMessages int
 	// Now is the clock of the rate limiters; nil is time.Now.
@@ -102,6 +107,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 16 << 10
+	}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 55 << 20
 	}
 	if cfg.HistoryMessages == 0 {
 		cfg.HistoryMessages = 50
@@ -135,10 +143,9 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Route("/conversations/{token}", func(r chi.Router) {
 			r.Use(h.conversationToken)
 			r.Get("/messages", h.listMessages)
+			// Text, a button, a shared location (JSON) or photos and
+			// video (multipart/form-data): all are turns of one conversation.
 			r.With(h.limitConversation).Post("/messages", h.postMessage)
-			// Uploads (photos, video) and shared locations for citizen
-			// services belong here, as .../attachments and .../location,
-			// once the forms package can take them (issue #7).
 		})
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres/pgtest"
@@ -43,7 +44,16 @@ func setup(tb testing.TB, opts func(*web.Config)) *testBundle {
 		tb.Fatal(err)
 	}
 	mem := assistant.NewMemory(db)
-	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem})
+	// Citizen services: the communal report takes locations and photos.
+	crypt, err := forms.NewCrypter("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem, Forms: svc})
 	if err != nil {
 		tb.Fatal(err)
 	}

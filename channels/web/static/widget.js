@@ -46,11 +46,36 @@
   var label = el("label", { "for": "mia-input", "class": "mia-sr" });
   var input = el("textarea", { id: "mia-input", rows: "1", maxlength: "2000", "aria-describedby": "mia-notice", autocomplete: "off" });
   var send = el("button", { type: "submit", "class": "mia-send" });
-  form.append(label, input, send);
-  panel.append(head, notice, log, quick, status, form);
+  // Photos and video: a real file input, visually hidden, behind a labelled button.
+  var fileInput = el("input", { type: "file", id: "mia-file", "class": "mia-sr mia-file", accept: "image/*,video/*", multiple: "", tabindex: "-1", "aria-hidden": "true" });
+  var photoBtn = el("button", { type: "button", "class": "mia-tool mia-photo" });
+  var locBtn = el("button", { type: "button", "class": "mia-tool mia-location" });
+  // Icons are inline SVG: they show on every device, with or without an emoji font.
+  function icon(d) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("width", "22"); svg.setAttribute("height", "22");
+    svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d); path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+  photoBtn.appendChild(icon("M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9zm3 4.5a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6z"));
+  locBtn.appendChild(icon("M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 4.5a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5z"));
+  var tools = el("div", { "class": "mia-tools" });
+  tools.append(photoBtn, locBtn);
+  form.append(tools, label, input, send, fileInput);
+  // The chosen files before they are sent, and what went wrong with a file or the location.
+  var preview = el("div", { "class": "mia-preview", role: "group" });
+  preview.hidden = true;
+  var alertBox = el("p", { "class": "mia-alert", role: "alert" });
+  alertBox.hidden = true;
+  panel.append(head, notice, log, quick, status, preview, alertBox, form);
   root.append(launcher, panel);
 
   var welcome = null;
+  var pending = [], pendingURLs = [];
   function applyTexts() {
     root.setAttribute("lang", scriptName === "cyr" ? "sr-Cyrl" : "sr-Latn");
     launcher.textContent = t("open");
@@ -64,6 +89,12 @@
     label.textContent = t("label");
     input.setAttribute("placeholder", t("placeholder"));
     send.textContent = t("send");
+    photoBtn.setAttribute("aria-label", t("photo"));
+    photoBtn.setAttribute("title", t("photo"));
+    locBtn.setAttribute("aria-label", t("location"));
+    locBtn.setAttribute("title", t("location"));
+    preview.setAttribute("aria-label", t("chosen"));
+    if (pending.length) { showPreview(); }
     quick.setAttribute("aria-label", t("quick"));
     if (welcome) { welcome.body.textContent = t("welcome"); welcome.who.textContent = t("mia"); }
   }
@@ -87,7 +118,7 @@
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
   scriptBtn.addEventListener("click", function () { setScript(scriptName === "cyr" ? "lat" : "cyr"); });
   newBtn.addEventListener("click", function () {
-    store.del("token"); token = null; log.textContent = ""; quick.textContent = ""; addWelcome(); input.focus();
+    store.del("token"); token = null; log.textContent = ""; quick.textContent = ""; clearPending(); showAlert(""); addWelcome(); input.focus();
   });
 
   // One message bubble; text is set through textContent or text nodes only.
@@ -139,6 +170,65 @@
     });
   }
 
+  // Photos and video chosen but not yet sent: a preview with a remove button.
+  function clearPending() {
+    pendingURLs.forEach(function (u) { URL.revokeObjectURL(u); });
+    pending = []; pendingURLs = [];
+    fileInput.value = "";
+    preview.textContent = ""; preview.hidden = true;
+  }
+  function showPreview() {
+    pendingURLs.forEach(function (u) { URL.revokeObjectURL(u); });
+    pendingURLs = [];
+    preview.textContent = "";
+    pending.forEach(function (f) {
+      var item = el("figure", { "class": "mia-thumb" });
+      if (/^image\//.test(f.type)) {
+        var u = URL.createObjectURL(f);
+        pendingURLs.push(u);
+        item.appendChild(el("img", { src: u, alt: t("previewAlt") + " " + f.name }));
+      } else {
+        item.appendChild(el("span", { "class": "mia-thumb-video", "aria-hidden": "true" }, "🎬"));
+      }
+      item.appendChild(el("figcaption", {}, f.name));
+      preview.appendChild(item);
+    });
+    var remove = el("button", { type: "button", "class": "mia-remove" }, t("remove"));
+    remove.addEventListener("click", function () { clearPending(); photoBtn.focus(); });
+    preview.appendChild(remove);
+    preview.hidden = false;
+  }
+  function showAlert(text) { alertBox.textContent = text; alertBox.hidden = !text; }
+  photoBtn.addEventListener("click", function () { showAlert(""); fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var files = Array.prototype.slice.call(fileInput.files || []);
+    if (!files.length) { return; }
+    if (files.length > 5) { showAlert(t("tooMany")); files = files.slice(0, 5); }
+    else { showAlert(""); }
+    pending = files;
+    showPreview();
+    send.focus();
+  });
+  locBtn.addEventListener("click", function () {
+    if (busy) { return; }
+    showAlert("");
+    if (!navigator.geolocation || !window.isSecureContext) { showAlert(t("geoUnavailable")); return; }
+    status.textContent = t("locating");
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      status.textContent = "";
+      ask({ location: { lat: pos.coords.latitude, lon: pos.coords.longitude } }, "📍 " + t("locationSent"));
+    }, function (err) {
+      status.textContent = "";
+      showAlert(err && err.code === 1 ? t("geoDenied") : t("geoUnavailable"));
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+  // What a user bubble says for the files it sent.
+  function filesLabel(files) {
+    var videos = files.filter(function (f) { return /^video\//.test(f.type); }).length;
+    var label = videos === files.length ? "🎬 " + t("videoSent") : "📷 " + t("photoSent");
+    return files.length > 1 ? label + " (" + files.length + ")" : label;
+  }
+
   var token = store.get("token");
   var historyLoaded = false, busy = false;
 
@@ -152,8 +242,11 @@
       .then(function (data) {
         data.messages.forEach(function (m) {
           var b = bubble(m.role === "user" ? "user" : "assistant");
+          // A button, a location or a photo is kept without words.
+          if (m.role === "user" && !m.text.trim()) { b.body.textContent = t("noText"); b.node.classList.add("mia-msg-notext"); return; }
           renderText(b.body, m.text, {});
         });
+        log.scrollTop = log.scrollHeight;
       })
       .catch(function () { store.del("token"); token = null; });
   }
@@ -165,15 +258,16 @@
       .then(function (d) { token = d.token; store.set("token", token); return token; });
   }
 
-  function errorText(res) {
+  function errorText(res, upload) {
     if (res && res.status === 429) { return t("rate"); }
-    if (res && res.status === 413) { return t("tooLong"); }
+    if (res && res.status === 413) { return upload ? t("fileTooBig") : t("tooLong"); }
     return t("error");
   }
 
   function ask(body, shown) {
     if (busy) { return; }
-    busy = true; send.disabled = true;
+    busy = true; send.disabled = true; photoBtn.disabled = true; locBtn.disabled = true;
+    var upload = typeof FormData !== "undefined" && body instanceof FormData;
     renderQuick([]);
     var u = bubble("user");
     u.body.textContent = shown;
@@ -183,7 +277,7 @@
     log.setAttribute("aria-busy", "true");
     status.textContent = t("typing");
     function finish() {
-      busy = false; send.disabled = false;
+      busy = false; send.disabled = false; photoBtn.disabled = false; locBtn.disabled = false;
       log.setAttribute("aria-busy", "false");
       a.node.setAttribute("data-done", "true");
       status.textContent = t("answered");
@@ -204,7 +298,10 @@
       log.scrollTop = log.scrollHeight;
     }
     conversation().then(function (tok) {
-      return fetch(api + "/conversations/" + encodeURIComponent(tok) + "/messages", {
+      // FormData sets its own multipart Content-Type with the boundary.
+      return fetch(api + "/conversations/" + encodeURIComponent(tok) + "/messages", upload ? {
+        method: "POST", headers: { Accept: "text/event-stream" }, body: body
+      } : {
         method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" }, body: JSON.stringify(body)
       });
     }).then(function (res) {
@@ -229,15 +326,24 @@
         });
       }
       return pump();
-    }).then(finish, function (err) { a.body.textContent = errorText(err); finish(); });
+    }).then(finish, function (err) { a.body.textContent = errorText(err, upload); finish(); });
   }
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var q = input.value.trim();
-    if (!q || busy) { return; }
+    if (busy || (!q && !pending.length)) { return; }
     input.value = "";
-    ask({ text: q }, q);
+    if (pending.length) {
+      var fd = new FormData();
+      if (q) { fd.append("text", q); }
+      pending.forEach(function (f) { fd.append("file", f, f.name); });
+      var shown = filesLabel(pending) + (q ? "\n" + q : "");
+      clearPending();
+      ask(fd, shown);
+    } else {
+      ask({ text: q }, q);
+    }
     input.focus();
   });
   input.addEventListener("keydown", function (e) {
