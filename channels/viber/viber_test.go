@@ -3,8 +3,12 @@ package viber_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +24,7 @@ import (
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/channels/viber"
 	"github.com/miasrbija/mia/channels/viber/vibertest"
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
@@ -82,6 +87,7 @@ type bundle struct {
 
 type opts struct {
 	engine   bool  // ingest the corpus and run the workers
+	forms    bool  // the engine files cases (citizen services)
 	maxMedia int64 // Config.MaxMedia
 }
 
@@ -113,7 +119,17 @@ func setup(t testing.TB, o opts) *bundle {
 		if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(ctx, []string{"../../corpus/sombor"}); err != nil {
 			t.Fatal(err)
 		}
-		eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: assistant.NewMemory(db)})
+		ecfg := assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: assistant.NewMemory(db)}
+		if o.forms {
+			crypt, err := forms.NewCrypter(base64.StdEncoding.EncodeToString(make([]byte, 32)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ecfg.Forms, err = forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		eng, err := assistant.New(ecfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -571,5 +587,47 @@ func TestOldClientGetsReducedKeyboard(t *testing.T) {
 		if btn.ActionType != viber.ActionReply {
 			t.Errorf("button %+v kept", btn)
 		}
+	}
+}
+
+// TestPictureMessageFilesReport: a citizen reports a full bin on Viber,
+// shares a location and sends a photo; the conversation ends in a filed
+// communal report that carries the photo.
+func TestPictureMessageFilesReport(t *testing.T) {
+	t.Parallel()
+	b := setup(t, opts{engine: true, forms: true})
+	var jpg bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	img.Set(2, 2, color.RGBA{10, 200, 10, 255})
+	if err := jpeg.Encode(&jpg, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	photo := b.fake.AddMedia("kontejner.jpg", "image/jpeg", jpg.Bytes())
+	const user = "reporter=="
+	steps := []struct{ body, want string }{
+		{string(message(101, user, "Hoću da prijavim problem sa smećem")), ""},
+		{string(message(102, user, "form:set:category=waste")), ""},
+		{string(message(103, user, "ne")), ""},
+		{string(message(104, user, "Kontejner u Ulici kralja Petra nije ispražnjen dve nedelje")), ""},
+		{fmt.Sprintf(`{"event":"message","message_token":105,"sender":{"id":%q,"api_version":10},"message":{"type":"location","location":{"lat":45.7733,"lon":19.1151}}}`, user), ""},
+		{fmt.Sprintf(`{"event":"message","message_token":106,"sender":{"id":%q,"api_version":10},"message":{"type":"picture","text":"","media":%q,"file_size":%d}}`, user, photo, jpg.Len()), ""},
+		{string(message(107, user, "form:set:contact_consent=no")), ""},
+		{string(message(108, user, "form:confirm")), "SO-KP-"},
+	}
+	for i, st := range steps {
+		if res, body := b.post(t, []byte(st.body)); res.StatusCode != http.StatusOK {
+			t.Fatalf("step %d: %d %s", i, res.StatusCode, body)
+		}
+		b.fake.WaitCalls(t, 20*time.Second, func(s *vibertest.Server) bool { return len(s.Delivered()) >= i+1 })
+		last := b.fake.Delivered()[i]
+		if !strings.Contains(string(last.Body), st.want) {
+			t.Fatalf("step %d reply lacks %q: %s", i, st.want, last.Body)
+		}
+	}
+	if n := b.count(t, `SELECT count(*) FROM cases WHERE channel = 'viber' AND channel_user = $1`, user); n != 1 {
+		t.Fatalf("%d cases filed", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM case_attachments a JOIN cases c ON c.id = a.case_id WHERE c.channel_user = $1`, user); n != 1 {
+		t.Fatalf("%d photos attached to the case", n)
 	}
 }
