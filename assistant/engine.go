@@ -134,7 +134,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 		e.cfg.Log.InfoContext(ctx, "personal data masked", "conversation", st.conv, "kinds", pii)
 		st.piiNotice = e.message(st, "pii_removed", nil)
 	}
-	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, text, st.script); err != nil {
+	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, historyText(text, t), st.script); err != nil {
 		return nil, err
 	}
 
@@ -165,6 +165,26 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	}
 	emit(Event{Kind: EventDone, Reply: st.reply})
 	return st.reply, nil
+}
+
+// historyText is what the conversation keeps of a citizen's message: the
+// masked text, or what the turn carried when it had none (a button, a
+// location, a photo), so the history reads as the citizen saw it.
+func historyText(masked string, t Turn) string {
+	var parts []string
+	if strings.TrimSpace(masked) != "" {
+		parts = append(parts, masked)
+	}
+	if t.Location != nil {
+		parts = append(parts, "[lokacija]")
+	}
+	for range t.Attachments {
+		parts = append(parts, "[prilog]")
+	}
+	if len(parts) == 0 && t.Payload != "" {
+		parts = append(parts, "[izbor]")
+	}
+	return strings.Join(parts, " ")
 }
 
 // failed answers a turn whose storage or service failed with the generic
