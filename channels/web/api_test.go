@@ -33,11 +33,12 @@ func TestMessageStreamsReply(t *testing.T) {
 	}
 	evs := readSSE(t, res.Body)
 	got := names(evs)
-	// The text first, then its citations, the buttons if any, and done last.
-	if len(got) < 3 || got[0] != "delta" || got[len(got)-1] != "done" {
+	// An acknowledgement at once, then the text, its citations, the
+	// buttons if any, and done last.
+	if len(got) < 4 || got[0] != "start" || got[1] != "delta" || got[len(got)-1] != "done" {
 		t.Fatalf("event order %v", got)
 	}
-	order := map[string]int{"delta": 0, "replace": 0, "citation": 1, "quick_replies": 2, "done": 3}
+	order := map[string]int{"start": -1, "delta": 0, "replace": 0, "citation": 1, "quick_replies": 2, "done": 3}
 	if !slices.IsSortedFunc(got, func(a, b string) int { return order[a] - order[b] }) {
 		t.Errorf("events out of order: %v", got)
 	}

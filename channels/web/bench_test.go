@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func benchStreams(b *testing.B, spread time.Duration) {
 		"novcana socijalna pomoc uslovi", "ne radi ulična rasveta u mojoj ulici", "koliko košta izvod iz matične knjige rođenih",
 		"Koliko košta avionska karta do Beča?", "zdravo", "kako se prijavljuje kvar na vodovodu", "šalter 8 radno vreme",
 	}
-	var ttfe []time.Duration
+	var ttfe, ttft []time.Duration
 	var perStream []float64
 	round := 0
 	for b.Loop() {
@@ -57,6 +58,7 @@ func benchStreams(b *testing.B, spread time.Duration) {
 		var (
 			mu      sync.Mutex
 			lat     = make([]time.Duration, 0, n)
+			textLat = make([]time.Duration, 0, n)
 			first   sync.WaitGroup // every stream has its first event
 			release = make(chan struct{})
 			done    sync.WaitGroup
@@ -84,19 +86,24 @@ func benchStreams(b *testing.B, spread time.Duration) {
 				}
 				defer res.Body.Close()
 				br := bufio.NewReader(res.Body)
-				for { // up to the blank line that ends the first event
+				var firstAt time.Duration
+				for { // up to the first text event
 					line, err := br.ReadString('\n')
 					if err != nil {
 						errs <- fmt.Errorf("first event: %w (%s)", err, res.Status)
 						return
 					}
-					if line == "\n" {
+					if line == "\n" && firstAt == 0 {
+						firstAt = time.Since(start)
+					}
+					if strings.HasPrefix(line, "event: delta") || strings.HasPrefix(line, "event: replace") {
 						break
 					}
 				}
 				d := time.Since(start)
 				mu.Lock()
-				lat = append(lat, d)
+				lat = append(lat, firstAt)
+				textLat = append(textLat, d)
 				mu.Unlock()
 				gotFirst = true
 				first.Done()
@@ -116,11 +123,17 @@ func benchStreams(b *testing.B, spread time.Duration) {
 			b.Fatal(err)
 		}
 		ttfe = append(ttfe, lat...)
+		ttft = append(ttft, textLat...)
 		perStream = append(perStream, (float64(ms1.HeapInuse)-float64(ms0.HeapInuse))/n)
 		round++
 	}
 	slices.Sort(ttfe)
 	b.ReportMetric(float64(ttfe[len(ttfe)/2].Microseconds())/1000, "ttfe_p50_ms")
 	b.ReportMetric(float64(ttfe[len(ttfe)*95/100].Microseconds())/1000, "ttfe_p95_ms")
+	// Time to the first text of the answer: the engine's work, queued
+	// behind the other turns when they all arrive at once.
+	slices.Sort(ttft)
+	b.ReportMetric(float64(ttft[len(ttft)/2].Microseconds())/1000, "first_text_p50_ms")
+	b.ReportMetric(float64(ttft[len(ttft)*95/100].Microseconds())/1000, "first_text_p95_ms")
 	b.ReportMetric(slices.Max(perStream)/1024, "KiB/open_stream")
 }

@@ -174,6 +174,9 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 	turn.Municipality, turn.Channel, turn.UserID = m.Slug, assistant.ChannelWeb, tokenFrom(ctx)
 
 	s := newSSE(w)
+	// Acknowledge at once: under load the answer may queue behind other
+	// turns, and the widget shows that MIA is working on it meanwhile.
+	s.send("start", map[string]string{"status": "working"})
 	_, err := h.cfg.Assistant.Handle(ctx, turn, func(ev assistant.Event) {
 		s.send(string(ev.Kind), toWire(ev, m.Slug))
 	})

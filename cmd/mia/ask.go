@@ -38,7 +38,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	eng, err := newEngine(e, db, reg, log)
+	eng, _, err := newEngine(e, db, reg, log)
 	if err != nil {
 		return err
 	}

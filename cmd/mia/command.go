@@ -33,6 +33,7 @@ func commands() []command {
 		{"ask", "ask one question through the whole conversation engine", runAsk},
 		{"eval", "measure answer quality on a dataset", runEval},
 		{"viber", "Viber bot administration: set-webhook, account", runViber},
+		{"staff", "manage staff accounts (staff add)", runStaff},
 	}
 }
 

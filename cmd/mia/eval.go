@@ -83,7 +83,7 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 		return err
 	}
 	defer db.Close()
-	eng, err := newEngine(e, db, reg, log)
+	eng, _, err := newEngine(e, db, reg, log)
 	if err != nil {
 		return err
 	}

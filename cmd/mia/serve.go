@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/backoffice"
 	"github.com/miasrbija/mia/channels/notify"
 	"github.com/miasrbija/mia/channels/viber"
 	"github.com/miasrbija/mia/channels/web"
@@ -17,17 +19,25 @@ import (
 	"github.com/riverqueue/river"
 )
 
+var setInsecureCookies = setting{"MIA_INSECURE_COOKIES", "insecure-cookies"}
+
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
 	var c common
 	c.register(fs, e)
 	addr := fs.String(setAddr.flag, envOr(e, setAddr.env, "127.0.0.1:8080"), "listen address HOST:PORT")
+	insecureCookies := fs.String(setInsecureCookies.flag, envOr(e, setInsecureCookies.env, "false"),
+		"send staff session cookies over plain HTTP (true only for local http:// use)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	err := c.validate()
 	if !validAddr(*addr) {
 		err = errors.Join(err, configError{setAddr, "HOST:PORT such as 127.0.0.1:8080", *addr})
+	}
+	insecure, perr := strconv.ParseBool(*insecureCookies)
+	if perr != nil {
+		err = errors.Join(err, configError{setInsecureCookies, "true or false", *insecureCookies})
 	}
 	if err != nil {
 		return err
@@ -43,7 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 
-	engine, err := newEngine(e, db, reg, log)
+	engine, services, err := newEngine(e, db, reg, log)
 	if err != nil {
 		return err
 	}
@@ -78,9 +88,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer bot.Close()
 
+	office := backoffice.New(backoffice.Config{DB: db, Forms: services, Municipalities: reg, Log: log,
+		InsecureCookies: insecure})
 	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: func(r chi.Router) {
 		chat.Routes(r)
 		bot.Routes(r)
+		office.Routes(r)
 	}})
 	if err := srv.Listen(); err != nil {
 		return err

@@ -1,0 +1,205 @@
+package backoffice
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres"
+)
+
+// Config is what the back office needs. DB, Forms and Municipalities are
+// required; the rest have defaults.
+type Config struct {
+	DB             *postgres.DB
+	Forms          *forms.Service
+	Municipalities *municipality.Registry
+	Log            *slog.Logger // nil discards
+	// InsecureCookies drops the Secure flag from cookies: only for tests
+	// and development on http://localhost.
+	InsecureCookies bool
+	SessionTTL      time.Duration // default 12h
+	// LoginMaxFailures failed logins per IP and e-mail within LoginWindow
+	// answer 429 until the window has passed (default 5 in 15 minutes).
+	LoginMaxFailures int
+	LoginWindow      time.Duration
+	Now              func() time.Time // default time.Now
+}
+
+// Office serves the staff pages under /staff.
+type Office struct {
+	cfg     Config
+	db      *postgres.DB
+	forms   *forms.Service
+	reg     *municipality.Registry
+	log     *slog.Logger
+	now     func() time.Time
+	limiter *loginLimiter
+	pages   map[string]*template.Template
+}
+
+//go:embed templates/*.html templates/style.css
+var assets embed.FS
+
+// New returns an Office. It panics when a required dependency is missing:
+// that is a wiring mistake caught at start.
+func New(cfg Config) *Office {
+	if cfg.DB == nil || cfg.Forms == nil || cfg.Municipalities == nil {
+		panic("backoffice: DB, Forms and Municipalities are required")
+	}
+	cfg.SessionTTL = cmp.Or(cfg.SessionTTL, 12*time.Hour)
+	cfg.LoginMaxFailures = cmp.Or(cfg.LoginMaxFailures, 5)
+	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, 15*time.Minute)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	o := &Office{cfg: cfg, db: cfg.DB, forms: cfg.Forms, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
+		limiter: newLoginLimiter(cfg.LoginMaxFailures, cfg.LoginWindow), pages: map[string]*template.Template{}}
+	for _, p := range []string{"login", "queue", "case", "analytics", "error"} {
+		o.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
+	}
+	return o
+}
+
+// Routes mounts the back office under /staff.
+func (o *Office) Routes(r chi.Router) {
+	r.Route("/staff", func(r chi.Router) {
+		r.Use(noStore)
+		r.Get("/style.css", o.handleCSS)
+		r.Get("/login", o.handleLoginForm)
+		r.Post("/login", o.handleLogin)
+		r.Group(func(r chi.Router) {
+			r.Use(o.requireSession, o.checkCSRF)
+			r.Post("/logout", o.handleLogout)
+			r.Get("/", o.handleQueue)
+			o.registerCaseRoutes(r)
+			o.registerAnalyticsRoutes(r)
+		})
+	})
+}
+
+// noStore keeps staff pages (personal data) out of shared and browser caches.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireSession lets through only requests with a valid staff session:
+// a page request without one is sent to the login page, anything else
+// gets 401.
+func (o *Office) requireSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, err := o.sessionFromRequest(r)
+		if err != nil {
+			o.serverError(w, r, err)
+			return
+		}
+		if s == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/staff/login", http.StatusSeeOther)
+				return
+			}
+			o.errorPage(w, r, http.StatusUnauthorized, "Prijavite se ponovo.")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(contextWithSession(r, s)))
+	})
+}
+
+// checkCSRF requires the session's token in the form of every POST.
+func (o *Office) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			s := sessionFrom(r.Context())
+			if s == nil || !sameToken(r.PostFormValue("csrf"), s.CSRF) {
+				o.errorPage(w, r, http.StatusForbidden, "Zahtev nije prihvaćen (istekla forma). Osvežite stranicu i pokušajte ponovo.")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func sameToken(got, want string) bool {
+	return got != "" && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// render writes a page; the template runs into a buffer first so a
+// template error gives a clean 500, not half a page.
+func (o *Office) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	if s := sessionFrom(r.Context()); s != nil {
+		data["Me"] = s.Staff
+		data["CSRF"] = s.CSRF
+		data["IsAdmin"] = s.Staff.Role == RoleAdmin
+		if m, err := o.reg.Get(s.Staff.Municipality); err == nil {
+			data["Municipality"] = m
+		}
+	}
+	var b bytes.Buffer
+	if err := o.pages[page].Execute(&b, data); err != nil {
+		o.log.Error("render", "page", page, "err", err)
+		http.Error(w, "Greška servera.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = b.WriteTo(w)
+}
+
+func (o *Office) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	o.render(w, r, status, "error", map[string]any{"Title": http.StatusText(status), "Message": msg})
+}
+
+func (o *Office) notFound(w http.ResponseWriter, r *http.Request) {
+	o.errorPage(w, r, http.StatusNotFound, "Predmet nije pronađen.")
+}
+
+// serverError logs the detail and shows none of it.
+func (o *Office) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, forms.ErrNotFound) {
+		o.notFound(w, r)
+		return
+	}
+	o.log.Error("backoffice", "path", r.URL.Path, "err", err)
+	o.errorPage(w, r, http.StatusInternalServerError, "Došlo je do greške. Pokušajte ponovo.")
+}
+
+func (o *Office) handleCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	b, _ := assets.ReadFile("templates/style.css")
+	_, _ = w.Write(b)
+}
+
+// clientIP is the peer address; a proxy in front must set RemoteAddr
+// (chi's RealIP) for the limit to be per citizen rather than per proxy.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/miasrbija/mia/backoffice"
+)
+
+// staffStdin is where `mia staff add` reads the password when
+// MIA_STAFF_PASSWORD is unset; tests replace it.
+var staffStdin io.Reader = os.Stdin
+
+// runStaff manages back-office accounts: `staff add` creates one.
+func runStaff(ctx context.Context, e *env, args []string) error {
+	usage := "Usage: mia staff add --municipality SLUG --email E --name N --role admin|staff [--body BODYKEY]\n\n" +
+		"The password (at least 12 characters) is read from MIA_STAFF_PASSWORD or, when unset, from the first line of standard input.\n" +
+		"--body is required for --role staff: the key of the responsible body whose cases the member works.\n"
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(e.stderr, usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			return nil
+		}
+		return usageError{"give a subcommand: add"}
+	}
+	if args[0] != "add" {
+		fmt.Fprint(e.stderr, usage)
+		return usageError{fmt.Sprintf("unknown staff subcommand %q", args[0])}
+	}
+	fs := newFlagSet("staff add", e)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage+"\n")
+		fs.PrintDefaults()
+	}
+	var c common
+	c.register(fs, e)
+	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	email := fs.String("email", "", "the member's e-mail (the login name)")
+	name := fs.String("name", "", "the member's full name")
+	role := fs.String("role", "", "admin (every case of the municipality, analytics) or staff (the cases of one body)")
+	body := fs.String("body", "", "body key for --role staff, e.g. jkp-cistoca")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" || *role == "" {
+		fs.Usage()
+		return usageError{"--email, --name and --role are required"}
+	}
+	reg, m, err := c.resolve(*slug)
+	if err != nil {
+		return err
+	}
+	password := e.getenv("MIA_STAFF_PASSWORD")
+	if password == "" {
+		line, err := bufio.NewReader(staffStdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password from standard input: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	db, err := c.open(ctx, reg, c.logger(e.stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := backoffice.CreateStaff(ctx, db, reg, backoffice.NewStaff{Municipality: m.Slug, Email: *email,
+		Name: *name, Role: backoffice.Role(*role), BodyKey: *body, Password: password})
+	if errors.Is(err, backoffice.ErrInvalid) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "staff account %d created: %s (%s) in %s\n", st.ID, st.Email, st.Role, st.Municipality)
+	return nil
+}
