@@ -8,8 +8,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,63 +17,8 @@ import (
 
 	"github.com/miasrbija/mia/backoffice"
 	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/internal/browsertest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts a headless Chromium on a phone-sized window. Without
-// Chromium the test is skipped, unless CI is set: there it fails.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: %v", chromiumPath, err)
-		}
-		t.Skipf("browser test skipped: %s is missing", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(412, 915),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
-}
-
-func artifacts(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(os.TempDir(), "mia-artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	return dir
-}
-
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	if err := os.WriteFile(filepath.Join(artifacts(t), name), png, 0o644); err != nil {
-		t.Error(err)
-	}
-}
 
 // fileReport files a communal report through forms.Service as a citizen
 // on Viber would, with a photo, and returns the case.
@@ -145,7 +88,7 @@ func (tb *testBundle) fileReport(t *testing.T, user string) *forms.Case {
 
 func TestBrowserResolveCase(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
+	ctx := browsertest.New(t, 412, 915)
 	tb := setup(t)
 	c := tb.fileReport(t, "viber-citizen-42")
 	if c.BodyKey != "jkp-cistoca" {
@@ -181,7 +124,7 @@ func TestBrowserResolveCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, step, "staff-queue.png")
+	browsertest.Screenshot(t, step, "staff-queue.png", true)
 	if !strings.Contains(listText, c.Ref) {
 		t.Fatalf("queue lacks %s: %s", c.Ref, listText)
 	}
@@ -200,7 +143,7 @@ func TestBrowserResolveCase(t *testing.T) {
 	if photoWidth != 40 {
 		t.Errorf("photo width %d, want 40", photoWidth)
 	}
-	screenshot(t, step, "staff-case.png")
+	browsertest.Screenshot(t, step, "staff-case.png", true)
 	err = chromedp.Do(step,
 		chromedp.SetValue(chromedp.CSS(`#to`), "resolved"),
 		chromedp.SendKeys(chromedp.CSS(`#note`), note),
@@ -214,7 +157,7 @@ func TestBrowserResolveCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, step, "staff-case-resolved.png")
+	browsertest.Screenshot(t, step, "staff-case-resolved.png", true)
 	if status != "rešena" {
 		t.Errorf("status shown: %q", status)
 	}
@@ -233,7 +176,7 @@ func TestBrowserResolveCase(t *testing.T) {
 
 func TestBrowserAnalytics(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
+	ctx := browsertest.New(t, 412, 915)
 	tb := setup(t)
 	tb.fileReport(t, "viber-citizen-7")
 	tb.mustCase(t, caseOpts{Body: "jkp-vodokanal", Fields: map[string]string{"category": "water_sewage"}})
@@ -263,5 +206,5 @@ func TestBrowserAnalytics(t *testing.T) {
 	if bars != 2 {
 		t.Errorf("bars in the bodies chart: %d, want 2", bars)
 	}
-	screenshot(t, step, "staff-analytics.png")
+	browsertest.Screenshot(t, step, "staff-analytics.png", true)
 }

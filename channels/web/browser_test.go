@@ -16,72 +16,9 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/internal/browsertest"
 	"github.com/miasrbija/mia/serbian"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts a headless Chromium for the test. Without Chromium the
-// test is skipped, unless CI is set: there a missing browser is a failure.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing (scripts/deps.sh --browser installs it): %v", chromiumPath, err)
-		}
-		t.Skipf("browser test skipped: %s is missing (run scripts/deps.sh --browser, or apt-get install chromium)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(412, 915), // a phone: the widget is mobile first
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	// The first Run starts the browser; it lives as long as ctx, so no
-	// timeout on ctx itself (see chromedp.Run); steps get one below.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
-}
-
-// artifacts is where screenshots go: outside the repository, logged.
-func artifacts(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(os.TempDir(), "mia-artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	return dir
-}
-
-// screenshot saves the viewport, or with full the whole page.
-func screenshot(t *testing.T, ctx context.Context, dir, name string, full bool) {
-	t.Helper()
-	shot := chromedp.CaptureScreenshot()
-	if full {
-		shot = chromedp.FullScreenshot(90)
-	}
-	png, err := chromedp.Run(ctx, shot)
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-		t.Error(err)
-	}
-}
 
 // text reads the text of the first element matching a CSS selector,
 // waiting until it is visible.
@@ -107,9 +44,8 @@ func attr(t *testing.T, ctx context.Context, sel, name string) string {
 // page, follows the citation to the document page, and reloads the page
 // to find the conversation again.
 func TestWidgetInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.New(t, 412, 915) // a phone: the widget is mobile first
 	b := setup(t, nil)
-	dir := artifacts(t)
 	const question = "Где се подноси захтев за дечији додатак?"
 	const answer = `.mia-msg-assistant[data-done="true"] .mia-body`
 
@@ -132,7 +68,7 @@ func TestWidgetInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(".mia-send")),
 		chromedp.WaitVisible(chromedp.CSS(answer)),
 	)
-	screenshot(t, ctx, dir, "1-answer.png", false)
+	browsertest.Screenshot(t, ctx, "1-answer.png", false)
 	if err != nil {
 		t.Fatalf("ask through the widget: %v", err)
 	}
@@ -155,7 +91,7 @@ func TestWidgetInBrowser(t *testing.T) {
 
 	// The citation opens the document with the passage marked.
 	err = chromedp.Do(ctx, chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS("mark")))
-	screenshot(t, ctx, dir, "2-document.png", true)
+	browsertest.Screenshot(t, ctx, "2-document.png", true)
 	if err != nil {
 		t.Fatalf("document page at %s: %v", href, err)
 	}
@@ -168,7 +104,7 @@ func TestWidgetInBrowser(t *testing.T) {
 		chromedp.Navigate(b.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(".mia-msg-user + .mia-msg-assistant .mia-body")),
 	)
-	screenshot(t, ctx, dir, "3-reloaded.png", false)
+	browsertest.Screenshot(t, ctx, "3-reloaded.png", false)
 	if err != nil {
 		t.Fatalf("history after reload: %v", err)
 	}
@@ -199,9 +135,8 @@ func TestWidgetInBrowser(t *testing.T) {
 // then granted), a photo with its preview, and the confirmation with the
 // case reference; a reload shows the conversation again.
 func TestCommunalReportInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.New(t, 412, 915) // a phone: the widget is mobile first
 	b := setup(t, func(c *web.Config) { c.PerConversation = web.Limit{Rate: 100, Burst: 100} })
-	dir := artifacts(t)
 	photo := filepath.Join(t.TempDir(), "kontejner.jpg")
 	if err := os.WriteFile(photo, jpegPhoto(t), 0o644); err != nil {
 		t.Fatal(err)
@@ -220,7 +155,7 @@ func TestCommunalReportInBrowser(t *testing.T) {
 		_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll(%q).length >= %d`, done, answers),
 			chromedp.WithPollingTimeout(20*time.Second)))
 		if err != nil {
-			screenshot(t, ctx, dir, "kp-failed.png", false)
+			browsertest.Screenshot(t, ctx, "kp-failed.png", false)
 			t.Fatalf("%s: answer %d not shown: %v", step, answers, err)
 		}
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => { const l = document.querySelectorAll(%q); return l[l.length - 1].textContent; })()`, done+" .mia-body")))
@@ -301,7 +236,7 @@ func TestCommunalReportInBrowser(t *testing.T) {
 	if msg := text(t, ctx, ".mia-alert"); !strings.Contains(msg, "Pristup lokaciji nije dozvoljen") || !strings.Contains(msg, "upišite adresu") {
 		t.Errorf("denied location message %q", msg)
 	}
-	screenshot(t, ctx, dir, "kp-1-location-denied.png", false)
+	browsertest.Screenshot(t, ctx, "kp-1-location-denied.png", false)
 
 	// Granted, at a point in Sombor.
 	permission(cdpbrowser.PermissionSettingGranted)
@@ -327,7 +262,7 @@ func TestCommunalReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("choose a photo: %v", err)
 	}
-	screenshot(t, ctx, dir, "kp-2-photo-preview.png", false)
+	browsertest.Screenshot(t, ctx, "kp-2-photo-preview.png", false)
 	if src := attr(t, ctx, ".mia-thumb img", "src"); !strings.HasPrefix(src, "blob:") {
 		t.Errorf("preview src %q", src)
 	}
@@ -350,7 +285,7 @@ func TestCommunalReportInBrowser(t *testing.T) {
 	}
 	button("Potvrdi")
 	a := wait("confirm")
-	screenshot(t, ctx, dir, "kp-3-filed.png", false)
+	browsertest.Screenshot(t, ctx, "kp-3-filed.png", false)
 	if !regexp.MustCompile(`SO-KP-\S+`).MatchString(a) {
 		t.Fatalf("no case reference in the last answer: %q", a)
 	}
@@ -361,7 +296,7 @@ func TestCommunalReportInBrowser(t *testing.T) {
 		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll(".mia-msg-assistant .mia-body")].some(e => e.textContent.includes("SO-KP-"))`,
 			chromedp.WithPollingTimeout(20*time.Second)))
 	}
-	screenshot(t, ctx, dir, "kp-4-reloaded.png", false)
+	browsertest.Screenshot(t, ctx, "kp-4-reloaded.png", false)
 	if err != nil {
 		t.Fatalf("history after reload: %v", err)
 	}
