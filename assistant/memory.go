@@ -3,9 +3,11 @@ package assistant
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/serbian"
 )
@@ -36,6 +38,20 @@ func (m *Memory) Conversation(ctx context.Context, municipality string, ch Chann
 		return 0, fmt.Errorf("conversation: %w", err)
 	}
 	return id, nil
+}
+
+// FindConversation returns the id of the citizen's conversation on a
+// channel without creating one; ok is false when there is none.
+func (m *Memory) FindConversation(ctx context.Context, municipality string, ch Channel, user string) (id int64, ok bool, err error) {
+	err = m.db.QueryRow(ctx, `SELECT id FROM conversations WHERE municipality = $1 AND channel = $2 AND channel_user = $3`,
+		municipality, string(ch), user).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("find conversation: %w", err)
+	}
+	return id, true, nil
 }
 
 // Script returns the script the citizen last wrote in (Latin before any

@@ -34,11 +34,27 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return fmt.Errorf("queue: migrator: %w", err)
 	}
+	// Replicas starting together take turns: a session advisory lock held
+	// on a connection of its own makes the second wait for the first and
+	// then find nothing to do. (River's migrations cannot share one
+	// transaction: one adds an enum value another then uses.)
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrateLockID); err != nil {
+		return fmt.Errorf("queue: migrate lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockID)
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("queue: migrate: %w", err)
 	}
 	return nil
 }
+
+// migrateLockID is the advisory lock of River's migrations ("river").
+const migrateLockID = 0x7269766572
 
 // Config sets up a client; zero values take the defaults.
 type Config struct {

@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,5 +76,20 @@ func TestMigrateAndWork(t *testing.T) {
 	}
 	if _, err := queue.NewClient(nil, nil, queue.Config{}); err == nil {
 		t.Error("a client without a pool")
+	}
+}
+
+func TestMigrateConcurrently(t *testing.T) {
+	db, _ := pgtest.NewDB(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() { errs[i] = queue.Migrate(context.Background(), db.Pool) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
 	}
 }

@@ -58,10 +58,16 @@ type historyResponse struct {
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 	m := municipalityFrom(r.Context())
 	ctx := r.Context()
-	conv, err := h.cfg.History.Conversation(ctx, m.Slug, assistant.ChannelWeb, tokenFrom(ctx))
+	// Reading never creates a conversation: an unknown token has none.
+	out := historyResponse{Messages: []historyMessage{}}
+	conv, found, err := h.cfg.History.FindConversation(ctx, m.Slug, assistant.ChannelWeb, tokenFrom(ctx))
 	if err != nil {
 		h.cfg.Log.ErrorContext(ctx, "find conversation", "err", err)
 		writeError(w, errInternal)
+		return
+	}
+	if !found {
+		writeJSON(w, http.StatusOK, out)
 		return
 	}
 	msgs, err := h.cfg.History.History(ctx, conv, h.cfg.HistoryMessages)
@@ -70,7 +76,6 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errInternal)
 		return
 	}
-	out := historyResponse{Messages: []historyMessage{}}
 	for _, msg := range msgs {
 		out.Messages = append(out.Messages, historyMessage{Role: msg.Role, Text: msg.Content})
 	}

@@ -29,6 +29,9 @@ func (stub) Conversation(context.Context, string, assistant.Channel, string) (in
 	return 1, nil
 }
 func (stub) History(context.Context, int64, int) ([]assistant.HistoryMessage, error) { return nil, nil }
+func (stub) FindConversation(context.Context, string, assistant.Channel, string) (int64, bool, error) {
+	return 0, false, nil
+}
 func (stub) Document(context.Context, string, int64) (rag.Document, error) {
 	return rag.Document{}, rag.ErrNotFound
 }

@@ -31,6 +31,7 @@ type Assistant interface {
 // *assistant.Memory is one.
 type History interface {
 	Conversation(ctx context.Context, municipality string, ch assistant.Channel, user string) (int64, error)
+	FindConversation(ctx context.Context, municipality string, ch assistant.Channel, user string) (int64, bool, error)
 	History(ctx context.Context, conv int64, n int) ([]assistant.HistoryMessage, error)
 }
 
