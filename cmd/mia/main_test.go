@@ -69,6 +69,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad addr", map[string]string{"DATABASE_URL": good, "MIA_ADDR": "8080"}, []string{"serve"}, []string{"MIA_ADDR (--addr)", "HOST:PORT", `"8080"`}},
 		{"flag beats env", map[string]string{"DATABASE_URL": good, "MIA_ADDR": "127.0.0.1:1"}, []string{"serve", "--addr", "nope"}, []string{`"nope"`}},
 		{"bad log level", map[string]string{"DATABASE_URL": good, "MIA_LOG_LEVEL": "loud"}, []string{"migrate"}, []string{"MIA_LOG_LEVEL", "debug, info, warn or error"}},
+		{"bad role", map[string]string{"DATABASE_URL": good}, []string{"serve", "--role", "both"}, []string{"MIA_ROLE (--role)", "all, web or worker"}},
 		{"missing municipalities file", map[string]string{"DATABASE_URL": good, "MIA_MUNICIPALITIES": "/nonexistent.yaml"}, []string{"migrate"}, []string{"MIA_MUNICIPALITIES", "/nonexistent.yaml"}},
 	}
 	for _, tt := range tests {
@@ -89,18 +90,18 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 	}
 }
 
-// TestServeEndToEnd starts `mia serve` on a fresh database the way `make
-// run` does, checks readiness, and stops it with a cancelled context as
-// SIGTERM would.
-func TestServeEndToEnd(t *testing.T) {
-	url := pgtest.NewEmptyDB(t)
+// serving runs `mia serve` with env on a free port until stop is called,
+// and returns its base URL once it is ready.
+func serving(t *testing.T, env map[string]string) (base string, stop func() string) {
+	t.Helper()
 	addr := freeAddr(t)
+	env["MIA_ADDR"] = addr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var stdout string
 	go func() {
 		var err error
-		stdout, _, err = runCmd(ctx, map[string]string{"DATABASE_URL": url, "MIA_ADDR": addr}, "serve")
+		stdout, _, err = runCmd(ctx, env, "serve")
 		done <- err
 	}()
 	deadline := time.Now().Add(20 * time.Second)
@@ -114,23 +115,75 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		select {
 		case err := <-done:
+			cancel()
 			t.Fatalf("serve exited early: %v", err)
 		default:
 		}
 		if time.Now().After(deadline) {
+			cancel()
 			t.Fatal("serve never became ready")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve after stop: %v", err)
+	return "http://" + addr, func() string {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("serve after stop: %v", err)
+		}
+		return stdout
 	}
+}
+
+// TestServeEndToEnd starts `mia serve` on a fresh database the way `make
+// run` does, checks readiness, and stops it with a cancelled context as
+// SIGTERM would.
+func TestServeEndToEnd(t *testing.T) {
+	base, stop := serving(t, map[string]string{"DATABASE_URL": pgtest.NewEmptyDB(t)})
+	if code := status(t, base+"/"); code != 200 {
+		t.Errorf("demo page: %d", code)
+	}
+	stdout := stop()
 	for _, want := range []string{`"msg":"migration applied"`, `"msg":"serving"`, `"msg":"shutting down"`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("log lacks %s:\n%s", want, stdout)
 		}
 	}
+}
+
+// TestServeRoles: a worker replica serves only health and metrics; a web
+// replica serves the channels.
+func TestServeRoles(t *testing.T) {
+	url := pgtest.NewEmptyDB(t)
+	for _, tt := range []struct {
+		role      string
+		demoPage  int
+		staffPage int
+	}{
+		{"worker", 404, 404},
+		{"web", 200, 200},
+	} {
+		base, stop := serving(t, map[string]string{"DATABASE_URL": url, "MIA_ROLE": tt.role})
+		if got := status(t, base+"/"); got != tt.demoPage {
+			t.Errorf("role %s: / answered %d, want %d", tt.role, got, tt.demoPage)
+		}
+		if got := status(t, base+"/staff/login"); got != tt.staffPage {
+			t.Errorf("role %s: /staff/login answered %d, want %d", tt.role, got, tt.staffPage)
+		}
+		if got := status(t, base+"/metrics"); got != 200 {
+			t.Errorf("role %s: /metrics answered %d", tt.role, got)
+		}
+		stop()
+	}
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func freeAddr(t *testing.T) string {

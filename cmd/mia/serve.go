@@ -19,7 +19,18 @@ import (
 	"github.com/riverqueue/river"
 )
 
-var setInsecureCookies = setting{"MIA_INSECURE_COOKIES", "insecure-cookies"}
+var (
+	setInsecureCookies = setting{"MIA_INSECURE_COOKIES", "insecure-cookies"}
+	setRole            = setting{"MIA_ROLE", "role"}
+)
+
+// Roles split a deployment: web replicas answer HTTP and only enqueue
+// jobs; worker replicas run the jobs and serve health and metrics only.
+const (
+	roleAll    = "all"
+	roleWeb    = "web"
+	roleWorker = "worker"
+)
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
@@ -28,6 +39,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String(setAddr.flag, envOr(e, setAddr.env, "127.0.0.1:8080"), "listen address HOST:PORT")
 	insecureCookies := fs.String(setInsecureCookies.flag, envOr(e, setInsecureCookies.env, "false"),
 		"send staff session cookies over plain HTTP (true only for local http:// use)")
+	role := fs.String(setRole.flag, envOr(e, setRole.env, roleAll),
+		"what this replica does: all, web (HTTP, enqueues jobs) or worker (runs jobs; health and metrics only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -38,6 +51,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	insecure, perr := strconv.ParseBool(*insecureCookies)
 	if perr != nil {
 		err = errors.Join(err, configError{setInsecureCookies, "true or false", *insecureCookies})
+	}
+	if *role != roleAll && *role != roleWeb && *role != roleWorker {
+		err = errors.Join(err, configError{setRole, "all, web or worker", *role})
 	}
 	if err != nil {
 		return err
@@ -76,6 +92,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := notify.RegisterWorkers(workers, ncfg); err != nil {
 		return err
 	}
+	if *role == roleWeb {
+		workers = nil // an insert-only client: worker replicas run the jobs
+	}
 	jobs, err := queue.NewClient(db.Pool, workers, queue.Config{
 		PeriodicJobs: append(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg)...), Log: log})
 	if err != nil {
@@ -90,16 +109,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	office := backoffice.New(backoffice.Config{DB: db, Forms: services, Municipalities: reg, Log: log,
 		InsecureCookies: insecure})
-	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: func(r chi.Router) {
+	mount := func(r chi.Router) {
 		chat.Routes(r)
 		bot.Routes(r)
 		office.Routes(r)
-	}})
+	}
+	if *role == roleWorker {
+		mount = nil
+	}
+	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: mount})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
 	// Cancelling Start's context stops workers hard; they are stopped
 	// gracefully below, after the HTTP server has drained.
+	if *role == roleWeb {
+		return srv.Serve(ctx)
+	}
 	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
