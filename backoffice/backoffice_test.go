@@ -777,6 +777,9 @@ func TestReroute(t *testing.T) {
 	if n := tb.count(t, `SELECT count(*) FROM staff_audit WHERE case_id = $1 AND action = 'reroute' AND detail = 'jkp-cistoca → jkp-vodokanal'`, id); n != 1 {
 		t.Error("no reroute audit row")
 	}
+	if n := tb.count(t, `SELECT count(*) FROM case_notifications WHERE case_id = $1 AND status = 'pending' AND text LIKE '%Vodokanal%'`, id); n != 1 {
+		t.Error("the citizen is not told where the case went")
+	}
 	// It has left Čistoća and reached Vodokanal.
 	if res := c.get(fmt.Sprintf("/staff/cases/%d", id)); res.status != http.StatusNotFound {
 		t.Errorf("old body still sees the case: %d", res.status)

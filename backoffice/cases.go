@@ -459,10 +459,15 @@ func (o *Office) reroute(ctx context.Context, st *Staff, c *forms.Case, to munic
 	if _, err := tx.Exec(ctx, `UPDATE cases SET body_key = $2, updated_at = $3 WHERE id = $1`, c.ID, to.Key, o.now()); err != nil {
 		return fmt.Errorf("reroute case: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `
+	var eventID int64
+	if err := tx.QueryRow(ctx, `
 		INSERT INTO case_events (municipality, case_id, from_status, to_status, actor, note, created_at)
-		VALUES ($1, $2, $3, $3, $4, $5, $6)`, st.Municipality, c.ID, status, actorOf(st), text, o.now()); err != nil {
+		VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id`, st.Municipality, c.ID, status, actorOf(st), text, o.now()).Scan(&eventID); err != nil {
 		return fmt.Errorf("record reroute: %w", err)
+	}
+	// The citizen hears where the case went, like any status change.
+	if err := (forms.Outbox{DB: o.db}).NotifyText(ctx, tx, c, eventID, forms.RerouteMessage(c, to.Name)); err != nil {
+		return err
 	}
 	if err := o.audit(ctx, tx, st, actionReroute, c.ID, from+" → "+to.Key); err != nil {
 		return err

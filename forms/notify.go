@@ -30,10 +30,16 @@ var _ Notifier = Outbox{}
 
 // Notify enqueues the message for the citizen who filed the case.
 func (o Outbox) Notify(ctx context.Context, tx pgx.Tx, c *Case, e CaseEvent) error {
+	return o.NotifyText(ctx, tx, c, e.ID, StatusMessage(c, e))
+}
+
+// NotifyText queues text for the citizen who filed c, inside tx, for a
+// change that is not a status change (such as a new responsible body).
+func (o Outbox) NotifyText(ctx context.Context, tx pgx.Tx, c *Case, eventID int64, text string) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO case_notifications (municipality, case_id, event_id, channel, channel_user, text)
 		VALUES ($1, $2, $3, $4, $5, $6)`,
-		c.Municipality, c.ID, e.ID, c.Channel, c.ChannelUser, StatusMessage(c, e))
+		c.Municipality, c.ID, eventID, c.Channel, c.ChannelUser, text)
 	if err != nil {
 		return fmt.Errorf("enqueue notification: %w", err)
 	}
@@ -54,6 +60,15 @@ func StatusMessage(c *Case, e CaseEvent) string {
 		msg += " Napomena: " + e.Note
 	}
 	return msg
+}
+
+// RerouteMessage tells the citizen their case went to another body.
+func RerouteMessage(c *Case, bodyName string) string {
+	what := "Vaša prijava"
+	if c.Kind == "IZ" {
+		what = "Vaš zahtev"
+	}
+	return fmt.Sprintf("%s %s je prosleđen(a) nadležnoj službi: %s.", what, c.Ref, bodyName)
 }
 
 // Notification is one pending message to a citizen.
