@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -35,6 +36,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Mount adds the routes of channels and pages; nil mounts nothing.
 	Mount func(r chi.Router)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; empty trusts no header and uses the peer's address.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the running HTTP server.
@@ -59,6 +63,7 @@ func New(cfg Config) *Server {
 	m := newMetrics(s.reg)
 
 	r := chi.NewRouter()
+	r.Use(realIP(cfg.TrustedProxies))
 	r.Use(middleware.RequestID)
 	r.Use(m.middleware)
 	r.Use(logRequests(cfg.Logger))

@@ -70,6 +70,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"flag beats env", map[string]string{"DATABASE_URL": good, "MIA_ADDR": "127.0.0.1:1"}, []string{"serve", "--addr", "nope"}, []string{`"nope"`}},
 		{"bad log level", map[string]string{"DATABASE_URL": good, "MIA_LOG_LEVEL": "loud"}, []string{"migrate"}, []string{"MIA_LOG_LEVEL", "debug, info, warn or error"}},
 		{"bad role", map[string]string{"DATABASE_URL": good}, []string{"serve", "--role", "both"}, []string{"MIA_ROLE (--role)", "all, web or worker"}},
+		{"bad proxies", map[string]string{"DATABASE_URL": good, "MIA_TRUSTED_PROXIES": "10.0.0.0/99"}, []string{"serve"}, []string{"MIA_TRUSTED_PROXIES", "CIDR"}},
 		{"missing municipalities file", map[string]string{"DATABASE_URL": good, "MIA_MUNICIPALITIES": "/nonexistent.yaml"}, []string{"migrate"}, []string{"MIA_MUNICIPALITIES", "/nonexistent.yaml"}},
 	}
 	for _, tt := range tests {

@@ -22,6 +22,7 @@ import (
 var (
 	setInsecureCookies = setting{"MIA_INSECURE_COOKIES", "insecure-cookies"}
 	setRole            = setting{"MIA_ROLE", "role"}
+	setTrustedProxies  = setting{"MIA_TRUSTED_PROXIES", "trusted-proxies"}
 )
 
 // Roles split a deployment: web replicas answer HTTP and only enqueue
@@ -39,6 +40,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String(setAddr.flag, envOr(e, setAddr.env, "127.0.0.1:8080"), "listen address HOST:PORT")
 	insecureCookies := fs.String(setInsecureCookies.flag, envOr(e, setInsecureCookies.env, "false"),
 		"send staff session cookies over plain HTTP (true only for local http:// use)")
+	proxies := fs.String(setTrustedProxies.flag, e.getenv(setTrustedProxies.env),
+		"reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses (e.g. 10.0.0.0/8)")
 	role := fs.String(setRole.flag, envOr(e, setRole.env, roleAll),
 		"what this replica does: all, web (HTTP, enqueues jobs) or worker (runs jobs; health and metrics only)")
 	if err := fs.Parse(args); err != nil {
@@ -51,6 +54,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	insecure, perr := strconv.ParseBool(*insecureCookies)
 	if perr != nil {
 		err = errors.Join(err, configError{setInsecureCookies, "true or false", *insecureCookies})
+	}
+	trusted, perr := server.ParseProxies(*proxies)
+	if perr != nil {
+		err = errors.Join(err, configError{setTrustedProxies, "comma-separated CIDR prefixes or addresses", *proxies})
 	}
 	if *role != roleAll && *role != roleWeb && *role != roleWorker {
 		err = errors.Join(err, configError{setRole, "all, web or worker", *role})
@@ -117,7 +124,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *role == roleWorker {
 		mount = nil
 	}
-	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: mount})
+	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: mount, TrustedProxies: trusted})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
