@@ -950,3 +950,37 @@ func TestCreateStaff(t *testing.T) {
 		t.Error("not logged into Sombor")
 	}
 }
+
+// TestAccountMaintenance: a new password and a disabled account both end
+// the sessions the account had; an unknown account is an error.
+func TestAccountMaintenance(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	c := tb.client(t)
+	c.mustLogin("cistoca@sombor.rs")
+	const fresh = "novo-dugacko-geslo-2026"
+	if err := backoffice.SetStaffPassword(tb.ctx, tb.db, "sombor", "CISTOCA@sombor.rs", fresh); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.get("/staff/"); res.status != http.StatusSeeOther {
+		t.Fatalf("session survived a password change: %d", res.status)
+	}
+	if res := tb.client(t).login("cistoca@sombor.rs", password); res.status == http.StatusSeeOther {
+		t.Fatal("the old password still works")
+	}
+	if res := tb.client(t).login("cistoca@sombor.rs", fresh); res.status != http.StatusSeeOther {
+		t.Fatalf("the new password does not work: %d", res.status)
+	}
+	if err := backoffice.SetStaffDisabled(tb.ctx, tb.db, "sombor", "cistoca@sombor.rs", true); err != nil {
+		t.Fatal(err)
+	}
+	if res := tb.client(t).login("cistoca@sombor.rs", fresh); res.status == http.StatusSeeOther {
+		t.Fatal("a disabled account logged in")
+	}
+	if err := backoffice.SetStaffDisabled(tb.ctx, tb.db, "sombor", "nobody@sombor.rs", true); !errors.Is(err, backoffice.ErrNotFound) {
+		t.Fatalf("unknown account: %v", err)
+	}
+	if err := backoffice.SetStaffPassword(tb.ctx, tb.db, "sombor", "cistoca@sombor.rs", "short"); !errors.Is(err, backoffice.ErrInvalid) {
+		t.Fatalf("short password: %v", err)
+	}
+}

@@ -47,6 +47,8 @@ var (
 	ErrInvalid = errors.New("invalid")
 	// ErrConflict: the e-mail is taken in the municipality.
 	ErrConflict = errors.New("conflict")
+	// ErrNotFound: no such account.
+	ErrNotFound = errors.New("not found")
 )
 
 // NewStaff is an account to create.
@@ -183,3 +185,39 @@ var dummyHash = sync.OnceValue(func() string {
 	h, _ := hashPassword("no such account, constant time")
 	return h
 })
+
+// SetStaffDisabled disables or re-enables an account; disabling also ends
+// its sessions. It returns ErrNotFound for an unknown e-mail.
+func SetStaffDisabled(ctx context.Context, db *postgres.DB, municipality, email string, disabled bool) error {
+	return updateStaff(ctx, db, municipality, email, `UPDATE staff SET disabled = $3 WHERE municipality = $1 AND lower(email) = lower($2) RETURNING id`, disabled)
+}
+
+// SetStaffPassword replaces an account's password and ends its sessions,
+// so a leaked password stops working everywhere at once.
+func SetStaffPassword(ctx context.Context, db *postgres.DB, municipality, email, password string) error {
+	if len([]rune(password)) < MinPasswordLen {
+		return fmt.Errorf("%w: password must have at least %d characters", ErrInvalid, MinPasswordLen)
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return updateStaff(ctx, db, municipality, email, `UPDATE staff SET password_hash = $3 WHERE municipality = $1 AND lower(email) = lower($2) RETURNING id`, hash)
+}
+
+// updateStaff runs one account update and drops the account's sessions in
+// the same transaction.
+func updateStaff(ctx context.Context, db *postgres.DB, municipality, email, update string, value any) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, update, municipality, strings.TrimSpace(email), value).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("%w: no account %s in %s", ErrNotFound, email, municipality)
+		}
+		if err != nil {
+			return fmt.Errorf("update staff: %w", err)
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM staff_sessions WHERE staff_id = $1`, id)
+		return err
+	})
+}

@@ -16,9 +16,12 @@ import (
 // MIA_STAFF_PASSWORD is unset; tests replace it.
 var staffStdin io.Reader = os.Stdin
 
-// runStaff manages back-office accounts: `staff add` creates one.
+// runStaff manages back-office accounts: add creates one; disable and
+// enable switch it off and on; password replaces its password. All but add
+// end the account's sessions.
 func runStaff(ctx context.Context, e *env, args []string) error {
-	usage := "Usage: mia staff add --municipality SLUG --email E --name N --role admin|staff [--body BODYKEY]\n\n" +
+	usage := "Usage: mia staff add --municipality SLUG --email E --name N --role admin|staff [--body BODYKEY]\n" +
+		"       mia staff disable|enable|password --municipality SLUG --email E\n\n" +
 		"The password (at least 12 characters) is read from MIA_STAFF_PASSWORD or, when unset, from the first line of standard input.\n" +
 		"--body is required for --role staff: the key of the responsible body whose cases the member works.\n"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
@@ -26,9 +29,13 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			return nil
 		}
-		return usageError{"give a subcommand: add"}
+		return usageError{"give a subcommand: add, disable, enable or password"}
 	}
-	if args[0] != "add" {
+	switch args[0] {
+	case "add":
+	case "disable", "enable", "password":
+		return runStaffChange(ctx, e, args[0], args[1:], usage)
+	default:
 		fmt.Fprint(e.stderr, usage)
 		return usageError{fmt.Sprintf("unknown staff subcommand %q", args[0])}
 	}
@@ -55,13 +62,9 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	password := e.getenv("MIA_STAFF_PASSWORD")
-	if password == "" {
-		line, err := bufio.NewReader(staffStdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password from standard input: %w", err)
-		}
-		password = strings.TrimRight(line, "\r\n")
+	password, err := staffPassword(e)
+	if err != nil {
+		return err
 	}
 	db, err := c.open(ctx, reg, c.logger(e.stderr))
 	if err != nil {
@@ -77,5 +80,67 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "staff account %d created: %s (%s) in %s\n", st.ID, st.Email, st.Role, st.Municipality)
+	return nil
+}
+
+// staffPassword reads the password from MIA_STAFF_PASSWORD or stdin.
+func staffPassword(e *env) (string, error) {
+	if p := e.getenv("MIA_STAFF_PASSWORD"); p != "" {
+		return p, nil
+	}
+	line, err := bufio.NewReader(staffStdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// runStaffChange disables, enables or re-keys an existing account.
+func runStaffChange(ctx context.Context, e *env, sub string, args []string, usage string) error {
+	fs := newFlagSet("staff "+sub, e)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage+"\n")
+		fs.PrintDefaults()
+	}
+	var c common
+	c.register(fs, e)
+	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	email := fs.String("email", "", "the member's e-mail")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fs.Usage()
+		return usageError{"--email is required"}
+	}
+	reg, m, err := c.resolve(*slug)
+	if err != nil {
+		return err
+	}
+	var password string
+	if sub == "password" {
+		if password, err = staffPassword(e); err != nil {
+			return err
+		}
+	}
+	db, err := c.open(ctx, reg, c.logger(e.stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "password":
+		err = backoffice.SetStaffPassword(ctx, db, m.Slug, *email, password)
+	default:
+		err = backoffice.SetStaffDisabled(ctx, db, m.Slug, *email, sub == "disable")
+	}
+	if errors.Is(err, backoffice.ErrInvalid) || errors.Is(err, backoffice.ErrNotFound) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	done := map[string]string{"disable": "disabled", "enable": "enabled", "password": "password changed"}[sub]
+	fmt.Fprintf(e.stdout, "staff account %s in %s: %s; its sessions are ended\n", *email, m.Slug, done)
 	return nil
 }
