@@ -67,18 +67,24 @@ var answerLabels = map[string]string{
 	"fallback_offline": "rezervni odgovor", "error": "greška",
 }
 
+// citizenConversation keeps to citizens' channels: `mia ask` and `mia
+// eval` talk to the engine on the cli channel and are not usage.
+const citizenConversation = `conversation_id IN (SELECT id FROM conversations WHERE channel <> 'cli')`
+
 // ComputeAnalytics reads the figures of one municipality.
 func (o *Office) ComputeAnalytics(ctx context.Context, muni string) (*Analytics, error) {
 	a := &Analytics{}
 	err := o.db.QueryRow(ctx, `
-		SELECT count(DISTINCT (channel, channel_user)), count(*) FROM conversations WHERE municipality = $1`, muni).
+		SELECT count(DISTINCT (channel, channel_user)), count(*) FROM conversations
+		WHERE municipality = $1 AND channel <> 'cli'`, muni).
 		Scan(&a.Citizens, &a.Conversations)
 	if err != nil {
 		return nil, fmt.Errorf("analytics conversations: %w", err)
 	}
 	byStatus, err := o.counts(ctx, `
 		SELECT status, count(*) FROM messages
-		WHERE municipality = $1 AND role = 'assistant' AND status IS NOT NULL GROUP BY status`, muni)
+		WHERE municipality = $1 AND role = 'assistant' AND status IS NOT NULL AND `+citizenConversation+`
+		GROUP BY status`, muni)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +97,7 @@ func (o *Office) ComputeAnalytics(ctx context.Context, muni string) (*Analytics,
 	}
 	if a.Routes, err = o.counts(ctx, `
 		SELECT route, count(*) FROM messages
-		WHERE municipality = $1 AND role = 'assistant' AND coalesce(route, '') <> ''
+		WHERE municipality = $1 AND role = 'assistant' AND coalesce(route, '') <> '' AND `+citizenConversation+`
 		GROUP BY route ORDER BY count(*) DESC, route LIMIT 10`, muni); err != nil {
 		return nil, err
 	}
@@ -109,7 +115,7 @@ func (o *Office) ComputeAnalytics(ctx context.Context, muni string) (*Analytics,
 		SELECT doc, count(*) FROM (
 			SELECT DISTINCT m.id, coalesce(nullif(c->>'title', ''), c->>'source') AS doc
 			FROM messages m, jsonb_array_elements(CASE WHEN jsonb_typeof(m.citations) = 'array' THEN m.citations ELSE '[]' END) c
-			WHERE m.municipality = $1 AND m.role = 'assistant'
+			WHERE m.municipality = $1 AND m.role = 'assistant' AND `+citizenConversation+`
 		) d WHERE coalesce(doc, '') <> '' GROUP BY doc ORDER BY count(*) DESC, doc LIMIT 10`, muni); err != nil {
 		return nil, err
 	}

@@ -826,6 +826,8 @@ func TestAnalytics(t *testing.T) {
 	answer(c4, "sombor", "knowledge", "out_of_scope", "[]")
 	answer(c4, "sombor", "form", "error", "[]")
 	answer(other, "apatin", "knowledge", "answered", "["+doc("Apatin")+"]")
+	// `mia eval` and `mia ask` talk on the cli channel: not citizens.
+	answer(conv("sombor", "cli", "eval-1-q01"), "sombor", "knowledge", "answered", "["+doc("Dečji dodatak")+"]")
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	resolvedAfter := func(body, category string, d time.Duration) {
 		id := tb.mustCase(t, caseOpts{Body: body, Status: "resolved", Fields: map[string]string{"category": category}, CreatedAt: t0})
