@@ -32,16 +32,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := c.logger(e.stderr)
-	db, err := c.open(ctx, reg, c.logger(io.Discard))
+	db, eng, err := c.openEngine(ctx, e, reg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	eng, _, err := newEngine(e, db, reg, log)
-	if err != nil {
-		return err
-	}
 	turn := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelCLI, UserID: *user, Text: question}
 	var emit func(assistant.Event)
 	if !*asJSON {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -48,15 +50,43 @@ func newEngine(e *env, db *postgres.DB, reg *municipality.Registry, log *slog.Lo
 		return nil, nil, err
 	}
 	cfg.Forms = services
-	if e.getenv(llm.EnvBaseURL) != "" || e.getenv(llm.EnvChatModel) != "" {
-		chat, err := llm.NewChatClient(llm.Config{
-			BaseURL: e.getenv(llm.EnvBaseURL), APIKey: e.getenv(llm.EnvAPIKey), ChatModel: e.getenv(llm.EnvChatModel),
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("configuration: %w", err)
+	if chatConfigured(e) {
+		if cfg.Chat, err = newChat(e); err != nil {
+			return nil, nil, err
 		}
-		cfg.Chat = chat
 	}
 	engine, err := assistant.New(cfg)
 	return engine, services, err
+}
+
+// chatConfigured reports whether a model server is configured.
+func chatConfigured(e *env) bool {
+	return e.getenv(llm.EnvBaseURL) != "" || e.getenv(llm.EnvChatModel) != ""
+}
+
+// newChat is the client of the configured model server.
+func newChat(e *env) (*llm.ChatClient, error) {
+	chat, err := llm.NewChatClient(llm.Config{
+		BaseURL: e.getenv(llm.EnvBaseURL), APIKey: e.getenv(llm.EnvAPIKey), ChatModel: e.getenv(llm.EnvChatModel),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return chat, nil
+}
+
+// openEngine migrates and opens the database and wires the engine over
+// it, for commands that run turns outside the server (ask, eval). The
+// caller closes the database.
+func (c *common) openEngine(ctx context.Context, e *env, reg *municipality.Registry) (*postgres.DB, *assistant.Engine, error) {
+	db, err := c.open(ctx, reg, c.logger(io.Discard))
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, _, err := newEngine(e, db, reg, c.logger(e.stderr))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, eng, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/miasrbija/mia/eval"
 	"github.com/miasrbija/mia/llm"
@@ -45,7 +44,7 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 		fs.Usage()
 		return usageError{"give --dataset FILE and no other arguments"}
 	}
-	hasModel := e.getenv(llm.EnvBaseURL) != "" || e.getenv(llm.EnvChatModel) != ""
+	hasModel := chatConfigured(e)
 	if *judge && !hasModel {
 		return usageError{fmt.Sprintf("--judge needs a model: set %s or %s", llm.EnvBaseURL, llm.EnvChatModel)}
 	}
@@ -77,27 +76,20 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	if err != nil {
 		return err
 	}
-	log := c.logger(e.stderr)
-	db, err := c.open(ctx, reg, c.logger(io.Discard))
+	db, eng, err := c.openEngine(ctx, e, reg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	eng, _, err := newEngine(e, db, reg, log)
-	if err != nil {
-		return err
-	}
 	r := &eval.Runner{
 		Search:       rag.NewSearcher(rag.NewStore(db), emb),
 		Answer:       eng,
 		Municipality: m.Slug,
 	}
 	if *judge {
-		chat, err := llm.NewChatClient(llm.Config{
-			BaseURL: e.getenv(llm.EnvBaseURL), APIKey: e.getenv(llm.EnvAPIKey), ChatModel: e.getenv(llm.EnvChatModel),
-		})
+		chat, err := newChat(e)
 		if err != nil {
-			return fmt.Errorf("configuration: %w", err)
+			return err
 		}
 		r.Judge = &eval.Judge{Chat: chat}
 	}
