@@ -15,37 +15,6 @@ import (
 // server or a proxy closed it before the answer was complete.
 var ErrStreamTruncated = errors.New("stream ended before the answer was complete (no finish reason)")
 
-// ChatStatusError reports a non-2xx answer from the chat server. The
-// go-openai error (*openai.APIError or *openai.RequestError) stays reachable
-// through errors.As.
-type ChatStatusError struct {
-	Model      string
-	StatusCode int
-	// Message is the server's error message, or the start of a non-JSON body.
-	Message  string
-	Attempts int
-	err      error
-}
-
-func (e *ChatStatusError) Error() string {
-	s := fmt.Sprintf("chat model %s: server answered HTTP %d %s", e.Model, e.StatusCode, http.StatusText(e.StatusCode))
-	if e.Message != "" {
-		s += ": " + e.Message
-	}
-	if e.Attempts > 1 {
-		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
-	}
-	switch e.StatusCode {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		s += " (check " + EnvAPIKey + ")"
-	case http.StatusNotFound:
-		s += " (check " + EnvBaseURL + " and " + EnvChatModel + ")"
-	}
-	return s
-}
-
-func (e *ChatStatusError) Unwrap() error { return e.err }
-
 // StreamError is returned when a stream broke after the server had accepted
 // the request (HTTP 200). Such a stream is never retried, because the caller
 // may already have shown part of it; Partial holds what arrived.
@@ -119,21 +88,17 @@ func IsTemporary(err error) bool {
 // says what happened. parent is the caller's context, callCtx the one with
 // our timeout.
 func (c *ChatClient) describe(parent, callCtx context.Context, err error, attempts int) error {
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
 	switch {
 	case parent.Err() != nil:
 		// The caller gave up; say so rather than blaming the server.
 		return fmt.Errorf("chat model %s: %w", c.model, parent.Err())
 	case callCtx.Err() != nil:
 		return fmt.Errorf("chat model %s: %w", c.model, context.Cause(callCtx))
-	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
-		return &ChatStatusError{Model: c.model, StatusCode: apiErr.HTTPStatusCode, Message: apiErr.Message, Attempts: attempts, err: err}
-	case errors.As(err, &reqErr):
-		return &ChatStatusError{Model: c.model, StatusCode: reqErr.HTTPStatusCode, Message: snippet(reqErr.Body), Attempts: attempts, err: err}
-	default:
-		return fmt.Errorf("chat model %s: %w", c.model, err)
 	}
+	if se, ok := statusError(err, "chat", c.model, EnvChatModel, attempts); ok {
+		return se
+	}
+	return fmt.Errorf("chat model %s: %w", c.model, err)
 }
 
 // streamCause explains why reading a started stream failed; the result

@@ -295,7 +295,7 @@ func TestChatRetryAfter(t *testing.T) {
 	}
 }
 
-func TestChatStatusErrors(t *testing.T) {
+func TestStatusErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
@@ -326,9 +326,9 @@ func TestChatStatusErrors(t *testing.T) {
 				h := newChatHarness(t, Config{MaxRetries: tt.retries}, script...)
 
 				_, err := h.call(context.Background(), stream, question())
-				var se *ChatStatusError
+				var se *StatusError
 				if !errors.As(err, &se) {
-					t.Fatalf("err = %v, want *ChatStatusError", err)
+					t.Fatalf("err = %v, want *StatusError", err)
 				}
 				if se.Attempts != tt.attempts || len(h.srv.Requests()) != tt.attempts {
 					t.Errorf("%d attempts, server saw %d; want %d", se.Attempts, len(h.srv.Requests()), tt.attempts)
@@ -513,7 +513,7 @@ func TestChatConcurrentCallsCountTheirOwnAttempts(t *testing.T) {
 func TestIsTemporary(t *testing.T) {
 	t.Parallel()
 	status := func(code int) error {
-		return &ChatStatusError{StatusCode: code, err: &openai.APIError{HTTPStatusCode: code}}
+		return &StatusError{StatusCode: code, err: &openai.APIError{HTTPStatusCode: code}}
 	}
 	tests := []struct {
 		err  error

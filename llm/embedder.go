@@ -182,55 +182,15 @@ func (e *Embedder) embedBatch(ctx context.Context, inputs []string) ([][]float32
 // describe turns a go-openai error into one that says what happened in
 // operator terms, keeping the original in the chain for errors.As/Is.
 func (e *Embedder) describe(parent context.Context, err error) error {
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
 	switch {
 	case parent.Err() != nil:
 		// The caller gave up; say so rather than blaming the server.
 		return fmt.Errorf("embedding model %s: %w", e.model, parent.Err())
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("embedding model %s: no answer within %s (timeout): %w", e.model, e.timeout, err)
-	case errors.As(err, &apiErr):
-		return &statusError{model: e.model, status: apiErr.HTTPStatusCode, msg: apiErr.Message, err: err}
-	case errors.As(err, &reqErr):
-		return &statusError{model: e.model, status: reqErr.HTTPStatusCode, msg: snippet(reqErr.Body), err: err}
-	default:
-		return fmt.Errorf("embedding model %s: %w", e.model, err)
 	}
-}
-
-// statusError reports a non-2xx answer. Its message is short (go-openai's
-// RequestError prints the whole body, which may be an HTML page); the
-// original error stays reachable through Unwrap.
-type statusError struct {
-	model  string
-	status int
-	msg    string
-	err    error
-}
-
-func (e *statusError) Error() string {
-	s := fmt.Sprintf("embedding model %s: server answered HTTP %d %s", e.model, e.status, http.StatusText(e.status))
-	if e.msg != "" {
-		s += ": " + e.msg
+	if se, ok := statusError(err, "embedding", e.model, EnvEmbeddingModel, 0); ok {
+		return se
 	}
-	switch e.status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		s += " (check " + EnvAPIKey + ")"
-	case http.StatusNotFound:
-		s += " (check " + EnvBaseURL + " and " + EnvEmbeddingModel + ")"
-	}
-	return s
-}
-
-func (e *statusError) Unwrap() error { return e.err }
-
-// snippet returns the start of a non-JSON error body on one line.
-func snippet(body []byte) string {
-	const limit = 200
-	s := strings.Join(strings.Fields(string(body)), " ")
-	if len(s) > limit {
-		s = strings.ToValidUTF8(s[:limit], "") + "…"
-	}
-	return s
+	return fmt.Errorf("embedding model %s: %w", e.model, err)
 }
