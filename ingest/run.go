@@ -64,7 +64,7 @@ type Progress struct {
 
 // Runner ingests files into the knowledge base of one municipality.
 type Runner struct {
-	Store        *rag.Store
+	Store        rag.Store
 	Embedder     rag.Embedder
 	Chunker      *Chunker
 	Limits       Limits

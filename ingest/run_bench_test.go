@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/miasrbija/mia/ingest"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 )
@@ -18,7 +19,7 @@ import (
 // chunking, embedding and the transactional COPY into pgvector together.
 func BenchmarkIngestCorpus(b *testing.B) {
 	db, _ := pgtest.NewDB(b)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	src := "../corpus/sombor"
 	entries, err := os.ReadDir(src)
 	if err != nil {

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 )
@@ -20,7 +22,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type runBundle struct {
 	db     *postgres.DB
-	store  *rag.Store
+	store  *docstore.Store
 	dir    string
 	runner *ingest.Runner
 }
@@ -28,7 +30,7 @@ type runBundle struct {
 func setupRun(t *testing.T) *runBundle {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	return &runBundle{
 		db: db, store: store, dir: t.TempDir(),
 		runner: &ingest.Runner{Store: store, Embedder: rag.NewHashEmbedder(), Municipality: "sombor"},
@@ -166,7 +168,7 @@ func TestRunIdempotentReplaceRemove(t *testing.T) {
 	if err := b.store.RemoveDocument(ctx, "sombor", "porez.md"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.store.RemoveDocument(ctx, "sombor", "porez.md"); !errors.Is(err, rag.ErrNotFound) {
+	if err := b.store.RemoveDocument(ctx, "sombor", "porez.md"); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("removing twice: %v", err)
 	}
 	if docs, _ := b.counts(t); docs != 2 {
@@ -287,7 +289,7 @@ func TestReembedSwitchesModel(t *testing.T) {
 	ctx := context.Background()
 	b.write(t, "porez.md", porezMD)
 	b.run(t)
-	n, err := b.store.Reembed(ctx, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil)
+	n, err := rag.Reembed(ctx, b.store, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +304,7 @@ func TestReembedSwitchesModel(t *testing.T) {
 	}
 	// Nothing left to do the second time; a normal run with the new model
 	// finds the documents unchanged.
-	if n, _ := b.store.Reembed(ctx, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil); n != 0 {
+	if n, _ := rag.Reembed(ctx, b.store, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil); n != 0 {
 		t.Fatalf("second reembed did %d chunks", n)
 	}
 	b.runner.Embedder = renamedEmbedder{rag.NewHashEmbedder()}

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/pgvector/pgvector-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/miasrbija/mia/serbian"
@@ -85,10 +83,10 @@ type Results struct {
 // embedder or the scoring changes.
 const ConfidenceThreshold = 0.36
 
-// Searcher runs hybrid searches: pgvector HNSW and PostgreSQL full-text
-// over Serbian-normalised text, fused by reciprocal rank.
+// Searcher runs hybrid searches: nearest vectors (pgvector HNSW) and
+// full text over Serbian-normalised text, fused by reciprocal rank.
 type Searcher struct {
-	store *Store
+	index Index
 	emb   Embedder
 	// EfSearch is HNSW's candidate list size; it bounds the vector branch's
 	// depth and trades latency for recall (400: recall@10 0.98 at 100,000
@@ -110,10 +108,10 @@ type chunkCount struct {
 	at time.Time
 }
 
-// NewSearcher returns a searcher over the store using emb for query vectors;
+// NewSearcher returns a searcher over index using emb for query vectors;
 // emb must be the embedder the corpus was ingested with.
-func NewSearcher(store *Store, emb Embedder) *Searcher {
-	return &Searcher{store: store, emb: emb, EfSearch: 400, Depth: 40, PerDocument: 3, RankCap: 400, counts: map[string]chunkCount{}}
+func NewSearcher(index Index, emb Embedder) *Searcher {
+	return &Searcher{index: index, emb: emb, EfSearch: 400, Depth: 40, PerDocument: 3, RankCap: 400, counts: map[string]chunkCount{}}
 }
 
 // rrfK is the reciprocal rank fusion constant from the original paper.
@@ -175,12 +173,9 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	return res, nil
 }
 
-// hitColumns are what both branches return of a chunk: its citation, its
-// text and its normalised terms (for coverage).
-const hitColumns = `c.id, c.document_id, d.source, d.title, d.url, c.heading_path, c.content, c.search_head || ' ' || c.search_body`
-
-// branches runs the vector and the full-text query at once, each on its
-// own connection: the turn waits for the slower of the two, not their sum.
+// branches runs the vector and the full-text query at once (each on its
+// own connection, in PostgreSQL): the turn waits for the slower of the
+// two, not their sum.
 func (s *Searcher) branches(ctx context.Context, q Query, qvec []float32, tsq []string) (vec, text []Hit, err error) {
 	g, ctx := errgroup.WithContext(ctx)
 	if q.Mode != TextOnly {
@@ -199,64 +194,30 @@ func (s *Searcher) branches(ctx context.Context, q Query, qvec []float32, tsq []
 	return vec, text, err
 }
 
-// vectorBranch returns the passages nearest to the query vector.
+// vectorBranch returns the passages nearest to the query vector, nearest
+// first.
 func (s *Searcher) vectorBranch(ctx context.Context, q Query, qvec []float32) ([]Hit, error) {
-	dim := s.emb.Dim()
-	// The cast to the model's dimension must match the partial index
-	// expression (EnsureVectorIndex); dim is an int, not user input.
-	vecSQL := fmt.Sprintf(`
-		SELECT %s, 1 - (c.embedding::vector(%d) <=> $3) AS sim
-		FROM chunks c JOIN documents d ON d.id = c.document_id
-		WHERE c.municipality = $1 AND c.model = $2
-		ORDER BY c.embedding::vector(%d) <=> $3
-		LIMIT $4`, hitColumns, dim, dim)
-	var hits []Hit
-	err := pgx.BeginTxFunc(ctx, s.store.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		// relaxed_order keeps scanning the graph until enough rows pass the
-		// municipality filter (pgvector 0.8 iterative scans); results are
-		// re-sorted below.
-		b.Queue(`SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-			set_config('enable_indexscan', $2, true)`, fmt.Sprint(s.EfSearch), fmt.Sprint(!q.Exact))
-		b.Queue(vecSQL, q.Municipality, s.emb.Model(), pgvector.NewVector(qvec), s.Depth)
-		br := tx.SendBatch(ctx, b)
-		defer br.Close()
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("hnsw settings: %w", err)
-		}
-		var err error
-		if hits, err = scanHits(br, func(h *Hit, v float64) { h.VectorSim = v }); err != nil {
-			return fmt.Errorf("vector search: %w", err)
-		}
-		return br.Close()
-	})
+	found, err := s.index.VectorSearch(ctx, VectorQuery{Municipality: q.Municipality, Model: s.emb.Model(), Dim: s.emb.Dim(),
+		Vector: qvec, Limit: s.Depth, EfSearch: s.EfSearch, Exact: q.Exact})
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	hits := candidateHits(found, func(h *Hit, v float64) { h.VectorSim = v })
+	// The index may scan past its ordering to find enough rows of the
+	// municipality (pgvector's relaxed_order): sort here.
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmpDesc(a.VectorSim, b.VectorSim) })
-	return hits, err
+	return hits, nil
 }
-
-// textSQL ranks the chunks matching a tsquery. The inner LIMIT bounds how
-// many matching rows are ranked: a term found in thousands of chunks must
-// not make every search slow.
-const textSQL = `
-	WITH m AS MATERIALIZED (
-		SELECT c.id, ts_rank_cd(c.tsv, q, 1) AS rank
-		FROM chunks c, to_tsquery('simple', $2) q
-		WHERE c.municipality = $1 AND c.tsv @@ q
-		LIMIT $4)
-	SELECT ` + hitColumns + `, m.rank
-	FROM m JOIN chunks c ON c.id = m.id JOIN documents d ON d.id = c.document_id
-	ORDER BY m.rank DESC, c.id
-	LIMIT $3`
 
 // textBranch runs the all-terms query and, only when it finds too few
 // passages, the any-term query: the latter is the expensive one.
 func (s *Searcher) textBranch(ctx context.Context, municipality string, tsq []string) ([]Hit, error) {
 	query := func(tq string) ([]Hit, error) {
-		rows, err := s.store.db.Query(ctx, textSQL, municipality, tq, s.Depth, s.RankCap)
+		found, err := s.index.TextSearch(ctx, TextQuery{Municipality: municipality, TSQuery: tq, Limit: s.Depth, RankCap: s.RankCap})
 		if err != nil {
 			return nil, fmt.Errorf("full-text search: %w", err)
 		}
-		return collectHits(rows, func(h *Hit, v float64) { h.TextRank = v })
+		return candidateHits(found, func(h *Hit, v float64) { h.TextRank = v }), nil
 	}
 	text, err := query(tsq[0])
 	if err != nil || len(text) >= s.Depth/2 || len(tsq) < 2 || tsq[1] == tsq[0] {
@@ -274,30 +235,18 @@ func (s *Searcher) textBranch(ctx context.Context, municipality string, tsq []st
 	return text, nil
 }
 
-func scanHits(br pgx.BatchResults, set func(*Hit, float64)) ([]Hit, error) {
-	rows, err := br.Query()
-	if err != nil {
-		return nil, err
-	}
-	return collectHits(rows, set)
-}
-
-func collectHits(rows pgx.Rows, set func(*Hit, float64)) ([]Hit, error) {
-	defer rows.Close()
-	var hits []Hit
-	for rows.Next() {
-		var h Hit
-		var norm string
-		var v float64
-		if err := rows.Scan(&h.ChunkID, &h.DocumentID, &h.Source, &h.Title, &h.URL, &h.HeadingPath, &h.Content, &norm, &v); err != nil {
-			return nil, err
-		}
-		set(&h, v)
+// candidateHits turns a branch's candidates into hits, the score set by
+// set and the terms taken from the normalised text.
+func candidateHits(found []Candidate, set func(*Hit, float64)) []Hit {
+	hits := make([]Hit, 0, len(found))
+	for _, c := range found {
+		h := c.Hit
+		set(&h, c.Score)
 		h.terms = map[string]bool{}
-		for _, t := range strings.Fields(norm) {
+		for _, t := range strings.Fields(c.Normalized) {
 			h.terms[t] = true
 		}
 		hits = append(hits, h)
 	}
-	return hits, rows.Err()
+	return hits
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 )
@@ -33,11 +34,11 @@ var benchQueries = []string{
 // variations (words of other chunks mixed in, numbers changed) until the
 // municipality holds n chunks. The HNSW index is built after the load, as
 // a bulk import would.
-func scaledCorpus(b *testing.B, n int) (*postgres.DB, *rag.Store, rag.Embedder) {
+func scaledCorpus(b *testing.B, n int) (*postgres.DB, *docstore.Store, rag.Embedder) {
 	b.Helper()
 	ctx := context.Background()
 	db, _ := pgtest.NewDB(b)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	emb := rag.NewHashEmbedder()
 	if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(ctx, []string{"../corpus/sombor"}); err != nil {
 		b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/miasrbija/mia/ingest"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 )
@@ -17,7 +18,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func demoSearcher(t *testing.T) *rag.Searcher {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	emb := rag.NewHashEmbedder()
 	r := &ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}
 	sum, err := r.Run(context.Background(), []string{"../corpus/sombor"})

@@ -2,30 +2,81 @@ package rag
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/pgvector/pgvector-go"
-
-	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/serbian"
 )
 
-// ErrNotFound is returned for a document that is not in the knowledge base.
-var ErrNotFound = errors.New("not found")
+// Store is the knowledge base's documents: their chunks with vectors and
+// normalised text, and the vocabulary used for typo correction. Ingestion
+// writes it, the document page reads it. postgres/docstore implements it.
+type Store interface {
+	// DocumentState returns the stored content hash and embedding model of
+	// a document; ok is false when it is not stored.
+	DocumentState(ctx context.Context, municipality, source string) (hash, model string, ok bool, err error)
+	// ReplaceDocument stores doc and its chunks (Ord, HeadingPath, Content,
+	// Tokens, Embedding) in one transaction, replacing any earlier version:
+	// readers see the old version or the new, never a mix, and a run
+	// killed midway leaves the old version intact. Chunks are indexed for
+	// full text by SearchText. It returns the stored version number.
+	ReplaceDocument(ctx context.Context, doc Document, chunks []Chunk) (int, error)
+	// RemoveDocument deletes a document and its chunks; fault.ErrNotFound
+	// when the municipality has no document with that source.
+	RemoveDocument(ctx context.Context, municipality, source string) error
+	// ListDocuments returns a municipality's documents ordered by source,
+	// without their bodies.
+	ListDocuments(ctx context.Context, municipality string) ([]Document, error)
+	// Document returns one document of the municipality with its body;
+	// fault.ErrNotFound when the municipality has no such document.
+	Document(ctx context.Context, municipality string, id int64) (Document, error)
+	// Passage returns the text of one chunk of a document, for showing the
+	// passage a citation points to; fault.ErrNotFound when the chunk is not
+	// the document's.
+	Passage(ctx context.Context, municipality string, documentID, chunkID int64) (string, error)
+	// EnsureVectorIndex creates the vector index for a model's vectors if
+	// it does not exist, so several models (and a re-embedding in
+	// progress) coexist. It refuses a model name or dimension it cannot
+	// index.
+	EnsureVectorIndex(ctx context.Context, model string, dim int) error
+	// RefreshLexemes rebuilds the municipality's vocabulary from its
+	// chunks, in one transaction, after an ingestion run changed them.
+	RefreshLexemes(ctx context.Context, municipality string) error
 
-// Store is the knowledge base in PostgreSQL: documents, their chunks with
-// vectors and normalised text, and the vocabulary used for typo correction.
-type Store struct {
-	db *postgres.DB
+	// DocumentsToReembed returns the municipality's documents embedded
+	// with a model other than model, ordered by id, with only ID and Title
+	// set.
+	DocumentsToReembed(ctx context.Context, municipality, model string) ([]Document, error)
+	// DocumentChunks returns a document's chunks in order, with only ID,
+	// Ord, HeadingPath and Content set.
+	DocumentChunks(ctx context.Context, documentID int64) ([]Chunk, error)
+	// ReplaceEmbeddings sets the Embedding of every chunk (by ID) and
+	// records model on the chunks and the document, in one transaction:
+	// search never mixes two models within a document.
+	ReplaceEmbeddings(ctx context.Context, documentID int64, model string, chunks []Chunk) error
 }
 
-// NewStore returns a store on db, which must be migrated.
-func NewStore(db *postgres.DB) *Store { return &Store{db: db} }
+// Index is what the Searcher reads: the two retrieval branches and the
+// vocabulary. postgres/docstore implements it.
+type Index interface {
+	// ChunkCount returns the number of chunks of the municipality.
+	ChunkCount(ctx context.Context, municipality string) (int, error)
+	// Lexemes returns the tokens the municipality's vocabulary holds as
+	// they are, each with Token = Form.
+	Lexemes(ctx context.Context, municipality string, tokens []string) ([]Lexeme, error)
+	// SimilarLexemes returns, for each token, up to two vocabulary forms
+	// closest to it by trigram similarity (at least 0.45), closest first.
+	SimilarLexemes(ctx context.Context, municipality string, tokens []string) ([]Lexeme, error)
+	// VectorSearch returns up to q.Limit passages of q.Model nearest to
+	// q.Vector, Score being the cosine similarity, in no particular order.
+	VectorSearch(ctx context.Context, q VectorQuery) ([]Candidate, error)
+	// TextSearch returns up to q.Limit passages matching q.TSQuery, best
+	// full-text rank first, Score being that rank.
+	TextSearch(ctx context.Context, q TextQuery) ([]Candidate, error)
+	// Nearest returns the chunks of q.Model nearest to q.Vector by cosine
+	// distance, nearest first.
+	Nearest(ctx context.Context, q VectorQuery) ([]Neighbor, error)
+}
 
 // Document is a stored source document.
 type Document struct {
@@ -46,11 +97,59 @@ type Document struct {
 
 // Chunk is a stored piece of a document.
 type Chunk struct {
+	ID          int64 // set by the store; ignored by ReplaceDocument
 	Ord         int
 	HeadingPath []string
 	Content     string
 	Tokens      int
 	Embedding   []float32
+}
+
+// Lexeme is a corpus form found for a query token.
+type Lexeme struct {
+	Token string // the query token looked up
+	Form  string // the corpus form
+	NDoc  int    // chunks containing the form
+}
+
+// VectorQuery asks for the passages nearest to a vector.
+type VectorQuery struct {
+	Municipality string
+	Model        string // only vectors of this model are compared
+	Dim          int    // the model's dimension, which the vector index is built on
+	Vector       []float32
+	Limit        int
+	// EfSearch is HNSW's candidate list size (hnsw.ef_search).
+	EfSearch int
+	// Exact scans every vector instead of walking the index.
+	Exact bool
+}
+
+// TextQuery asks for the passages matching a full-text query.
+type TextQuery struct {
+	Municipality string
+	// TSQuery is a PostgreSQL tsquery over SearchText's normalised forms.
+	TSQuery string
+	Limit   int
+	// RankCap bounds how many matching rows are ranked: a term found in
+	// thousands of chunks must not make every search slow.
+	RankCap int
+}
+
+// Candidate is a passage a retrieval branch found, before fusion.
+type Candidate struct {
+	Hit Hit // citation and text; scores are left zero
+	// Normalized is the passage's head and body as SearchText made them,
+	// space separated: the terms the passage covers.
+	Normalized string
+	// Score is the cosine similarity (vector branch) or the full-text rank.
+	Score float64
+}
+
+// Neighbor is a chunk and its cosine distance to a query.
+type Neighbor struct {
+	ChunkID  int64
+	Distance float64
 }
 
 // EmbedText is what a chunk's vector is computed from: the document title
@@ -67,191 +166,9 @@ func EmbedText(title string, headingPath []string, content string) string {
 	return b.String()
 }
 
-// DocumentState returns the stored content hash and embedding model of a
-// document; ok is false when it is not stored.
-func (s *Store) DocumentState(ctx context.Context, municipality, source string) (hash, model string, ok bool, err error) {
-	err = s.db.QueryRow(ctx, `SELECT content_hash, embed_model FROM documents WHERE municipality = $1 AND source = $2`,
-		municipality, source).Scan(&hash, &model)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", "", false, nil
-	}
-	if err != nil {
-		return "", "", false, fmt.Errorf("document state %s: %w", source, err)
-	}
-	return hash, model, true, nil
-}
-
-// ReplaceDocument stores doc and its chunks in one transaction, replacing
-// any earlier version: readers see the old version or the new, never a
-// mix, and a run killed midway leaves the old version intact. It returns
-// the stored version number.
-func (s *Store) ReplaceDocument(ctx context.Context, doc Document, chunks []Chunk) (int, error) {
-	tx, err := s.db.Begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback(ctx)
-
-	var id int64
-	var version int
-	err = tx.QueryRow(ctx, `
-		INSERT INTO documents (municipality, source, title, url, format, content_hash, embed_model, body)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (municipality, source) DO UPDATE SET
-			title = EXCLUDED.title, url = EXCLUDED.url, format = EXCLUDED.format,
-			content_hash = EXCLUDED.content_hash, embed_model = EXCLUDED.embed_model,
-			body = EXCLUDED.body, version = documents.version + 1, updated_at = now()
-		RETURNING id, version`,
-		doc.Municipality, doc.Source, doc.Title, doc.URL, doc.Format, doc.ContentHash, doc.EmbedModel, doc.Body,
-	).Scan(&id, &version)
-	if err != nil {
-		return 0, fmt.Errorf("store document %s: %w", doc.Source, err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM chunks WHERE document_id = $1`, id); err != nil {
-		return 0, fmt.Errorf("drop old chunks of %s: %w", doc.Source, err)
-	}
-	head := func(c Chunk) string {
-		return serbian.Normalize(doc.Title + " " + strings.Join(c.HeadingPath, " "))
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"chunks"},
-		[]string{"municipality", "document_id", "ord", "heading_path", "content", "tokens", "search_head", "search_body", "model", "embedding"},
-		pgx.CopyFromSlice(len(chunks), func(i int) ([]any, error) {
-			c := chunks[i]
-			path := c.HeadingPath
-			if path == nil {
-				path = []string{}
-			}
-			return []any{doc.Municipality, id, c.Ord, path, c.Content, c.Tokens,
-				head(c), serbian.Normalize(c.Content), doc.EmbedModel, pgvector.NewVector(c.Embedding)}, nil
-		}))
-	if err != nil {
-		return 0, fmt.Errorf("store chunks of %s: %w", doc.Source, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return 0, fmt.Errorf("commit %s: %w", doc.Source, err)
-	}
-	return version, nil
-}
-
-// RemoveDocument deletes a document and its chunks.
-func (s *Store) RemoveDocument(ctx context.Context, municipality, source string) error {
-	tag, err := s.db.Exec(ctx, `DELETE FROM documents WHERE municipality = $1 AND source = $2`, municipality, source)
-	if err != nil {
-		return fmt.Errorf("remove %s: %w", source, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("document %q: %w", source, ErrNotFound)
-	}
-	return nil
-}
-
-const documentColumns = `d.id, d.municipality, d.source, d.title, d.url, d.format, d.content_hash, d.embed_model,
-	d.version, d.ingested_at, d.updated_at, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)`
-
-func scanDocument(row pgx.Row, d *Document) error {
-	return row.Scan(&d.ID, &d.Municipality, &d.Source, &d.Title, &d.URL, &d.Format, &d.ContentHash, &d.EmbedModel,
-		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks)
-}
-
-// ListDocuments returns a municipality's documents ordered by source,
-// without their bodies.
-func (s *Store) ListDocuments(ctx context.Context, municipality string) ([]Document, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.municipality = $1 ORDER BY d.source`, municipality)
-	if err != nil {
-		return nil, fmt.Errorf("list documents: %w", err)
-	}
-	defer rows.Close()
-	var docs []Document
-	for rows.Next() {
-		var d Document
-		if err := scanDocument(rows, &d); err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
-	}
-	return docs, rows.Err()
-}
-
-// Document returns one document of the municipality with its body.
-func (s *Store) Document(ctx context.Context, municipality string, id int64) (Document, error) {
-	var d Document
-	row := s.db.QueryRow(ctx, `SELECT `+documentColumns+`, d.body FROM documents d WHERE d.municipality = $1 AND d.id = $2`, municipality, id)
-	err := row.Scan(&d.ID, &d.Municipality, &d.Source, &d.Title, &d.URL, &d.Format, &d.ContentHash, &d.EmbedModel,
-		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks, &d.Body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Document{}, fmt.Errorf("document %d: %w", id, ErrNotFound)
-	}
-	return d, err
-}
-
-var modelNameRE = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,100}$`)
-
-// vectorIndexName is the partial HNSW index of one model's vectors.
-func vectorIndexName(model string, dim int) string {
-	clean := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		if r >= 'A' && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return '_'
-	}, model)
-	if len(clean) > 40 {
-		clean = clean[:40]
-	}
-	return fmt.Sprintf("chunks_hnsw_%s_%d", clean, dim)
-}
-
-// EnsureVectorIndex creates the HNSW cosine index for a model's vectors if
-// it does not exist: a partial index on the embedding cast to the model's
-// dimension, so several models (and a re-embedding in progress) coexist.
-func (s *Store) EnsureVectorIndex(ctx context.Context, model string, dim int) error {
-	if !modelNameRE.MatchString(model) || dim < 1 || dim > 2000 {
-		return fmt.Errorf("cannot index model %q with %d dimensions (pgvector indexes up to 2000)", model, dim)
-	}
-	// DDL takes no bind parameters; the model name was checked above and
-	// is quoted as a literal.
-	// ef_construction 128 (default 64) buys recall at build time, where it
-	// costs nothing per query; m 24 measured no better than 16.
-	q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON chunks USING hnsw ((embedding::vector(%d)) vector_cosine_ops)
-		WITH (m = 16, ef_construction = 128) WHERE model = '%s'`,
-		vectorIndexName(model, dim), dim, strings.ReplaceAll(model, "'", "''"))
-	if _, err := s.db.Exec(ctx, q); err != nil {
-		return fmt.Errorf("create vector index for %s: %w", model, err)
-	}
-	return nil
-}
-
-// RefreshLexemes rebuilds the municipality's vocabulary from its chunks,
-// in one transaction, after an ingestion run changed them.
-func (s *Store) RefreshLexemes(ctx context.Context, municipality string) error {
-	defer s.db.Exec(ctx, `ANALYZE lexemes`) // fresh statistics pick the trigram index for typo search
-	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM lexemes WHERE municipality = $1`, municipality); err != nil {
-			return err
-		}
-		// ts_stat takes its query as text; the municipality is passed
-		// through quote_literal, never spliced from Go.
-		_, err := tx.Exec(ctx, `
-			INSERT INTO lexemes (municipality, lexeme, ndoc)
-			SELECT $1, word, ndoc FROM ts_stat(
-				'SELECT tsv FROM chunks WHERE municipality = ' || quote_literal($1::text))`, municipality)
-		return err
-	})
-}
-
-// Passage returns the text of one chunk of a document, for showing the
-// passage a citation points to.
-func (s *Store) Passage(ctx context.Context, municipality string, documentID, chunkID int64) (string, error) {
-	var content string
-	err := s.db.QueryRow(ctx, `SELECT content FROM chunks WHERE municipality = $1 AND document_id = $2 AND id = $3`,
-		municipality, documentID, chunkID).Scan(&content)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("chunk %d of document %d: %w", chunkID, documentID, ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("chunk %d: %w", chunkID, err)
-	}
-	return content, nil
+// SearchText is what a chunk is found by in full-text search: its head
+// (document title and heading path) and its body as the query's
+// serbian.Tokens, space separated, so that every spelling of a word meets.
+func SearchText(title string, headingPath []string, content string) (head, body string) {
+	return serbian.Normalize(title + " " + strings.Join(headingPath, " ")), serbian.Normalize(content)
 }

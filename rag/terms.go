@@ -6,8 +6,6 @@ import (
 	"math"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // term is one query token with the corpus forms it matches and its weight.
@@ -33,19 +31,12 @@ func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens 
 	}
 	// Exact forms come from the primary key; only tokens the corpus does
 	// not know go through the slower trigram search for near forms.
-	rows, err := s.store.db.Query(ctx, `SELECT lexeme, ndoc FROM lexemes WHERE municipality = $1 AND lexeme = ANY($2)`,
-		municipality, tokens)
+	exact, err := s.index.Lexemes(ctx, municipality, tokens)
 	if err != nil {
 		return nil, fmt.Errorf("look up query terms: %w", err)
 	}
-	var lex string
-	var ndoc int
-	_, err = pgx.ForEachRow(rows, []any{&lex, &ndoc}, func() error {
-		byToken[lex].forms, byToken[lex].idf = []string{lex}, idf(n, ndoc)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("look up query terms: %w", err)
+	for _, l := range exact {
+		byToken[l.Token].forms, byToken[l.Token].idf = []string{l.Form}, idf(n, l.NDoc)
 	}
 	var unknown []string
 	for _, t := range tokens {
@@ -54,25 +45,14 @@ func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens 
 		}
 	}
 	if len(unknown) > 0 {
-		rows, err := s.store.db.Query(ctx, `
-			SELECT q.t, l.lexeme, l.ndoc FROM unnest($2::text[]) AS q(t)
-			CROSS JOIN LATERAL (
-				SELECT lexeme, ndoc FROM lexemes
-				WHERE municipality = $1 AND lexeme % q.t AND similarity(lexeme, q.t) >= 0.45
-				ORDER BY similarity(lexeme, q.t) DESC
-				LIMIT 2) l`, municipality, unknown)
+		near, err := s.index.SimilarLexemes(ctx, municipality, unknown)
 		if err != nil {
 			return nil, fmt.Errorf("correct query terms: %w", err)
 		}
-		var t string
-		_, err = pgx.ForEachRow(rows, []any{&t, &lex, &ndoc}, func() error {
-			tm := byToken[t]
-			tm.forms = append(tm.forms, lex)
-			tm.idf = max(tm.idf, idf(n, ndoc))
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("correct query terms: %w", err)
+		for _, l := range near {
+			tm := byToken[l.Token]
+			tm.forms = append(tm.forms, l.Form)
+			tm.idf = max(tm.idf, idf(n, l.NDoc))
 		}
 	}
 	order := tokens
@@ -128,8 +108,8 @@ func (s *Searcher) chunkCount(ctx context.Context, municipality string) (int, er
 	if ok && time.Since(c.at) < time.Minute {
 		return c.n, nil
 	}
-	var n int
-	if err := s.store.db.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE municipality = $1`, municipality).Scan(&n); err != nil {
+	n, err := s.index.ChunkCount(ctx, municipality)
+	if err != nil {
 		return 0, fmt.Errorf("count chunks: %w", err)
 	}
 	s.mu.Lock()

@@ -11,7 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/fault"
 )
 
 type documentView struct {
@@ -41,7 +41,7 @@ func (h *Handler) documentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc, err := h.cfg.Documents.Document(ctx, m.Slug, id)
-	if errors.Is(err, rag.ErrNotFound) {
+	if errors.Is(err, fault.ErrNotFound) {
 		h.pageError(w, http.StatusNotFound, "Dokument nije pronađen.")
 		return
 	}
@@ -56,7 +56,7 @@ func (h *Handler) documentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if c, err := strconv.ParseInt(r.URL.Query().Get("chunk"), 10, 64); err == nil && c > 0 {
 		passage, err := h.cfg.Documents.Passage(ctx, m.Slug, id, c)
-		if err != nil && !errors.Is(err, rag.ErrNotFound) {
+		if err != nil && !errors.Is(err, fault.ErrNotFound) {
 			h.cfg.Log.ErrorContext(ctx, "document passage", "document", id, "chunk", c, "err", err)
 		}
 		if passage != "" {

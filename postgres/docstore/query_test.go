@@ -1,0 +1,118 @@
+package docstore
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pgvector/pgvector-go"
+
+	"github.com/miasrbija/mia/rag"
+)
+
+// TestVectorQueriesMatchIndex: the search and nearest-neighbour queries
+// cast the embedding exactly as the partial index does and filter on the
+// same model, or PostgreSQL would scan every vector.
+func TestVectorQueriesMatchIndex(t *testing.T) {
+	t.Parallel()
+	q := rag.VectorQuery{Municipality: "sombor", Model: "local-ngram-v1", Dim: 384, Vector: []float32{1, 0}, Limit: 40, EfSearch: 400}
+	ddl, err := vectorIndexSQL(q.Model, q.Dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(embedding::vector(384))", "vector_cosine_ops", "WHERE model = 'local-ngram-v1'", "chunks_hnsw_local_ngram_v1_384"} {
+		if !strings.Contains(ddl, want) {
+			t.Errorf("index DDL lacks %q:\n%s", want, ddl)
+		}
+	}
+	for name, build := range map[string]func(rag.VectorQuery) (string, []any){"search": vectorSearchQuery, "nearest": nearestQuery} {
+		sql, args := build(q)
+		if strings.Count(sql, "embedding::vector(384) <=> $3") != 2 {
+			t.Errorf("%s: the distance is not on the indexed expression:\n%s", name, sql)
+		}
+		if !strings.Contains(sql, "model = $2") {
+			t.Errorf("%s: no model filter:\n%s", name, sql)
+		}
+		if len(args) != 4 || args[0] != "sombor" || args[1] != "local-ngram-v1" || args[3] != 40 {
+			t.Errorf("%s: args %v", name, args)
+		}
+		if v, ok := args[2].(pgvector.Vector); !ok || len(v.Slice()) != 2 {
+			t.Errorf("%s: vector arg %#v", name, args[2])
+		}
+	}
+}
+
+func TestSettingsQueries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		q    rag.VectorQuery
+		want []any
+	}{
+		{rag.VectorQuery{EfSearch: 400}, []any{"400", "true"}},
+		{rag.VectorQuery{EfSearch: 100, Exact: true}, []any{"100", "false"}},
+	}
+	for _, tt := range tests {
+		for name, build := range map[string]func(rag.VectorQuery) (string, []any){"search": searchSettingsQuery, "nearest": nearestSettingsQuery} {
+			sql, args := build(tt.q)
+			if !strings.Contains(sql, "set_config('hnsw.ef_search', $1, true)") || !strings.Contains(sql, "set_config('enable_indexscan', $2, true)") {
+				t.Errorf("%s: %s", name, sql)
+			}
+			if len(args) != 2 || args[0] != tt.want[0] || args[1] != tt.want[1] {
+				t.Errorf("%s %+v: args %v, want %v", name, tt.q, args, tt.want)
+			}
+		}
+	}
+	// Only the search relaxes the order, to find enough rows of one
+	// municipality; the recall yardstick must not.
+	if sql, _ := searchSettingsQuery(rag.VectorQuery{}); !strings.Contains(sql, "relaxed_order") {
+		t.Errorf("search settings without iterative scan: %s", sql)
+	}
+	if sql, _ := nearestSettingsQuery(rag.VectorQuery{}); strings.Contains(sql, "iterative_scan") {
+		t.Errorf("nearest settings with iterative scan: %s", sql)
+	}
+}
+
+func TestTextSearchQuery(t *testing.T) {
+	t.Parallel()
+	sql, args := textSearchQuery(rag.TextQuery{Municipality: "sombor", TSQuery: "(porez) & (imovin)", Limit: 40, RankCap: 400})
+	if !strings.Contains(sql, "to_tsquery('simple', $2)") || !strings.Contains(sql, "LIMIT $4)") || !strings.HasSuffix(strings.TrimSpace(sql), "LIMIT $3") {
+		t.Errorf("text query:\n%s", sql)
+	}
+	want := []any{"sombor", "(porez) & (imovin)", 40, 400}
+	if len(args) != len(want) {
+		t.Fatalf("args %v", args)
+	}
+	for i := range want {
+		if args[i] != want[i] {
+			t.Errorf("arg %d = %v, want %v", i+1, args[i], want[i])
+		}
+	}
+}
+
+// TestVectorIndexSQLRefusesUnsafeInput: DDL cannot bind parameters, so
+// anything but a plain model name and a dimension pgvector can index is
+// refused before it reaches SQL.
+func TestVectorIndexSQLRefusesUnsafeInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		model string
+		dim   int
+		ok    bool
+	}{
+		{"text-embedding-3-small", 1536, true},
+		{"org/model:v1.2", 768, true},
+		{"x'; DROP TABLE chunks; --", 384, false},
+		{"", 384, false},
+		{"ok", 0, false},
+		{"ok", 2001, false},
+		{strings.Repeat("m", 101), 384, false},
+	}
+	for _, tt := range tests {
+		_, err := vectorIndexSQL(tt.model, tt.dim)
+		if (err == nil) != tt.ok {
+			t.Errorf("vectorIndexSQL(%q, %d): err %v, want ok %v", tt.model, tt.dim, err, tt.ok)
+		}
+	}
+	if got := vectorIndexName("Org/Model:V1."+strings.Repeat("x", 50), 768); got != "chunks_hnsw_org_model_v1_"+strings.Repeat("x", 27)+"_768" {
+		t.Errorf("index name %q", got)
+	}
+}
