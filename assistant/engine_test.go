@@ -14,6 +14,8 @@ import (
 	"github.com/miasrbija/mia/llm/testserver"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/serbian"
@@ -33,7 +35,7 @@ func setup(t *testing.T) *bundle { return setupB(t) }
 func setupB(t testing.TB) *bundle {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	emb := rag.NewHashEmbedder()
 	if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(context.Background(), []string{"../corpus/sombor"}); err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func setupB(t testing.TB) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{db: db, cfg: assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: assistant.NewMemory(db)}}
+	return &bundle{db: db, cfg: assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: convstore.New(db)}}
 }
 
 func (b *bundle) engine(t *testing.T) *assistant.Engine {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm"
+	"github.com/miasrbija/mia/prompts"
 )
 
 // Services files citizens' cases through forms; *forms.Service is one.
@@ -30,17 +32,7 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 		return false, err
 	}
 	if draft == nil {
-		if t.Payload == forms.PayloadConfirm {
-			// The form was filed by an earlier confirmation: say so
-			// again, never file twice.
-			c, err := e.cfg.Forms.LastFiled(ctx, st.conv)
-			if err != nil || c == nil {
-				return false, err
-			}
-			e.caseReply(st, RouteForm, fmt.Sprintf("%s %s\n%s", c.Ref, c.Status.Label(), c.NextSteps))
-			return true, nil
-		}
-		return false, nil
+		return e.noOpenForm(ctx, st, t, raw)
 	}
 	if Classify(raw).Route == RouteEmergency {
 		return false, nil // an emergency is answered first; the form waits
@@ -54,6 +46,80 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 	}
 	e.stepReply(st, RouteForm, step)
 	return true, nil
+}
+
+// noOpenForm answers, when no form is open, a confirmation of a form that
+// was filed from this conversation: a stale "Potvrdi" button (a double
+// click, a channel's redelivery, an old message), or "potvrdi" or "da"
+// typed again right after the filing reply. It says the case was already
+// filed and gives its reference; nothing is filed twice. Any other button
+// of an ended form (cancel, skip, a choice) is told the form is closed. It
+// reports whether it answered; typed text is otherwise left to routing.
+func (e *Engine) noOpenForm(ctx context.Context, st *turnState, t Turn, raw string) (bool, error) {
+	typed := t.Payload == "" && isTypedConfirm(raw)
+	if t.Payload == forms.PayloadConfirm || typed {
+		c, err := e.cfg.Forms.LastFiled(ctx, st.conv)
+		switch {
+		case errors.Is(err, fault.ErrNotFound) || err == nil && c == nil:
+		case err != nil:
+			return false, fmt.Errorf("last filed case: %w", err)
+		case typed:
+			// "Da" is a confirmation only as the answer to the filing:
+			// the reply before it must have named this case.
+			ok, err := e.lastAnswerNames(ctx, st, c.Ref)
+			if err != nil || !ok {
+				return false, err
+			}
+			e.filedReply(st, c)
+			return true, nil
+		default:
+			e.filedReply(st, c)
+			return true, nil
+		}
+	}
+	if name, ok := strings.CutPrefix(t.Payload, "form:"); ok {
+		if _, isForm := forms.Lookup(name); !isForm {
+			e.say(st, RouteForm, StatusAnswered, prompts.FormClosed, mainServices)
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// filedReply says that c was already filed.
+func (e *Engine) filedReply(st *turnState, c *forms.Case) {
+	text := e.message(st, prompts.FormAlreadyFiled, map[string]string{"ref": c.Ref, "status": c.Status.Label()})
+	if c.NextSteps != "" {
+		text += "\n" + mirror(c.NextSteps, st.script)
+	}
+	st.reply.Route, st.reply.Status, st.reply.Form = RouteForm, StatusAnswered, c.Form
+	st.reply.Text = text
+	e.emitReply(st)
+}
+
+// typedConfirm are the words with which forms take a typed confirmation.
+var typedConfirm = wordSet("potvrdi potvrđujem potvrdjujem potvrdujem pošalji da tačno jeste")
+
+// isTypedConfirm reports whether text is only a confirmation ("Da.",
+// "potvrđujem").
+func isTypedConfirm(text string) bool {
+	ws := routeWords(text)
+	for _, w := range ws {
+		if !typedConfirm[w] {
+			return false
+		}
+	}
+	return len(ws) > 0 && len(ws) <= 3
+}
+
+// lastAnswerNames reports whether the reply before the current turn
+// carries the case reference ref.
+func (e *Engine) lastAnswerNames(ctx context.Context, st *turnState, ref string) (bool, error) {
+	hist, err := e.cfg.Memory.History(ctx, st.conv, 2) // that reply and this turn's message
+	if err != nil {
+		return false, err
+	}
+	return len(hist) == 2 && hist[0].Role == "assistant" && FindCaseRef(hist[0].Content) == ref, nil
 }
 
 // startForm opens a form. With a model, the citizen's first message is
@@ -138,7 +204,7 @@ func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref stri
 		return nil
 	}
 	c, err := e.cfg.Forms.CaseForCitizen(ctx, st.m.Slug, ref, string(t.Channel), t.UserID)
-	if errors.Is(err, forms.ErrNotFound) {
+	if errors.Is(err, fault.ErrNotFound) {
 		st.reply.Route, st.reply.Status = RouteStatus, StatusAnswered
 		st.reply.Text = e.message(st, "status_not_found", map[string]string{"ref": ref})
 		e.emitReply(st)

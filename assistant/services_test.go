@@ -13,6 +13,7 @@ import (
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm/testserver"
+	"github.com/miasrbija/mia/postgres/casestore"
 	sr "github.com/miasrbija/mia/serbian"
 )
 
@@ -23,7 +24,7 @@ func withForms(t *testing.T, b *bundle) *forms.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := forms.NewService(forms.Config{DB: b.db, Municipalities: b.cfg.Municipalities, Crypter: crypt})
+	svc, err := forms.NewService(forms.Config{Store: casestore.New(b.db), Municipalities: b.cfg.Municipalities, Crypter: crypt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +68,76 @@ func photo(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// fileCommunalReport files a communal report offline as user and returns
+// the filing reply.
+func fileCommunalReport(t *testing.T, e *assistant.Engine, user string) *assistant.Reply {
+	t.Helper()
+	r := converse(t, e, user, []turn{
+		{text: "Hoću da prijavim problem sa smećem", wantIn: ""},
+		{payload: "form:set:category=waste", wantIn: ""},
+		{text: "ne", wantIn: ""},
+		{text: "Kontejner u Ulici kralja Petra nije ispražnjen dve nedelje", wantIn: ""},
+		{loc: &assistant.Location{Lat: 45.7733, Lon: 19.1151}, wantIn: ""},
+		{payload: "form:skip", wantIn: ""},
+		{payload: "form:set:contact_consent=no", wantIn: ""},
+		{payload: "form:confirm", wantIn: "so-kp-"},
+	})
+	if !strings.HasPrefix(r.CaseRef, "SO-KP-") {
+		t.Fatalf("no case reference: %+v", r)
+	}
+	return r
+}
+
+// TestConfirmAfterFiling: a confirmation that arrives after the case was
+// filed (a stale button, a typed "potvrdi" or "da" sent again) says the
+// case was already filed with its reference and files nothing; one with
+// nothing filed is no error.
+func TestConfirmAfterFiling(t *testing.T) {
+	b := setup(t)
+	svc := withForms(t, b)
+	e := b.engine(t)
+	ctx := context.Background()
+	filed := fileCommunalReport(t, e, "citizen-stale")
+	ref := strings.ToLower(filed.CaseRef)
+	for _, tu := range []turn{
+		{payload: "form:confirm", wantIn: ref},
+		{text: "potvrdi", wantIn: ref},
+		{text: "Da.", wantIn: ref},
+		{payload: "form:confirm", wantIn: "vec poslat"},
+	} {
+		r := converse(t, e, "citizen-stale", []turn{tu})
+		if r.Status != assistant.StatusAnswered || r.Route != assistant.RouteForm || !strings.Contains(sr.Fold(r.Text), "vec poslat") {
+			t.Fatalf("%q %q: %s/%s\n%s", tu.text, tu.payload, r.Route, r.Status, r.Text)
+		}
+		if r.CaseRef != "" {
+			t.Errorf("a stale confirmation claims to have filed %s", r.CaseRef)
+		}
+	}
+	var cases int
+	b.db.QueryRow(ctx, `SELECT count(*) FROM cases`).Scan(&cases)
+	last, err := svc.LastFiled(ctx, filed.ConversationID)
+	if err != nil || cases != 1 || last.Ref != filed.CaseRef {
+		t.Fatalf("%d cases after stale confirmations, last %v (%v)", cases, last, err)
+	}
+	// In Cyrillic too.
+	cyr := converse(t, e, "citizen-stale", []turn{{text: "потврђујем", wantIn: ref}})
+	if sr.DetectScript(stripLinks(cyr.Text)) != sr.Cyrillic {
+		t.Errorf("not in Cyrillic:\n%s", cyr.Text)
+	}
+	// "Da" that answers something else is not a confirmation.
+	converse(t, e, "citizen-stale", []turn{{text: "hvala", wantIn: "nema na cemu"}})
+	if r := converse(t, e, "citizen-stale", []turn{{text: "da", wantIn: ""}}); strings.Contains(sr.Fold(r.Text), "vec poslat") {
+		t.Errorf("a plain yes was taken for a confirmation:\n%s", r.Text)
+	}
+	// Nothing filed, or a button of an ended form: no error, no case.
+	for _, payload := range []string{"form:confirm", "form:cancel", "form:set:category=waste"} {
+		r := converse(t, e, "citizen-none", []turn{{payload: payload, wantIn: "nije otvoren"}})
+		if r.Status != assistant.StatusAnswered || len(r.QuickReplies) == 0 {
+			t.Fatalf("%s with nothing open: %s\n%s", payload, r.Status, r.Text)
+		}
+	}
+}
+
 func TestCommunalReportOffline(t *testing.T) {
 	b := setup(t)
 	withForms(t, b)
@@ -87,6 +158,9 @@ func TestCommunalReportOffline(t *testing.T) {
 	}
 	// A double click on "confirm" answers with the same case.
 	again := converse(t, e, "citizen-kp", []turn{{payload: "form:confirm", wantIn: strings.ToLower(r.CaseRef)}})
+	if !strings.Contains(sr.Fold(again.Text), "vec poslat") {
+		t.Errorf("a double click is not told the case was already filed:\n%s", again.Text)
+	}
 	var cases int
 	b.db.QueryRow(context.Background(), `SELECT count(*) FROM cases`).Scan(&cases)
 	if cases != 1 || again.Status != assistant.StatusAnswered {

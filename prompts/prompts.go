@@ -45,7 +45,9 @@ const (
 	InputTooLong       = "input_too_long"
 	PIIRemoved         = "pii_removed"
 	ErrorReply         = "error"
-	FormExtract        = "form_extract" // the model's instructions for filling a form from a message
+	FormExtract        = "form_extract"       // the model's instructions for filling a form from a message
+	FormAlreadyFiled   = "form_already_filed" // data: ref, status
+	FormClosed         = "form_closed"        // a button of a form that is no longer open
 
 	// Quick-reply button labels.
 	QuickCommunalReport  = "qr_communal_report"
@@ -60,7 +62,7 @@ var names = []string{
 	Greeting, Thanks,
 	EmergencyGeneral, EmergencyPolice, EmergencyFire, EmergencyAmbulance,
 	Abuse, OutOfScope, NoSource, InjectionRefusal, FallbackNotice,
-	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract,
+	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed,
 	QuickCommunalReport, QuickRegistryExtract, QuickCaseStatus,
 	QuickPropertyTax, QuickChildAllowance, QuickContact,
 }
