@@ -4,15 +4,14 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/forms"
 )
 
@@ -67,111 +66,64 @@ var answerLabels = map[string]string{
 	"fallback_offline": "rezervni odgovor", "error": "greška",
 }
 
-// citizenConversation keeps to citizens' channels: `mia ask` and `mia
-// eval` talk to the engine on the cli channel and are not usage.
-const citizenConversation = `conversation_id IN (SELECT id FROM conversations WHERE channel <> 'cli')`
-
-// ComputeAnalytics reads the figures of one municipality.
+// ComputeAnalytics reads the figures of one municipality: conversations
+// from the assistant's usage, cases from forms; labels and order are the
+// back office's.
 func (o *Office) ComputeAnalytics(ctx context.Context, muni string) (*Analytics, error) {
-	a := &Analytics{}
-	err := o.db.QueryRow(ctx, `
-		SELECT count(DISTINCT (channel, channel_user)), count(*) FROM conversations
-		WHERE municipality = $1 AND channel <> 'cli'`, muni).
-		Scan(&a.Citizens, &a.Conversations)
+	u, err := o.usage.Usage(ctx, muni)
 	if err != nil {
-		return nil, fmt.Errorf("analytics conversations: %w", err)
+		return nil, fmt.Errorf("analytics: %w", err)
 	}
-	byStatus, err := o.counts(ctx, `
-		SELECT status, count(*) FROM messages
-		WHERE municipality = $1 AND role = 'assistant' AND status IS NOT NULL AND `+citizenConversation+`
-		GROUP BY status`, muni)
+	cs, err := o.forms.Stats(ctx, muni)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("analytics: %w", err)
 	}
+	a := &Analytics{Citizens: u.Citizens, Conversations: u.Conversations, Resolved: cs.Resolved, MedianResolve: cs.MedianResolve}
+	// Every status is listed, in display order, zero or not.
 	have := map[string]int64{}
-	for _, c := range byStatus {
+	for _, c := range u.Answers {
 		have[c.Key] = c.N
 	}
 	for _, s := range AnswerStatuses {
 		a.Answers = append(a.Answers, Count{Key: s, Label: answerLabels[s], N: have[s]})
 	}
-	if a.Routes, err = o.counts(ctx, `
-		SELECT route, count(*) FROM messages
-		WHERE municipality = $1 AND role = 'assistant' AND coalesce(route, '') <> '' AND `+citizenConversation+`
-		GROUP BY route ORDER BY count(*) DESC, route LIMIT 10`, muni); err != nil {
-		return nil, err
-	}
-	if a.Forms, err = o.counts(ctx, `
-		SELECT form, count(*) FROM cases WHERE municipality = $1 GROUP BY form ORDER BY count(*) DESC, form`, muni); err != nil {
-		return nil, err
-	}
-	for i := range a.Forms {
-		if def, ok := forms.Lookup(a.Forms[i].Key); ok {
-			a.Forms[i].Label = def.Title
+	a.Routes = usageCounts(u.Routes)
+	a.Documents = usageCounts(u.Documents)
+	a.Forms = caseCounts(cs.Forms, func(k string) string {
+		if def, ok := forms.Lookup(k); ok {
+			return def.Title
 		}
-	}
-	// A document cited twice in one answer counts once for that answer.
-	if a.Documents, err = o.counts(ctx, `
-		SELECT doc, count(*) FROM (
-			SELECT DISTINCT m.id, coalesce(nullif(c->>'title', ''), c->>'source') AS doc
-			FROM messages m, jsonb_array_elements(CASE WHEN jsonb_typeof(m.citations) = 'array' THEN m.citations ELSE '[]' END) c
-			WHERE m.municipality = $1 AND m.role = 'assistant' AND `+citizenConversation+`
-		) d WHERE coalesce(doc, '') <> '' GROUP BY doc ORDER BY count(*) DESC, doc LIMIT 10`, muni); err != nil {
-		return nil, err
-	}
-	if a.Categories, err = o.counts(ctx, `
-		SELECT fields->>'category', count(*) FROM cases
-		WHERE municipality = $1 AND coalesce(fields->>'category', '') <> ''
-		GROUP BY 1 ORDER BY count(*) DESC, 1`, muni); err != nil {
-		return nil, err
-	}
-	for i := range a.Categories {
-		a.Categories[i].Label = categoryLabel(a.Categories[i].Key)
-	}
-	if a.Bodies, err = o.counts(ctx, `
-		SELECT body_key, count(*) FROM cases
-		WHERE municipality = $1 AND body_key <> '' GROUP BY body_key ORDER BY count(*) DESC, body_key`, muni); err != nil {
-		return nil, err
-	}
+		return k
+	})
+	a.Categories = caseCounts(cs.Categories, categoryLabel)
 	m, _ := o.reg.Get(muni)
-	for i := range a.Bodies {
-		a.Bodies[i].Label = bodyName(m, a.Bodies[i].Key)
-	}
-	var median *float64
-	err = o.db.QueryRow(ctx, `
-		SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) FROM (
-			SELECT extract(epoch FROM min(e.created_at) - c.created_at)::float8 AS secs
-			FROM cases c JOIN case_events e ON e.case_id = c.id AND e.to_status = 'resolved'
-			WHERE c.municipality = $1 GROUP BY c.id, c.created_at
-		) r`, muni).Scan(&a.Resolved, &median)
-	if err != nil {
-		return nil, fmt.Errorf("analytics resolve time: %w", err)
-	}
-	if median != nil {
-		a.MedianResolve = time.Duration(math.Round(*median)) * time.Second
-	}
+	a.Bodies = caseCounts(cs.Bodies, func(k string) string { return bodyName(m, k) })
 	return a, nil
 }
 
-// counts runs a two-column (key, count) query; the label defaults to the key.
-func (o *Office) counts(ctx context.Context, sql string, args ...any) ([]Count, error) {
-	rows, err := o.db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("analytics: %w", err)
+// usageCounts labels the assistant's counts with their keys.
+func usageCounts(in []assistant.Count) []Count {
+	var out []Count
+	for _, c := range in {
+		out = append(out, Count{Key: c.Key, Label: c.Key, N: c.N})
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Count, error) {
-		var c Count
-		err := r.Scan(&c.Key, &c.N)
-		c.Label = c.Key
-		return c, err
-	})
+	return out
+}
+
+// caseCounts labels forms' counts.
+func caseCounts(in []forms.Count, label func(string) string) []Count {
+	var out []Count
+	for _, c := range in {
+		out = append(out, Count{Key: c.Key, Label: label(c.Key), N: c.N})
+	}
+	return out
 }
 
 func (o *Office) handleAnalytics(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	a, err := o.ComputeAnalytics(r.Context(), st.Municipality)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	o.render(w, r, http.StatusOK, "analytics", map[string]any{
@@ -206,10 +158,10 @@ func (o *Office) handleAnalyticsCSV(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	a, err := o.ComputeAnalytics(r.Context(), st.Municipality)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
-	_ = o.audit(r.Context(), o.db, st, actionExportCSV, 0, "")
+	_ = o.audit(r.Context(), st, actionExportCSV, 0, "")
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="mia-analitika-%s.csv"`, st.Municipality))
 	_ = writeCSV(w, a)

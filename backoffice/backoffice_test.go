@@ -21,10 +21,14 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/miasrbija/mia/backoffice"
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/casestore"
+	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
+	"github.com/miasrbija/mia/postgres/staffstore"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -34,6 +38,7 @@ const password = "lozinka-za-test-1"
 type testBundle struct {
 	ctx    context.Context
 	db     *postgres.DB
+	staff  *staffstore.Store
 	reg    *municipality.Registry
 	forms  *forms.Service
 	office *backoffice.Office
@@ -75,7 +80,7 @@ func registry(t *testing.T) *municipality.Registry {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
-	tb := &testBundle{ctx: context.Background(), db: db, reg: registry(t)}
+	tb := &testBundle{ctx: context.Background(), db: db, staff: staffstore.New(db), reg: registry(t)}
 	if err := db.SyncMunicipalities(tb.ctx, tb.reg); err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +88,11 @@ func setup(t *testing.T) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb.forms, err = forms.NewService(forms.Config{DB: db, Municipalities: tb.reg, Crypter: c})
+	tb.forms, err = forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: tb.reg, Crypter: c})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb.office = backoffice.New(backoffice.Config{DB: db, Forms: tb.forms, Municipalities: tb.reg, InsecureCookies: true})
+	tb.office = backoffice.New(tb.config(backoffice.Config{InsecureCookies: true}))
 	r := chi.NewRouter()
 	tb.office.Routes(r)
 	tb.srv = httptest.NewServer(r)
@@ -99,9 +104,15 @@ func setup(t *testing.T) *testBundle {
 	return tb
 }
 
+// config fills the dependencies of an office config.
+func (tb *testBundle) config(cfg backoffice.Config) backoffice.Config {
+	cfg.Store, cfg.Forms, cfg.Usage, cfg.Municipalities = tb.staff, tb.forms, convstore.New(tb.db), tb.reg
+	return cfg
+}
+
 func (tb *testBundle) mustStaff(t *testing.T, muni, email string, role backoffice.Role, body string) *backoffice.Staff {
 	t.Helper()
-	st, err := backoffice.CreateStaff(tb.ctx, tb.db, tb.reg, backoffice.NewStaff{Municipality: muni, Email: email,
+	st, err := backoffice.CreateStaff(tb.ctx, tb.staff, tb.reg, backoffice.NewStaff{Municipality: muni, Email: email,
 		Name: "Test " + email, Role: role, BodyKey: body, Password: password})
 	if err != nil {
 		t.Fatal(err)
@@ -378,8 +389,8 @@ func TestLoginRateLimit(t *testing.T) {
 	defer func() {
 		// Once the window has passed, the right password works again.
 		now := time.Now()
-		o := backoffice.New(backoffice.Config{DB: tb.db, Forms: tb.forms, Municipalities: tb.reg, InsecureCookies: true,
-			LoginMaxFailures: 2, LoginWindow: time.Minute, Now: func() time.Time { return now }})
+		o := backoffice.New(tb.config(backoffice.Config{InsecureCookies: true,
+			LoginMaxFailures: 2, LoginWindow: time.Minute, Now: func() time.Time { return now }}))
 		r := chi.NewRouter()
 		o.Routes(r)
 		srv := httptest.NewServer(r)
@@ -441,7 +452,7 @@ func TestSessionCookieFlags(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	for _, insecure := range []bool{false, true} {
-		o := backoffice.New(backoffice.Config{DB: tb.db, Forms: tb.forms, Municipalities: tb.reg, InsecureCookies: insecure})
+		o := backoffice.New(tb.config(backoffice.Config{InsecureCookies: insecure}))
 		r := chi.NewRouter()
 		o.Routes(r)
 		srv := httptest.NewServer(r)
@@ -715,7 +726,7 @@ func TestQueueFilters(t *testing.T) {
 	a := tb.mustCase(t, caseOpts{Body: "jkp-cistoca", Fields: map[string]string{"category": "waste"}, CreatedAt: day("2026-03-01 10:00")})
 	b := tb.mustCase(t, caseOpts{Body: "jkp-zelenilo", Status: "forwarded", Fields: map[string]string{"category": "greenery"}, CreatedAt: day("2026-03-05 10:00")})
 	cc := tb.mustCase(t, caseOpts{Body: "jkp-cistoca", Status: "resolved", Fields: map[string]string{"category": "animals"}, CreatedAt: day("2026-03-10 23:30")})
-	find := func(st *backoffice.Staff, f backoffice.CaseFilter) []int64 {
+	find := func(st *backoffice.Staff, f forms.CaseFilter) []int64 {
 		rows, err := tb.office.FindCases(tb.ctx, st, f)
 		if err != nil {
 			t.Fatal(err)
@@ -729,17 +740,17 @@ func TestQueueFilters(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		st   *backoffice.Staff
-		f    backoffice.CaseFilter
+		f    forms.CaseFilter
 		want []int64
 	}{
-		{"all", tb.admin, backoffice.CaseFilter{}, []int64{cc, b, a}},
-		{"status", tb.admin, backoffice.CaseFilter{Status: "forwarded"}, []int64{b}},
-		{"category", tb.admin, backoffice.CaseFilter{Category: "animals"}, []int64{cc}},
-		{"body", tb.admin, backoffice.CaseFilter{Body: "jkp-cistoca"}, []int64{cc, a}},
-		{"date range, last day inclusive", tb.admin, backoffice.CaseFilter{From: day("2026-03-05 00:00"), To: day("2026-03-10 00:00")}, []int64{cc, b}},
-		{"staff scope", tb.cistoca, backoffice.CaseFilter{}, []int64{cc, a}},
-		{"staff scope ignores other body", tb.cistoca, backoffice.CaseFilter{Body: "jkp-zelenilo"}, nil},
-		{"other municipality", tb.otherAdmin, backoffice.CaseFilter{}, nil},
+		{"all", tb.admin, forms.CaseFilter{}, []int64{cc, b, a}},
+		{"status", tb.admin, forms.CaseFilter{Status: "forwarded"}, []int64{b}},
+		{"category", tb.admin, forms.CaseFilter{Category: "animals"}, []int64{cc}},
+		{"body", tb.admin, forms.CaseFilter{Body: "jkp-cistoca"}, []int64{cc, a}},
+		{"date range, last day inclusive", tb.admin, forms.CaseFilter{From: day("2026-03-05 00:00"), To: day("2026-03-10 00:00")}, []int64{cc, b}},
+		{"staff scope", tb.cistoca, forms.CaseFilter{}, []int64{cc, a}},
+		{"staff scope ignores other body", tb.cistoca, forms.CaseFilter{Body: "jkp-zelenilo"}, nil},
+		{"other municipality", tb.otherAdmin, forms.CaseFilter{}, nil},
 	} {
 		if got := find(tc.st, tc.f); fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -918,14 +929,14 @@ func TestCreateStaff(t *testing.T) {
 		change func(*backoffice.NewStaff)
 		want   error
 	}{
-		{"duplicate e-mail, other case", func(n *backoffice.NewStaff) { n.Email = "Cistoca@Sombor.rs" }, backoffice.ErrConflict},
-		{"staff without body", func(n *backoffice.NewStaff) { n.BodyKey = "" }, backoffice.ErrInvalid},
-		{"body of another city", func(n *backoffice.NewStaff) { n.BodyKey = "jkp-komunalac" }, backoffice.ErrInvalid},
-		{"admin with body", func(n *backoffice.NewStaff) { n.Role = backoffice.RoleAdmin }, backoffice.ErrInvalid},
-		{"unknown role", func(n *backoffice.NewStaff) { n.Role = "root" }, backoffice.ErrInvalid},
-		{"short password", func(n *backoffice.NewStaff) { n.Password = "kratka" }, backoffice.ErrInvalid},
-		{"bad e-mail", func(n *backoffice.NewStaff) { n.Email = "nije adresa" }, backoffice.ErrInvalid},
-		{"unknown municipality", func(n *backoffice.NewStaff) { n.Municipality = "nis" }, backoffice.ErrInvalid},
+		{"duplicate e-mail, other case", func(n *backoffice.NewStaff) { n.Email = "Cistoca@Sombor.rs" }, fault.ErrConflict},
+		{"staff without body", func(n *backoffice.NewStaff) { n.BodyKey = "" }, fault.ErrInvalid},
+		{"body of another city", func(n *backoffice.NewStaff) { n.BodyKey = "jkp-komunalac" }, fault.ErrInvalid},
+		{"admin with body", func(n *backoffice.NewStaff) { n.Role = backoffice.RoleAdmin }, fault.ErrInvalid},
+		{"unknown role", func(n *backoffice.NewStaff) { n.Role = "root" }, fault.ErrInvalid},
+		{"short password", func(n *backoffice.NewStaff) { n.Password = "kratka" }, fault.ErrInvalid},
+		{"bad e-mail", func(n *backoffice.NewStaff) { n.Email = "nije adresa" }, fault.ErrInvalid},
+		{"unknown municipality", func(n *backoffice.NewStaff) { n.Municipality = "nis" }, fault.ErrInvalid},
 		{"ok", func(*backoffice.NewStaff) {}, nil},
 		{"same e-mail in another city", func(n *backoffice.NewStaff) {
 			n.Municipality, n.Email, n.BodyKey = "apatin", "cistoca@sombor.rs", "jkp-komunalac"
@@ -933,7 +944,7 @@ func TestCreateStaff(t *testing.T) {
 	} {
 		in := base
 		tc.change(&in)
-		_, err := backoffice.CreateStaff(tb.ctx, tb.db, tb.reg, in)
+		_, err := backoffice.CreateStaff(tb.ctx, tb.staff, tb.reg, in)
 		if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
@@ -961,7 +972,7 @@ func TestAccountMaintenance(t *testing.T) {
 	c := tb.client(t)
 	c.mustLogin("cistoca@sombor.rs")
 	const fresh = "novo-dugacko-geslo-2026"
-	if err := backoffice.SetStaffPassword(tb.ctx, tb.db, "sombor", "CISTOCA@sombor.rs", fresh); err != nil {
+	if err := backoffice.SetStaffPassword(tb.ctx, tb.staff, "sombor", "CISTOCA@sombor.rs", fresh); err != nil {
 		t.Fatal(err)
 	}
 	if res := c.get("/staff/"); res.status != http.StatusSeeOther {
@@ -973,16 +984,16 @@ func TestAccountMaintenance(t *testing.T) {
 	if res := tb.client(t).login("cistoca@sombor.rs", fresh); res.status != http.StatusSeeOther {
 		t.Fatalf("the new password does not work: %d", res.status)
 	}
-	if err := backoffice.SetStaffDisabled(tb.ctx, tb.db, "sombor", "cistoca@sombor.rs", true); err != nil {
+	if err := backoffice.SetStaffDisabled(tb.ctx, tb.staff, "sombor", "cistoca@sombor.rs", true); err != nil {
 		t.Fatal(err)
 	}
 	if res := tb.client(t).login("cistoca@sombor.rs", fresh); res.status == http.StatusSeeOther {
 		t.Fatal("a disabled account logged in")
 	}
-	if err := backoffice.SetStaffDisabled(tb.ctx, tb.db, "sombor", "nobody@sombor.rs", true); !errors.Is(err, backoffice.ErrNotFound) {
+	if err := backoffice.SetStaffDisabled(tb.ctx, tb.staff, "sombor", "nobody@sombor.rs", true); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("unknown account: %v", err)
 	}
-	if err := backoffice.SetStaffPassword(tb.ctx, tb.db, "sombor", "cistoca@sombor.rs", "short"); !errors.Is(err, backoffice.ErrInvalid) {
+	if err := backoffice.SetStaffPassword(tb.ctx, tb.staff, "sombor", "cistoca@sombor.rs", "short"); !errors.Is(err, fault.ErrInvalid) {
 		t.Fatalf("short password: %v", err)
 	}
 }

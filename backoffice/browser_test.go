@@ -100,7 +100,7 @@ func TestBrowserResolveCase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o := backoffice.New(backoffice.Config{DB: tb.db, Forms: tb.forms, Municipalities: tb.reg, InsecureCookies: true})
+	o := backoffice.New(tb.config(backoffice.Config{InsecureCookies: true}))
 	r := chi.NewRouter()
 	o.Routes(r)
 	srv := httptest.NewServer(r)

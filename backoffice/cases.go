@@ -3,7 +3,6 @@ package backoffice
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,8 +12,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/municipality"
 )
@@ -26,78 +25,19 @@ func (o *Office) registerCaseRoutes(r chi.Router) {
 	r.Post("/cases/{id}/body", o.handleReroute)
 }
 
-// CaseFilter narrows the queue; zero values do not filter.
-type CaseFilter struct {
-	Status   string
-	Category string
-	Body     string
-	From, To time.Time // filing date, inclusive days
-}
-
-// CaseRow is one line of the queue (no personal data).
-type CaseRow struct {
-	ID        int64
-	Ref       string
-	Kind      string
-	Status    forms.CaseStatus
-	Category  string
-	BodyKey   string
-	BodyName  string
-	CreatedAt time.Time
-}
-
-// scope is the SQL condition limiting cases to what st may see, with its
-// arguments starting at $n.
-func scope(st *Staff, n int) (string, []any) {
+// scopeOf is what st may see: every case of the municipality for an
+// admin, the cases of the member's body otherwise.
+func scopeOf(st *Staff) forms.CaseScope {
 	if st.Role == RoleAdmin {
-		return fmt.Sprintf("c.municipality = $%d", n), []any{st.Municipality}
+		return forms.CaseScope{Municipality: st.Municipality}
 	}
-	return fmt.Sprintf("c.municipality = $%d AND c.body_key = $%d", n, n+1), []any{st.Municipality, st.BodyKey}
+	return forms.CaseScope{Municipality: st.Municipality, Body: st.BodyKey}
 }
 
-// buildQueueQuery returns the queue's SQL and arguments; every value is a
-// parameter.
-func buildQueueQuery(st *Staff, f CaseFilter, limit int) (string, []any) {
-	where, args := scope(st, 1)
-	cond := []string{where}
-	add := func(sql string, v any) {
-		args = append(args, v)
-		cond = append(cond, fmt.Sprintf(sql, len(args)))
-	}
-	if f.Status != "" {
-		add("c.status = $%d", f.Status)
-	}
-	if f.Category != "" {
-		add("c.fields->>'category' = $%d", f.Category)
-	}
-	if f.Body != "" {
-		add("c.body_key = $%d", f.Body)
-	}
-	if !f.From.IsZero() {
-		add("c.created_at >= $%d", f.From)
-	}
-	if !f.To.IsZero() {
-		add("c.created_at < $%d", f.To.AddDate(0, 0, 1))
-	}
-	args = append(args, limit)
-	return `SELECT c.id, c.ref, c.kind, c.status, coalesce(c.fields->>'category', ''), c.body_key, c.created_at
-		FROM cases c WHERE ` + strings.Join(cond, " AND ") + fmt.Sprintf(` ORDER BY c.created_at DESC, c.id DESC LIMIT $%d`, len(args)), args
-}
-
-// FindCases lists the cases st may see, newest first.
-func (o *Office) FindCases(ctx context.Context, st *Staff, f CaseFilter) ([]CaseRow, error) {
-	q, args := buildQueueQuery(st, f, 500)
-	rows, err := o.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("find cases: %w", err)
-	}
-	m, _ := o.reg.Get(st.Municipality)
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CaseRow, error) {
-		var c CaseRow
-		err := r.Scan(&c.ID, &c.Ref, &c.Kind, &c.Status, &c.Category, &c.BodyKey, &c.CreatedAt)
-		c.BodyName = bodyName(m, c.BodyKey)
-		return c, err
-	})
+// FindCases lists the cases st may see, newest first (at most
+// forms.MaxCaseList).
+func (o *Office) FindCases(ctx context.Context, st *Staff, f forms.CaseFilter) ([]forms.CaseRow, error) {
+	return o.forms.FindCases(ctx, scopeOf(st), f)
 }
 
 func bodyName(m *municipality.Municipality, key string) string {
@@ -121,14 +61,14 @@ func parseDay(s string) time.Time {
 func (o *Office) handleQueue(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	q := r.URL.Query()
-	f := CaseFilter{Status: q.Get("status"), Category: q.Get("category"), Body: q.Get("body"),
+	f := forms.CaseFilter{Status: q.Get("status"), Category: q.Get("category"), Body: q.Get("body"),
 		From: parseDay(q.Get("from")), To: parseDay(q.Get("to"))}
 	if st.Role != RoleAdmin {
 		f.Body = "" // their scope already fixes the body
 	}
 	cases, err := o.FindCases(r.Context(), st, f)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	m, _ := o.reg.Get(st.Municipality)
@@ -180,19 +120,23 @@ func bodiesOf(m *municipality.Municipality) []option {
 	return out
 }
 
-// caseFor returns the case when st may see it, else forms.ErrNotFound,
-// exactly as for a case that does not exist.
+// errCaseNotFound answers a case out of st's reach exactly as one that
+// does not exist.
+var errCaseNotFound = fault.NotFound("Predmet nije pronađen.")
+
+// caseFor returns the case when st may see it, else an error of kind
+// fault.ErrNotFound, exactly as for a case that does not exist.
 func (o *Office) caseFor(ctx context.Context, st *Staff, idText string) (*forms.Case, error) {
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
-		return nil, forms.ErrNotFound
+		return nil, errCaseNotFound
 	}
 	c, err := o.forms.CaseForStaff(ctx, st.Municipality, id)
 	if err != nil {
 		return nil, err
 	}
 	if st.Role != RoleAdmin && c.BodyKey != st.BodyKey {
-		return nil, forms.ErrNotFound
+		return nil, errCaseNotFound
 	}
 	return c, nil
 }
@@ -204,21 +148,21 @@ func (o *Office) handleCase(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	c, err := o.caseFor(r.Context(), st, chi.URLParam(r, "id"))
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	events, err := o.forms.CaseEvents(r.Context(), c.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	atts, err := o.attachments(r.Context(), st.Municipality, c.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
-	if err := o.audit(r.Context(), o.db, st, actionViewCase, c.ID, ""); err != nil {
-		o.serverError(w, r, err) // no audit row, no personal data
+	if err := o.audit(r.Context(), st, actionViewCase, c.ID, ""); err != nil {
+		o.fail(w, r, err) // no audit row, no personal data
 		return
 	}
 	var next []option
@@ -244,19 +188,16 @@ type attachmentView struct {
 // attachments lists a case's attachments without their bytes (the page
 // links them; the bytes come through handleAttachment).
 func (o *Office) attachments(ctx context.Context, muni string, caseID int64) ([]attachmentView, error) {
-	rows, err := o.db.Query(ctx, `
-		SELECT id, mime, name FROM case_attachments WHERE case_id = $1 AND municipality = $2 ORDER BY id`, caseID, muni)
+	atts, err := o.forms.CaseAttachments(ctx, muni, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("list attachments: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (attachmentView, error) {
-		var a attachmentView
-		var id int64
-		err := r.Scan(&id, &a.MIME, &a.Name)
-		a.URL = fmt.Sprintf("/staff/cases/%d/attachments/%d", caseID, id)
-		a.Video = strings.HasPrefix(a.MIME, "video/")
-		return a, err
-	})
+	out := make([]attachmentView, len(atts))
+	for i, a := range atts {
+		out[i] = attachmentView{URL: fmt.Sprintf("/staff/cases/%d/attachments/%d", caseID, a.ID), MIME: a.MIME, Name: a.Name,
+			Video: strings.HasPrefix(a.MIME, "video/")}
+	}
+	return out, nil
 }
 
 // location is a case's reported place.
@@ -347,7 +288,7 @@ func (o *Office) handleAttachment(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	c, err := o.caseFor(r.Context(), st, chi.URLParam(r, "id"))
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	aid, err := strconv.ParseInt(chi.URLParam(r, "aid"), 10, 64)
@@ -357,13 +298,13 @@ func (o *Office) handleAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := o.forms.AttachmentForStaff(r.Context(), st.Municipality, c.ID, aid)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	// A video player fetches in ranges: one audit row per view, at its start.
 	if rg := r.Header.Get("Range"); rg == "" || strings.HasPrefix(rg, "bytes=0-") {
-		if err := o.audit(r.Context(), o.db, st, actionViewAttachment, c.ID, strconv.FormatInt(aid, 10)); err != nil {
-			o.serverError(w, r, err)
+		if err := o.audit(r.Context(), st, actionViewAttachment, c.ID, strconv.FormatInt(aid, 10)); err != nil {
+			o.fail(w, r, err)
 			return
 		}
 	}
@@ -377,26 +318,18 @@ func (o *Office) handleStatus(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	c, err := o.caseFor(r.Context(), st, chi.URLParam(r, "id"))
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	to := forms.CaseStatus(r.PostFormValue("to"))
 	note := strings.TrimSpace(r.PostFormValue("note"))
-	if len([]rune(note)) > 1000 {
-		o.errorPage(w, r, http.StatusBadRequest, "Napomena je predugačka (najviše 1000 znakova).")
-		return
-	}
 	if _, err := o.forms.ChangeStatus(r.Context(), c.ID, to, actorOf(st), note); err != nil {
-		if errors.Is(err, forms.ErrInvalid) {
-			o.errorPage(w, r, http.StatusConflict, "Ova promena statusa nije dozvoljena.")
-			return
-		}
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	// The change is committed; the audit row follows it (its failure is
 	// logged, the change stands).
-	if err := o.audit(r.Context(), o.db, st, actionChangeStatus, c.ID, string(c.Status)+" → "+string(to)); err != nil {
+	if err := o.audit(r.Context(), st, actionChangeStatus, c.ID, string(c.Status)+" → "+string(to)); err != nil {
 		o.log.Error("audit after status change", "case", c.ID, "err", err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/cases/%d?msg=status", c.ID), http.StatusSeeOther)
@@ -404,27 +337,27 @@ func (o *Office) handleStatus(w http.ResponseWriter, r *http.Request) {
 
 func actorOf(st *Staff) string { return fmt.Sprintf("staff:%d %s", st.ID, st.Name) }
 
+// handleReroute sends a case to another body. The rules (the body must
+// exist and take this kind of case, the note's length) are forms'; the
+// scope is re-checked there under the case's lock.
 func (o *Office) handleReroute(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
 	c, err := o.caseFor(r.Context(), st, chi.URLParam(r, "id"))
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
-	m, err := o.reg.Get(st.Municipality)
+	from := c.BodyKey
+	note := r.PostFormValue("note")
+	moved, err := o.forms.Reroute(r.Context(), scopeOf(st), c.ID, r.PostFormValue("body"), actorOf(st), note)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
-	to, ok := m.Body(r.PostFormValue("body"))
-	if !ok || to.Key == c.BodyKey {
-		o.errorPage(w, r, http.StatusBadRequest, "Izaberite drugu nadležnu službu.")
-		return
-	}
-	note := strings.TrimSpace(r.PostFormValue("note"))
-	if err := o.reroute(r.Context(), st, c, to, note); err != nil {
-		o.serverError(w, r, err)
-		return
+	// The change is committed; the audit row follows it (its failure is
+	// logged, the change stands), as for a status change.
+	if err := o.audit(r.Context(), st, actionReroute, c.ID, from+" → "+moved.BodyKey); err != nil {
+		o.log.Error("audit after reroute", "case", c.ID, "err", err)
 	}
 	if st.Role != RoleAdmin {
 		// The case has left their body: they can no longer see it.
@@ -432,47 +365,6 @@ func (o *Office) handleReroute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/cases/%d?msg=body", c.ID), http.StatusSeeOther)
-}
-
-// reroute moves the case to another body in one transaction: the case
-// row (locked, and still in st's scope), a case_event with the note, and
-// the audit row.
-func (o *Office) reroute(ctx context.Context, st *Staff, c *forms.Case, to municipality.Body, note string) error {
-	tx, err := o.db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	var status, from string
-	err = tx.QueryRow(ctx, `SELECT status, body_key FROM cases WHERE id = $1 AND municipality = $2 FOR UPDATE`, c.ID, st.Municipality).Scan(&status, &from)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && st.Role != RoleAdmin && from != st.BodyKey) {
-		return forms.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	m, _ := o.reg.Get(st.Municipality)
-	text := fmt.Sprintf("preusmereno: %s → %s", cmpOr(bodyName(m, from), "—"), to.Name)
-	if note != "" {
-		text += ". " + note
-	}
-	if _, err := tx.Exec(ctx, `UPDATE cases SET body_key = $2, updated_at = $3 WHERE id = $1`, c.ID, to.Key, o.now()); err != nil {
-		return fmt.Errorf("reroute case: %w", err)
-	}
-	var eventID int64
-	if err := tx.QueryRow(ctx, `
-		INSERT INTO case_events (municipality, case_id, from_status, to_status, actor, note, created_at)
-		VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id`, st.Municipality, c.ID, status, actorOf(st), text, o.now()).Scan(&eventID); err != nil {
-		return fmt.Errorf("record reroute: %w", err)
-	}
-	// The citizen hears where the case went, like any status change.
-	if err := (forms.Outbox{DB: o.db}).NotifyText(ctx, tx, c, eventID, forms.RerouteMessage(c, to.Name)); err != nil {
-		return err
-	}
-	if err := o.audit(ctx, tx, st, actionReroute, c.ID, from+" → "+to.Key); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
 }
 
 func cmpOr(a, b string) string {

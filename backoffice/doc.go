@@ -14,4 +14,11 @@
 // Sessions are random tokens in a cookie (Secure, HttpOnly, SameSite=Lax);
 // the database keeps only their SHA-256. Every POST carries the session's
 // CSRF token; login failures are limited per IP and e-mail.
+//
+// The package holds no SQL. Its own tables (staff, staff_sessions,
+// staff_audit) are behind Store (store.go, implemented by
+// postgres/staffstore); cases, their lifecycle (status changes,
+// re-routing) and case figures belong to forms.Service; conversation
+// figures come from an assistant.UsageReader (postgres/convstore). Errors
+// are answered through fault.HTTPStatus.
 package backoffice

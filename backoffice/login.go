@@ -2,12 +2,9 @@ package backoffice
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 func (o *Office) handleLoginForm(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +41,7 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := o.authenticate(r.Context(), r.PostFormValue("municipality"), email, r.PostFormValue("password"))
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	if st == nil {
@@ -56,12 +53,12 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	o.limiter.reset(key)
 	token, exp, err := o.createSession(r.Context(), st.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
 	http.SetCookie(w, o.cookie(CookieName, token, "/staff", exp))
 	http.SetCookie(w, o.cookie(loginCSRFCookie, "", "/staff/login", time.Time{}))
-	_ = o.audit(r.Context(), o.db, st, "login", 0, "")
+	_ = o.audit(r.Context(), st, "login", 0, "")
 	http.Redirect(w, r, "/staff/", http.StatusSeeOther)
 }
 
@@ -69,33 +66,17 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 // password, or nil. An e-mail with accounts in several municipalities is
 // checked against each (the form's municipality, when given, picks one).
 func (o *Office) authenticate(ctx context.Context, muni, email, password string) (*Staff, error) {
-	rows, err := o.db.Query(ctx, `
-		SELECT `+staffCols+`, password_hash FROM staff
-		WHERE lower(email) = $1 AND ($2 = '' OR municipality = $2) AND NOT disabled
-		ORDER BY id LIMIT 10`, email, muni)
+	creds, err := o.store.Credentials(ctx, muni, email)
 	if err != nil {
-		return nil, fmt.Errorf("find staff: %w", err)
+		return nil, err
 	}
-	type account struct {
-		st   *Staff
-		hash string
-	}
-	accounts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (account, error) {
-		var a account
-		var err error
-		a.st, err = scanStaff(r, &a.hash)
-		return a, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find staff: %w", err)
-	}
-	if len(accounts) == 0 {
+	if len(creds) == 0 {
 		checkPassword(password, dummyHash())
 		return nil, nil
 	}
-	for _, a := range accounts {
-		if checkPassword(password, a.hash) {
-			return a.st, nil
+	for _, c := range creds {
+		if checkPassword(password, c.PasswordHash) {
+			return c.Staff, nil
 		}
 	}
 	return nil, nil
@@ -104,10 +85,10 @@ func (o *Office) authenticate(ctx context.Context, muni, email, password string)
 func (o *Office) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s := sessionFrom(r.Context())
 	if err := o.deleteSession(r.Context(), s); err != nil {
-		o.serverError(w, r, err)
+		o.fail(w, r, err)
 		return
 	}
-	_ = o.audit(r.Context(), o.db, s.Staff, "logout", 0, "")
+	_ = o.audit(r.Context(), s.Staff, "logout", 0, "")
 	http.SetCookie(w, o.cookie(CookieName, "", "/staff", time.Time{}))
 	http.Redirect(w, r, "/staff/login", http.StatusSeeOther)
 }

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"crypto/subtle"
 	"embed"
-	"errors"
 	"html/template"
 	"io"
 	"log/slog"
@@ -15,16 +14,18 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/municipality"
-	"github.com/miasrbija/mia/postgres"
 )
 
-// Config is what the back office needs. DB, Forms and Municipalities are
-// required; the rest have defaults.
+// Config is what the back office needs. Store, Forms, Usage and
+// Municipalities are required; the rest have defaults.
 type Config struct {
-	DB             *postgres.DB
-	Forms          *forms.Service
+	Store          Store                 // staff, sessions, audit: postgres/staffstore
+	Forms          *forms.Service        // cases, their lifecycle and figures
+	Usage          assistant.UsageReader // conversation figures: postgres/convstore
 	Municipalities *municipality.Registry
 	Log            *slog.Logger // nil discards
 	// InsecureCookies drops the Secure flag from cookies: only for tests
@@ -41,8 +42,9 @@ type Config struct {
 // Office serves the staff pages under /staff.
 type Office struct {
 	cfg     Config
-	db      *postgres.DB
+	store   Store
 	forms   *forms.Service
+	usage   assistant.UsageReader
 	reg     *municipality.Registry
 	log     *slog.Logger
 	now     func() time.Time
@@ -56,8 +58,8 @@ var assets embed.FS
 // New returns an Office. It panics when a required dependency is missing:
 // that is a wiring mistake caught at start.
 func New(cfg Config) *Office {
-	if cfg.DB == nil || cfg.Forms == nil || cfg.Municipalities == nil {
-		panic("backoffice: DB, Forms and Municipalities are required")
+	if cfg.Store == nil || cfg.Forms == nil || cfg.Usage == nil || cfg.Municipalities == nil {
+		panic("backoffice: Store, Forms, Usage and Municipalities are required")
 	}
 	cfg.SessionTTL = cmp.Or(cfg.SessionTTL, 12*time.Hour)
 	cfg.LoginMaxFailures = cmp.Or(cfg.LoginMaxFailures, 5)
@@ -68,7 +70,7 @@ func New(cfg Config) *Office {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	o := &Office{cfg: cfg, db: cfg.DB, forms: cfg.Forms, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
+	o := &Office{cfg: cfg, store: cfg.Store, forms: cfg.Forms, usage: cfg.Usage, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
 		limiter: newLoginLimiter(cfg.LoginMaxFailures, cfg.LoginWindow), pages: map[string]*template.Template{}}
 	for _, p := range []string{"login", "queue", "case", "analytics", "error"} {
 		o.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
@@ -111,7 +113,7 @@ func (o *Office) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, err := o.sessionFromRequest(r)
 		if err != nil {
-			o.serverError(w, r, err)
+			o.fail(w, r, err)
 			return
 		}
 		if s == nil {
@@ -177,14 +179,20 @@ func (o *Office) notFound(w http.ResponseWriter, r *http.Request) {
 	o.errorPage(w, r, http.StatusNotFound, "Predmet nije pronađen.")
 }
 
-// serverError logs the detail and shows none of it.
-func (o *Office) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, forms.ErrNotFound) {
+// fail answers err with its status (fault.HTTPStatus, the one mapping of
+// errors to HTTP). A not-found page is always the same, so a case out of
+// reach reads like one that does not exist; other domain errors show
+// their message; anything else is logged and shows nothing of itself.
+func (o *Office) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch status := fault.HTTPStatus(err); status {
+	case http.StatusNotFound:
 		o.notFound(w, r)
-		return
+	case http.StatusInternalServerError:
+		o.log.Error("backoffice", "path", r.URL.Path, "err", err)
+		o.errorPage(w, r, status, "Došlo je do greške. Pokušajte ponovo.")
+	default:
+		o.errorPage(w, r, status, fault.Message(err))
 	}
-	o.log.Error("backoffice", "path", r.URL.Path, "err", err)
-	o.errorPage(w, r, http.StatusInternalServerError, "Došlo je do greške. Pokušajte ponovo.")
 }
 
 func (o *Office) handleCSS(w http.ResponseWriter, r *http.Request) {

@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/miasrbija/mia/fault"
 )
 
 // CookieName is the staff session cookie; it is scoped to /staff.
@@ -44,15 +44,13 @@ func tokenHash(token string) []byte {
 // value; only its hash is stored).
 func (o *Office) createSession(ctx context.Context, staffID int64) (string, time.Time, error) {
 	token := randomToken()
-	exp := o.now().Add(o.cfg.SessionTTL)
-	_, err := o.db.Exec(ctx, `
-		INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5)`, tokenHash(token), staffID, randomToken(), o.now(), exp)
+	now := o.now()
+	exp := now.Add(o.cfg.SessionTTL)
+	err := o.store.CreateSession(ctx, SessionRecord{TokenHash: tokenHash(token), StaffID: staffID, CSRF: randomToken(),
+		CreatedAt: now, ExpiresAt: exp})
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("create session: %w", err)
+		return "", time.Time{}, err
 	}
-	// Expired sessions of anyone are removed on the way.
-	_, _ = o.db.Exec(ctx, `DELETE FROM staff_sessions WHERE expires_at < $1`, o.now())
 	return token, exp, nil
 }
 
@@ -63,26 +61,18 @@ func (o *Office) sessionFromRequest(r *http.Request) (*session, error) {
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	h := tokenHash(c.Value)
-	sess := &session{hash: h}
-	st, err := scanStaff(o.db.QueryRow(r.Context(), `
-		SELECT s.id, s.municipality, s.email, s.name, s.role, s.body_key, s.disabled
-		     , ss.csrf_token
-		FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
-		WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND NOT s.disabled`, h, o.now()), &sess.CSRF)
-	if errors.Is(err, pgx.ErrNoRows) {
+	rec, st, err := o.store.Session(r.Context(), tokenHash(c.Value), o.now())
+	if errors.Is(err, fault.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	sess.Staff = st
-	return sess, nil
+	return &session{Staff: st, CSRF: rec.CSRF, hash: rec.TokenHash}, nil
 }
 
 func (o *Office) deleteSession(ctx context.Context, s *session) error {
-	_, err := o.db.Exec(ctx, `DELETE FROM staff_sessions WHERE token_hash = $1`, s.hash)
-	return err
+	return o.store.DeleteSession(ctx, s.hash)
 }
 
 func (o *Office) cookie(name, value, path string, expires time.Time) *http.Cookie {

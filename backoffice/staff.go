@@ -5,18 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/crypto/argon2"
 
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/municipality"
-	"github.com/miasrbija/mia/postgres"
 )
 
 // Role is what a staff member may see.
@@ -41,16 +38,6 @@ type Staff struct {
 	Disabled     bool
 }
 
-// Errors callers branch on.
-var (
-	// ErrInvalid: a staff account that cannot be created as asked.
-	ErrInvalid = errors.New("invalid")
-	// ErrConflict: the e-mail is taken in the municipality.
-	ErrConflict = errors.New("conflict")
-	// ErrNotFound: no such account.
-	ErrNotFound = errors.New("not found")
-)
-
 // NewStaff is an account to create.
 type NewStaff struct {
 	Municipality string
@@ -65,25 +52,26 @@ type NewStaff struct {
 const MinPasswordLen = 12
 
 // CreateStaff validates and stores a staff account with the password hashed
-// (argon2id). It returns ErrInvalid (wrapped, with the reason) for a bad
-// value and ErrConflict when the e-mail exists in the municipality.
-func CreateStaff(ctx context.Context, db *postgres.DB, reg *municipality.Registry, in NewStaff) (*Staff, error) {
+// (argon2id). It returns an error of kind fault.ErrInvalid, with the
+// reason, for a bad value and fault.ErrConflict when the e-mail exists in
+// the municipality.
+func CreateStaff(ctx context.Context, store StaffStore, reg *municipality.Registry, in NewStaff) (*Staff, error) {
 	m, err := reg.Get(in.Municipality)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fault.Wrap(fault.ErrInvalid, err, "%v", err)
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return nil, fmt.Errorf("%w: e-mail %q is not an address", ErrInvalid, in.Email)
+		return nil, fault.Invalid("e-mail %q is not an address", in.Email)
 	}
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
-		return nil, fmt.Errorf("%w: name is required", ErrInvalid)
+		return nil, fault.Invalid("name is required")
 	}
 	switch in.Role {
 	case RoleAdmin:
 		if in.BodyKey != "" {
-			return nil, fmt.Errorf("%w: an admin has no body (omit --body)", ErrInvalid)
+			return nil, fault.Invalid("an admin has no body (omit --body)")
 		}
 	case RoleStaff:
 		if _, ok := m.Body(in.BodyKey); !ok {
@@ -91,42 +79,31 @@ func CreateStaff(ctx context.Context, db *postgres.DB, reg *municipality.Registr
 			for _, b := range m.Bodies {
 				keys = append(keys, b.Key)
 			}
-			return nil, fmt.Errorf("%w: body %q is not a body of %s (known: %s)", ErrInvalid, in.BodyKey, m.Slug, strings.Join(keys, ", "))
+			return nil, fault.Invalid("body %q is not a body of %s (known: %s)", in.BodyKey, m.Slug, strings.Join(keys, ", "))
 		}
 	default:
-		return nil, fmt.Errorf("%w: role %q: expected admin or staff", ErrInvalid, in.Role)
+		return nil, fault.Invalid("role %q: expected admin or staff", in.Role)
 	}
-	if len([]rune(in.Password)) < MinPasswordLen {
-		return nil, fmt.Errorf("%w: password must have at least %d characters", ErrInvalid, MinPasswordLen)
+	if err := checkPasswordPolicy(in.Password); err != nil {
+		return nil, err
 	}
 	hash, err := hashPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
 	s := &Staff{Municipality: m.Slug, Email: email, Name: name, Role: in.Role, BodyKey: in.BodyKey}
-	err = db.QueryRow(ctx, `
-		INSERT INTO staff (municipality, email, name, role, body_key, password_hash)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		s.Municipality, s.Email, s.Name, s.Role, s.BodyKey, hash).Scan(&s.ID)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return nil, fmt.Errorf("%w: %s already has an account in %s", ErrConflict, email, m.Slug)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("create staff: %w", err)
+	if err := store.CreateStaff(ctx, s, hash); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-const staffCols = `id, municipality, email, name, role, body_key, disabled`
-
-func scanStaff(row pgx.Row, extra ...any) (*Staff, error) {
-	var s Staff
-	err := row.Scan(append([]any{&s.ID, &s.Municipality, &s.Email, &s.Name, &s.Role, &s.BodyKey, &s.Disabled}, extra...)...)
-	if err != nil {
-		return nil, err
+// checkPasswordPolicy refuses a password shorter than MinPasswordLen.
+func checkPasswordPolicy(password string) error {
+	if len([]rune(password)) < MinPasswordLen {
+		return fault.Invalid("password must have at least %d characters", MinPasswordLen)
 	}
-	return &s, nil
+	return nil
 }
 
 // Argon2id parameters (RFC 9106's second recommended option, with less
@@ -187,37 +164,22 @@ var dummyHash = sync.OnceValue(func() string {
 })
 
 // SetStaffDisabled disables or re-enables an account; disabling also ends
-// its sessions. It returns ErrNotFound for an unknown e-mail.
-func SetStaffDisabled(ctx context.Context, db *postgres.DB, municipality, email string, disabled bool) error {
-	return updateStaff(ctx, db, municipality, email, `UPDATE staff SET disabled = $3 WHERE municipality = $1 AND lower(email) = lower($2) RETURNING id`, disabled)
+// its sessions. An unknown e-mail is an error of kind fault.ErrNotFound.
+func SetStaffDisabled(ctx context.Context, store StaffStore, municipality, email string, disabled bool) error {
+	return store.UpdateStaff(ctx, municipality, email, StaffUpdate{Disabled: &disabled})
 }
 
 // SetStaffPassword replaces an account's password and ends its sessions,
-// so a leaked password stops working everywhere at once.
-func SetStaffPassword(ctx context.Context, db *postgres.DB, municipality, email, password string) error {
-	if len([]rune(password)) < MinPasswordLen {
-		return fmt.Errorf("%w: password must have at least %d characters", ErrInvalid, MinPasswordLen)
+// so a leaked password stops working everywhere at once. A short password
+// is an error of kind fault.ErrInvalid, an unknown e-mail
+// fault.ErrNotFound.
+func SetStaffPassword(ctx context.Context, store StaffStore, municipality, email, password string) error {
+	if err := checkPasswordPolicy(password); err != nil {
+		return err
 	}
 	hash, err := hashPassword(password)
 	if err != nil {
 		return err
 	}
-	return updateStaff(ctx, db, municipality, email, `UPDATE staff SET password_hash = $3 WHERE municipality = $1 AND lower(email) = lower($2) RETURNING id`, hash)
-}
-
-// updateStaff runs one account update and drops the account's sessions in
-// the same transaction.
-func updateStaff(ctx context.Context, db *postgres.DB, municipality, email, update string, value any) error {
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, update, municipality, strings.TrimSpace(email), value).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("%w: no account %s in %s", ErrNotFound, email, municipality)
-		}
-		if err != nil {
-			return fmt.Errorf("update staff: %w", err)
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM staff_sessions WHERE staff_id = $1`, id)
-		return err
-	})
+	return store.UpdateStaff(ctx, municipality, email, StaffUpdate{PasswordHash: hash})
 }

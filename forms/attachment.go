@@ -9,9 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/miasrbija/mia/postgres"
 )
 
 // Attachment limits.
@@ -148,50 +145,20 @@ func StripJPEGMetadata(data []byte) ([]byte, error) {
 	return out, nil
 }
 
-// AttachmentStore keeps attachment bytes. The PostgreSQL implementation is
-// the default; an object store (S3 and the like) can implement it too.
-// Metadata (type, size, owner) always lives in case_attachments.
+// AttachmentStore keeps attachment bytes. postgres/casestore keeps them
+// in PostgreSQL; an object store (S3 and the like) can implement it too.
+// Metadata (type, size, owner) always lives in the Store.
 //
 // The bytes are personal data: only staff-facing code (Service.
 // AttachmentForStaff) reads them. Channels must never serve them to
 // citizens.
 type AttachmentStore interface {
 	Put(ctx context.Context, municipality, key string, data []byte) error
+	// Get returns the bytes under key, or an error of kind
+	// fault.ErrNotFound.
 	Get(ctx context.Context, municipality, key string) ([]byte, error)
+	// Delete removes the bytes under key; a missing key is not an error.
 	Delete(ctx context.Context, municipality, key string) error
-}
-
-// PGAttachmentStore stores attachment bytes in the attachment_blobs table.
-type PGAttachmentStore struct{ DB *postgres.DB }
-
-var _ AttachmentStore = (*PGAttachmentStore)(nil)
-
-// Put stores data under key.
-func (s *PGAttachmentStore) Put(ctx context.Context, municipality, key string, data []byte) error {
-	_, err := s.DB.Exec(ctx, `INSERT INTO attachment_blobs (key, municipality, data) VALUES ($1, $2, $3)`, key, municipality, data)
-	if err != nil {
-		return fmt.Errorf("store attachment: %w", err)
-	}
-	return nil
-}
-
-// Get returns the bytes under key, or ErrNotFound.
-func (s *PGAttachmentStore) Get(ctx context.Context, municipality, key string) ([]byte, error) {
-	var data []byte
-	err := s.DB.QueryRow(ctx, `SELECT data FROM attachment_blobs WHERE key = $1 AND municipality = $2`, key, municipality).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read attachment: %w", err)
-	}
-	return data, nil
-}
-
-// Delete removes the bytes under key; a missing key is not an error.
-func (s *PGAttachmentStore) Delete(ctx context.Context, municipality, key string) error {
-	_, err := s.DB.Exec(ctx, `DELETE FROM attachment_blobs WHERE key = $1 AND municipality = $2`, key, municipality)
-	return err
 }
 
 func newStorageKey() string {
@@ -210,32 +177,36 @@ type StoredAttachment struct {
 	Data   []byte
 }
 
-// AttachmentForStaff returns an attachment of a case with its bytes. It is
-// for staff tools only: a channel must never call it on a citizen's behalf.
+// AttachmentForStaff returns an attachment of a case with its bytes, or an
+// error of kind fault.ErrNotFound. It is for staff tools only: a channel
+// must never call it on a citizen's behalf.
 func (s *Service) AttachmentForStaff(ctx context.Context, municipality string, caseID, attachmentID int64) (*StoredAttachment, error) {
-	a := StoredAttachment{ID: attachmentID, CaseID: caseID}
-	var key string
-	err := s.db.QueryRow(ctx, `
-		SELECT storage_key, mime, name, size FROM case_attachments
-		WHERE id = $1 AND case_id = $2 AND municipality = $3`, attachmentID, caseID, municipality).
-		Scan(&key, &a.MIME, &a.Name, &a.Size)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	info, err := s.store.CaseAttachment(ctx, municipality, caseID, attachmentID)
 	if err != nil {
-		return nil, fmt.Errorf("find attachment: %w", err)
+		return nil, err
 	}
-	if a.Data, err = s.store.Get(ctx, municipality, key); err != nil {
+	a := StoredAttachment{ID: info.ID, CaseID: info.CaseID, MIME: info.MIME, Name: info.Name, Size: info.Size}
+	if a.Data, err = s.blobs.Get(ctx, municipality, info.StorageKey); err != nil {
 		return nil, err
 	}
 	return &a, nil
 }
 
+// CaseAttachments lists a case's attachments without their bytes, for
+// staff, oldest first.
+func (s *Service) CaseAttachments(ctx context.Context, municipality string, caseID int64) ([]AttachmentInfo, error) {
+	return s.store.CaseAttachments(ctx, municipality, caseID)
+}
+
 // CaseAttachmentIDs lists the ids of a case's attachments, for staff.
 func (s *Service) CaseAttachmentIDs(ctx context.Context, municipality string, caseID int64) ([]int64, error) {
-	rows, err := s.db.Query(ctx, `SELECT id FROM case_attachments WHERE case_id = $1 AND municipality = $2 ORDER BY id`, caseID, municipality)
+	atts, err := s.store.CaseAttachments(ctx, municipality, caseID)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	ids := make([]int64, len(atts))
+	for i, a := range atts {
+		ids[i] = a.ID
+	}
+	return ids, nil
 }

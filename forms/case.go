@@ -2,14 +2,12 @@ package forms
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/serbian"
 )
@@ -88,6 +86,12 @@ func FormatRef(prefix, kind string, year, n int) string {
 	return fmt.Sprintf("%s-%s-%d-%06d", prefix, kind, year, n)
 }
 
+// Case kinds: the middle part of a reference number.
+const (
+	KindCommunalReport  = "KP" // a communal problem report, routed to a body
+	KindRegistryExtract = "IZ" // a civil-registry extract request
+)
+
 // ExtractDeadlineDays is the legal deadline for issuing an extract.
 const ExtractDeadlineDays = 8
 
@@ -95,7 +99,7 @@ const ExtractDeadlineDays = 8
 // (counter row locked by the upsert), the case, its first event, the
 // attachments moved over, and the draft marked submitted. The caller
 // holds the draft row lock, so this runs once per draft.
-func (s *Service) submit(ctx context.Context, tx pgx.Tx, m *municipality.Municipality, def *Definition, d *Draft) (*Case, error) {
+func (s *Service) submit(ctx context.Context, tx Tx, m *municipality.Municipality, def *Definition, d *Draft) (*Case, error) {
 	now := s.now()
 	def.prune(d.values)
 	// Validate once more: the definition or the clock may have moved on
@@ -107,21 +111,18 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, m *municipality.Municip
 		}
 		if f.Type == TypeJMBG {
 			if err := ValidateJMBG(v, now); err != nil {
-				return nil, fmt.Errorf("%w: %s", ErrInvalid, err)
+				return nil, fault.Wrap(fault.ErrInvalid, err, "%s", err)
 			}
 		}
 	}
 	year := now.Year()
-	var n int
-	err := tx.QueryRow(ctx, `
-		INSERT INTO case_counters (municipality, kind, year, last) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (municipality, kind, year) DO UPDATE SET last = case_counters.last + 1
-		RETURNING last`, m.Slug, def.Kind, year).Scan(&n)
+	n, err := tx.NextCaseNumber(ctx, m.Slug, def.Kind, year)
 	if err != nil {
 		return nil, fmt.Errorf("next reference number: %w", err)
 	}
 	c := &Case{Municipality: m.Slug, Ref: FormatRef(m.RefPrefix, def.Kind, year, n), Kind: def.Kind, Form: def.Name,
-		Status: StatusReceived, Fields: map[string]string{}, Channel: d.Channel, ChannelUser: d.ChannelUser}
+		Status: StatusReceived, Fields: map[string]string{}, Channel: d.Channel, ChannelUser: d.ChannelUser,
+		CreatedAt: now, UpdatedAt: now}
 	var jmbgEnc []byte
 	for _, f := range def.Fields {
 		v, ok := d.values[f.Name]
@@ -142,7 +143,7 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, m *municipality.Municip
 			}
 		}
 	}
-	if def.Kind == "KP" {
+	if def.Kind == KindCommunalReport {
 		body, ok := m.BodyFor(c.Fields["category"], c.Fields["village"] == "yes")
 		if ok {
 			c.BodyKey = body.Key
@@ -151,64 +152,32 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, m *municipality.Municip
 		due := time.Date(now.Year(), now.Month(), now.Day()+ExtractDeadlineDays, 0, 0, 0, 0, time.UTC)
 		c.DueAt = &due
 	}
-	fields, err := json.Marshal(c.Fields)
-	if err != nil {
-		return nil, err
-	}
-	var masked *string
-	if c.JMBGMasked != "" {
-		masked = &c.JMBGMasked
-	}
-	err = tx.QueryRow(ctx, `
-		INSERT INTO cases (municipality, ref, kind, form, status, body_key, fields, jmbg_enc, jmbg_masked, fee_exempt, due_at, channel, channel_user, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, 'received', $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-		RETURNING id`, m.Slug, c.Ref, c.Kind, c.Form, c.BodyKey, fields, jmbgEnc, masked, c.FeeExempt, c.DueAt,
-		c.Channel, c.ChannelUser, now).Scan(&c.ID)
-	if err != nil {
+	if err := tx.InsertCase(ctx, c, jmbgEnc); err != nil {
 		return nil, fmt.Errorf("file case: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO case_events (municipality, case_id, from_status, to_status, actor, note, created_at)
-		VALUES ($1, $2, NULL, 'received', 'citizen', $3, $4)`, m.Slug, c.ID, "podneto kanalom "+d.Channel, now); err != nil {
+	e := CaseEvent{CaseID: c.ID, To: StatusReceived, Actor: "citizen", Note: "podneto kanalom " + d.Channel, CreatedAt: now}
+	if err := tx.InsertEvent(ctx, m.Slug, &e); err != nil {
 		return nil, fmt.Errorf("record case event: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE case_attachments SET case_id = $2 WHERE draft_id = $1 AND case_id IS NULL`, d.ID, c.ID); err != nil {
+	if err := tx.MoveAttachments(ctx, d.ID, c.ID); err != nil {
 		return nil, fmt.Errorf("attach files: %w", err)
 	}
 	// The draft keeps no personal data once filed: the case has it.
-	if _, err := tx.Exec(ctx, `UPDATE form_drafts SET status = 'submitted', case_id = $2, current_field = '', field_values = '{}', updated_at = now() WHERE id = $1`, d.ID, c.ID); err != nil {
+	d.Status, d.Current, d.CaseID, d.values = DraftSubmitted, "", c.ID, map[string]string{}
+	if err := s.saveDraft(ctx, tx, def, d); err != nil {
 		return nil, fmt.Errorf("mark draft submitted: %w", err)
 	}
-	c.CreatedAt, c.UpdatedAt = now, now
 	s.describe(m, c)
 	return c, nil
 }
 
-const caseCols = `id, municipality, ref, kind, form, status, body_key, fields, coalesce(jmbg_masked, ''), fee_exempt, due_at, channel, channel_user, created_at, updated_at`
-
-func scanCase(row pgx.Row) (*Case, error) {
-	var c Case
-	var raw []byte
-	err := row.Scan(&c.ID, &c.Municipality, &c.Ref, &c.Kind, &c.Form, &c.Status, &c.BodyKey, &raw, &c.JMBGMasked,
-		&c.FeeExempt, &c.DueAt, &c.Channel, &c.ChannelUser, &c.CreatedAt, &c.UpdatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read case: %w", err)
-	}
-	if err := json.Unmarshal(raw, &c.Fields); err != nil {
-		return nil, fmt.Errorf("case %d fields: %w", c.ID, err)
-	}
-	return &c, nil
+// caseReader is what reads a case: a Store or a Tx.
+type caseReader interface {
+	Case(ctx context.Context, id int64) (*Case, error)
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func (s *Service) caseByID(ctx context.Context, q querier, id int64) (*Case, error) {
-	c, err := scanCase(q.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
+func (s *Service) caseByID(ctx context.Context, q caseReader, id int64) (*Case, error) {
+	c, err := q.Case(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -218,17 +187,22 @@ func (s *Service) caseByID(ctx context.Context, q querier, id int64) (*Case, err
 	return c, nil
 }
 
-// CaseForStaff returns any case of the municipality, with the masked JMBG.
+// CaseForStaff returns any case of the municipality, with the masked
+// JMBG, or an error of kind fault.ErrNotFound.
 func (s *Service) CaseForStaff(ctx context.Context, municipality string, id int64) (*Case, error) {
-	c, err := s.caseByID(ctx, s.db, id)
+	c, err := s.caseByID(ctx, s.store, id)
 	if err != nil {
 		return nil, err
 	}
 	if c.Municipality != municipality {
-		return nil, ErrNotFound
+		return nil, errCaseNotFound
 	}
 	return c, nil
 }
+
+// errCaseNotFound answers for a case that does not exist and for one the
+// caller may not see alike.
+var errCaseNotFound = fault.NotFound("Predmet nije pronađen.")
 
 // NormalizeRef reads a reference number as a citizen may type it: Cyrillic
 // (СО-КП-2026-000123), lower case, spaces instead of dashes.
@@ -240,13 +214,10 @@ func NormalizeRef(ref string) string {
 
 // CaseForCitizen returns the case with the reference number only to the
 // citizen who filed it (same channel and channel user). Any other caller
-// gets ErrNotFound, exactly as for a number that does not exist, so the
+// gets an error of kind fault.ErrNotFound, exactly as for a number that does not exist, so the
 // answer never reveals whether a case exists.
 func (s *Service) CaseForCitizen(ctx context.Context, municipality, ref, channel, channelUser string) (*Case, error) {
-	c, err := scanCase(s.db.QueryRow(ctx, `
-		SELECT `+caseCols+` FROM cases
-		WHERE municipality = $1 AND ref = $2 AND channel = $3 AND channel_user = $4`,
-		municipality, NormalizeRef(ref), channel, channelUser))
+	c, err := s.store.CitizenCase(ctx, municipality, NormalizeRef(ref), channel, channelUser)
 	if err != nil {
 		return nil, err
 	}
@@ -258,68 +229,14 @@ func (s *Service) CaseForCitizen(ctx context.Context, municipality, ref, channel
 
 // CaseEvents returns a case's status history, oldest first.
 func (s *Service) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
-	rows, err := s.db.Query(ctx, `
-		SELECT id, case_id, coalesce(from_status, ''), to_status, actor, note, created_at
-		FROM case_events WHERE case_id = $1 ORDER BY id`, caseID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CaseEvent, error) {
-		var e CaseEvent
-		err := r.Scan(&e.ID, &e.CaseID, &e.From, &e.To, &e.Actor, &e.Note, &e.CreatedAt)
-		return e, err
-	})
-}
-
-// ChangeStatus moves a case to another status (allowed transitions only,
-// else ErrInvalid), records who and why in case_events, and calls the
-// Notifier inside the same transaction: the change and the citizen's
-// notification commit together or not at all.
-func (s *Service) ChangeStatus(ctx context.Context, caseID int64, to CaseStatus, actor, note string) (*Case, error) {
-	if strings.TrimSpace(actor) == "" {
-		return nil, fmt.Errorf("%w: actor is required", ErrInvalid)
-	}
-	tx, err := s.db.Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback(ctx)
-	c, err := scanCase(tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1 FOR UPDATE`, caseID))
-	if err != nil {
-		return nil, err
-	}
-	if !CanTransition(c.Status, to) {
-		return nil, fmt.Errorf("%w: case %s cannot go from %s to %s", ErrInvalid, c.Ref, c.Status, to)
-	}
-	now := s.now()
-	e := CaseEvent{CaseID: c.ID, From: c.Status, To: to, Actor: actor, Note: note, CreatedAt: now}
-	if err := tx.QueryRow(ctx, `
-		INSERT INTO case_events (municipality, case_id, from_status, to_status, actor, note, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.Municipality, c.ID, c.Status, to, actor, note, now).Scan(&e.ID); err != nil {
-		return nil, fmt.Errorf("record case event: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `UPDATE cases SET status = $2, updated_at = $3 WHERE id = $1`, c.ID, to, now); err != nil {
-		return nil, fmt.Errorf("change case status: %w", err)
-	}
-	c.Status, c.UpdatedAt = to, now
-	if m, err := s.reg.Get(c.Municipality); err == nil {
-		s.describe(m, c)
-	}
-	if err := s.notifier.Notify(ctx, tx, c, e); err != nil {
-		return nil, fmt.Errorf("notify: %w", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return s.store.CaseEvents(ctx, caseID)
 }
 
 // describe fills the body's name and the citizen's next steps.
 func (s *Service) describe(m *municipality.Municipality, c *Case) {
 	var b strings.Builder
 	switch c.Kind {
-	case "KP":
+	case KindCommunalReport:
 		body, _ := m.Body(c.BodyKey)
 		c.BodyName = body.Name
 		fmt.Fprintf(&b, "Prijava je zavedena pod brojem %s. Prosleđuje se nadležnom: %s", c.Ref, body.Name)
@@ -327,7 +244,7 @@ func (s *Service) describe(m *municipality.Municipality, c *Case) {
 			fmt.Fprintf(&b, " (tel. %s)", body.Phone)
 		}
 		b.WriteString(". Kad se status promeni, javićemo vam se ovde. Status možete proveriti i sami: pošaljite broj prijave.")
-	case "IZ":
+	case KindRegistryExtract:
 		fmt.Fprintf(&b, "Zahtev je zaveden pod brojem %s.", c.Ref)
 		if c.DueAt != nil {
 			fmt.Fprintf(&b, " Dokument se izdaje u roku od %d dana (najkasnije %s).", ExtractDeadlineDays, c.DueAt.Format("02.01.2006."))
@@ -350,19 +267,14 @@ func (s *Service) describe(m *municipality.Municipality, c *Case) {
 }
 
 // LastFiled returns the case most recently filed from a conversation's
-// draft, or ErrNotFound. The engine uses it for a confirmation that
-// arrives after the draft was filed (a channel's redelivery, when Active
-// is already nil): answer with this case instead of filing again.
+// draft, or an error of kind fault.ErrNotFound. The engine uses it for a
+// confirmation that arrives after the draft was filed (a channel's
+// redelivery, when Active is already nil): answer with this case instead
+// of filing again.
 func (s *Service) LastFiled(ctx context.Context, conversationID int64) (*Case, error) {
-	var id int64
-	err := s.db.QueryRow(ctx, `
-		SELECT case_id FROM form_drafts WHERE conversation_id = $1 AND status = 'submitted'
-		ORDER BY updated_at DESC, id DESC LIMIT 1`, conversationID).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	id, err := s.store.LastFiledCaseID(ctx, conversationID)
 	if err != nil {
 		return nil, err
 	}
-	return s.caseByID(ctx, s.db, id)
+	return s.caseByID(ctx, s.store, id)
 }

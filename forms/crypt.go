@@ -44,38 +44,20 @@ func newCrypter(raw []byte) (*Crypter, error) {
 	return &Crypter{aead: aead}, nil
 }
 
-// ErrNoDataKey is returned by KeyFromEnv in production without a key.
-var ErrNoDataKey = errors.New(KeyEnv + " is required in production (32 bytes, base64): personal data is encrypted with it")
-
-// KeyFromEnv builds the Crypter from MIA_DATA_KEY. In production a missing
-// key is ErrNoDataKey: the program must not start. In development a
-// missing key yields a random ephemeral key: the returned Crypter's
-// Ephemeral reports true and the caller should log a warning that
-// encrypted data will be unreadable after a restart.
-func KeyFromEnv(getenv func(string) string, production bool) (*Crypter, error) {
-	key := getenv(KeyEnv)
-	if key == "" {
-		if production {
-			return nil, ErrNoDataKey
-		}
-		raw := make([]byte, 32)
-		if _, err := rand.Read(raw); err != nil {
-			return nil, err
-		}
-		c, err := newCrypter(raw)
-		if err != nil {
-			return nil, err
-		}
-		c.ephemeral = true
-		return c, nil
+// NewEphemeralCrypter returns a Crypter with a random key that lives as
+// long as the process: for development without a configured key. Its
+// Ephemeral reports true; data it encrypted cannot be read after a restart.
+func NewEphemeralCrypter() (*Crypter, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
 	}
-	return NewCrypter(key)
-}
-
-// ProductionFromEnv reports whether MIA_ENV says production, the mode in
-// which KeyFromEnv refuses to run without a key.
-func ProductionFromEnv(getenv func(string) string) bool {
-	return getenv("MIA_ENV") == "production"
+	c, err := newCrypter(raw)
+	if err != nil {
+		return nil, err
+	}
+	c.ephemeral = true
+	return c, nil
 }
 
 // Ephemeral reports whether the key was generated at start (development

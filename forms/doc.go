@@ -22,10 +22,13 @@
 //
 // # Storage (migration 00004_cases.sql; every row carries its municipality)
 //
-// form_drafts (one open draft per conversation), case_counters,
-// cases, case_events, case_attachments (metadata), attachment_blobs (bytes
-// of the PostgreSQL AttachmentStore) and case_notifications (the outbox a
-// channel worker delivers; see Outbox).
+// forms owns form_drafts (one open draft per conversation), case_counters,
+// cases, case_events, case_attachments (metadata), attachment_blobs and
+// case_notifications (the outbox a channel worker delivers; see Outbox).
+// It reaches them only through the Store interface (store.go), implemented
+// by postgres/casestore; every rule (validation, status transitions,
+// re-routing, reference numbers, what the citizen is told) stays here.
+// Errors callers branch on are package fault's kinds.
 //
 // # Personal data
 //

@@ -1,28 +1,16 @@
 package forms
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/municipality"
-	"github.com/miasrbija/mia/postgres"
-)
-
-// Errors callers branch on.
-var (
-	// ErrNotFound: no such draft or case, or not the caller's to see.
-	ErrNotFound = errors.New("not found")
-	// ErrInvalid: a request that cannot be honoured (unknown form, a
-	// status transition not allowed).
-	ErrInvalid = errors.New("invalid")
 )
 
 // Button payloads.
@@ -39,36 +27,38 @@ const (
 
 // Config is what a Service needs.
 type Config struct {
-	DB             *postgres.DB
+	Store          Store // required: postgres/casestore in production
 	Municipalities *municipality.Registry
-	Crypter        *Crypter        // required: encrypts the JMBG
-	Attachments    AttachmentStore // nil: PGAttachmentStore on DB
-	Notifier       Notifier        // nil: the PostgreSQL Outbox
-	Now            func() time.Time
+	Crypter        *Crypter // required: encrypts the JMBG
+	// Attachments keeps attachment bytes; nil: the Store, which must then
+	// implement AttachmentStore too (postgres/casestore does).
+	Attachments AttachmentStore
+	Now         func() time.Time
 }
 
-// Service runs forms: drafts, validation, submission and cases.
+// Service runs forms: drafts, validation, submission, cases and the
+// notification outbox.
 type Service struct {
-	db       *postgres.DB
-	reg      *municipality.Registry
-	crypter  *Crypter
-	store    AttachmentStore
-	notifier Notifier
-	now      func() time.Time
+	store   Store
+	reg     *municipality.Registry
+	crypter *Crypter
+	blobs   AttachmentStore
+	now     func() time.Time
 }
 
 // NewService checks the configuration and returns a Service.
 func NewService(cfg Config) (*Service, error) {
-	if cfg.DB == nil || cfg.Municipalities == nil || cfg.Crypter == nil {
-		return nil, errors.New("forms: DB, Municipalities and Crypter are required")
+	if cfg.Store == nil || cfg.Municipalities == nil || cfg.Crypter == nil {
+		return nil, errors.New("forms: Store, Municipalities and Crypter are required")
 	}
-	s := &Service{db: cfg.DB, reg: cfg.Municipalities, crypter: cfg.Crypter,
-		store: cfg.Attachments, notifier: cfg.Notifier, now: cfg.Now}
-	if s.store == nil {
-		s.store = &PGAttachmentStore{DB: cfg.DB}
-	}
-	if s.notifier == nil {
-		s.notifier = Outbox{}
+	s := &Service{store: cfg.Store, reg: cfg.Municipalities, crypter: cfg.Crypter,
+		blobs: cfg.Attachments, now: cfg.Now}
+	if s.blobs == nil {
+		blobs, ok := cfg.Store.(AttachmentStore)
+		if !ok {
+			return nil, errors.New("forms: Attachments is required when the Store keeps no attachment bytes")
+		}
+		s.blobs = blobs
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -121,40 +111,32 @@ type Input struct {
 	Values      map[string]string
 }
 
-const draftCols = `id, conversation_id, municipality, form, channel, channel_user, status, current_field, field_values, coalesce(case_id, 0)`
-
-func (s *Service) scanDraft(row pgx.Row) (*Draft, error) {
-	var d Draft
-	var raw []byte
-	err := row.Scan(&d.ID, &d.ConversationID, &d.Municipality, &d.Form, &d.Channel, &d.ChannelUser, &d.Status, &d.Current, &raw, &d.CaseID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read draft: %w", err)
-	}
-	def, ok := Lookup(d.Form)
+// openDraft decrypts a stored draft.
+func (s *Service) openDraft(rec *DraftRecord) (*Draft, error) {
+	def, ok := Lookup(rec.Form)
 	if !ok {
-		return nil, fmt.Errorf("draft %d: unknown form %q", d.ID, d.Form)
+		return nil, fmt.Errorf("draft %d: unknown form %q", rec.ID, rec.Form)
 	}
-	var stored map[string]string
-	if err := json.Unmarshal(raw, &stored); err != nil {
-		return nil, fmt.Errorf("draft %d values: %w", d.ID, err)
-	}
-	if d.values, err = s.openValues(def, stored); err != nil {
+	d := &Draft{ID: rec.ID, ConversationID: rec.ConversationID, Municipality: rec.Municipality, Form: rec.Form,
+		Channel: rec.Channel, ChannelUser: rec.ChannelUser, Status: rec.Status, Current: rec.Current, CaseID: rec.CaseID}
+	var err error
+	if d.values, err = s.openValues(def, rec.Values); err != nil {
 		return nil, err
 	}
-	return &d, nil
+	return d, nil
 }
 
 // Active returns the conversation's form in progress, or nil when there
 // is none.
 func (s *Service) Active(ctx context.Context, conversationID int64) (*Draft, error) {
-	d, err := s.scanDraft(s.db.QueryRow(ctx, `SELECT `+draftCols+` FROM form_drafts WHERE conversation_id = $1 AND status <> 'submitted'`, conversationID))
-	if errors.Is(err, ErrNotFound) {
+	rec, err := s.store.ActiveDraft(ctx, conversationID)
+	if errors.Is(err, fault.ErrNotFound) {
 		return nil, nil
 	}
-	return d, err
+	if err != nil {
+		return nil, fmt.Errorf("active draft: %w", err)
+	}
+	return s.openDraft(rec)
 }
 
 // Start opens a draft of a form and returns its first question. When the
@@ -162,18 +144,15 @@ func (s *Service) Active(ctx context.Context, conversationID int64) (*Draft, err
 func (s *Service) Start(ctx context.Context, in StartInput) (*Step, error) {
 	def, ok := Lookup(in.Form)
 	if !ok {
-		return nil, fmt.Errorf("%w: unknown form %q", ErrInvalid, in.Form)
+		return nil, fault.Invalid("unknown form %q", in.Form)
 	}
 	m, err := s.reg.Get(in.Municipality)
 	if err != nil {
 		return nil, err
 	}
 	first := def.nextField(map[string]string{})
-	_, err = s.db.Exec(ctx, `
-		INSERT INTO form_drafts (municipality, conversation_id, form, channel, channel_user, status, current_field)
-		VALUES ($1, $2, $3, $4, $5, 'active', $6)
-		ON CONFLICT (conversation_id) WHERE status <> 'submitted' DO NOTHING`,
-		m.Slug, in.ConversationID, def.Name, in.Channel, in.ChannelUser, first.Name)
+	err = s.store.CreateDraft(ctx, DraftRecord{ConversationID: in.ConversationID, Municipality: m.Slug, Form: def.Name,
+		Channel: in.Channel, ChannelUser: in.ChannelUser, Status: DraftActive, Current: first.Name, Values: map[string]string{}})
 	if err != nil {
 		return nil, fmt.Errorf("start form: %w", err)
 	}
@@ -237,25 +216,42 @@ func (d *Definition) prune(values map[string]string) {
 // changes nothing else. The draft passed may be stale: only its ID is
 // used.
 func (s *Service) Step(ctx context.Context, draft *Draft, in Input) (*Step, error) {
-	tx, err := s.db.Begin(ctx)
+	var st *Step
+	var cleanup []string // attachment blobs to delete after commit
+	var muni string
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		st, cleanup, muni, err = s.step(ctx, tx, draft.ID, in)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback(ctx)
-	d, err := s.scanDraft(tx.QueryRow(ctx, `SELECT `+draftCols+` FROM form_drafts WHERE id = $1 FOR UPDATE`, draft.ID))
+	s.deleteBlobs(ctx, muni, cleanup)
+	return st, nil
+}
+
+// step is Step inside its transaction. It returns what to say, the blob
+// keys to delete once committed and the draft's municipality.
+func (s *Service) step(ctx context.Context, tx Tx, draftID int64, in Input) (*Step, []string, string, error) {
+	rec, err := tx.LockDraft(ctx, draftID)
 	if err != nil {
-		return nil, err
+		return nil, nil, "", err
+	}
+	d, err := s.openDraft(rec)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	m, err := s.reg.Get(d.Municipality)
 	if err != nil {
-		return nil, err
+		return nil, nil, "", err
 	}
 	if d.Status == DraftSubmitted {
 		c, err := s.caseByID(ctx, tx, d.CaseID)
 		if err != nil {
-			return nil, err
+			return nil, nil, "", err
 		}
-		return s.filedStep(m, d, c), tx.Commit(ctx)
+		return s.filedStep(m, d, c), nil, m.Slug, nil
 	}
 	def := mustDef(d.Form)
 	payload := strings.TrimSpace(in.Payload)
@@ -263,56 +259,43 @@ func (s *Service) Step(ctx context.Context, draft *Draft, in Input) (*Step, erro
 		payload = typedCommand(in.Text, d.Status)
 	}
 	var errs []FieldError
-	var cleanup []string // attachment blobs to delete after commit
 	switch {
 	case payload == PayloadCancel:
-		if cleanup, err = s.deleteDraft(ctx, tx, d); err != nil {
-			return nil, err
+		cleanup, err := s.deleteDraft(ctx, tx, d)
+		if err != nil {
+			return nil, nil, "", err
 		}
-		if err := tx.Commit(ctx); err != nil {
-			return nil, err
-		}
-		s.deleteBlobs(ctx, d.Municipality, cleanup)
 		return &Step{DraftID: d.ID, Form: d.Form, Done: true, Cancelled: true,
-			Prompt: "Obrazac je otkazan. Ništa nije poslato ni sačuvano."}, nil
+			Prompt: "Obrazac je otkazan. Ništa nije poslato ni sačuvano."}, cleanup, m.Slug, nil
 	case payload == PayloadConfirm:
 		if d.Status != DraftConfirming {
 			break // nothing to confirm yet: ask the current question again
 		}
 		c, err := s.submit(ctx, tx, m, def, d)
 		if err != nil {
-			return nil, err
+			return nil, nil, "", err
 		}
-		if err := tx.Commit(ctx); err != nil {
-			return nil, err
-		}
-		return s.filedStep(m, d, c), nil
+		return s.filedStep(m, d, c), nil, m.Slug, nil
 	case payload == PayloadChange:
-		st := s.changeMenu(def, d)
-		return st, tx.Commit(ctx)
+		return s.changeMenu(def, d), nil, m.Slug, nil
 	case strings.HasPrefix(payload, PayloadChangeField):
 		name := strings.TrimPrefix(payload, PayloadChangeField)
 		f, ok := def.Field(name)
 		if !ok || !f.applies(d.values) {
-			return s.changeMenu(def, d), tx.Commit(ctx)
+			return s.changeMenu(def, d), nil, m.Slug, nil
 		}
+		var cleanup []string
 		if f.Type == TypeAttachments {
-			keys, err := s.dropDraftAttachments(ctx, tx, d)
-			if err != nil {
-				return nil, err
+			if cleanup, err = tx.DropDraftAttachments(ctx, d.ID); err != nil {
+				return nil, nil, "", err
 			}
-			cleanup = append(cleanup, keys...)
 			delete(d.values, f.Name)
 		}
 		d.Status, d.Current = DraftActive, f.Name
 		if err := s.saveDraft(ctx, tx, def, d); err != nil {
-			return nil, err
+			return nil, nil, "", err
 		}
-		if err := tx.Commit(ctx); err != nil {
-			return nil, err
-		}
-		s.deleteBlobs(ctx, d.Municipality, cleanup)
-		return s.stepFor(m, d, nil), nil
+		return s.stepFor(m, d, nil), cleanup, m.Slug, nil
 	case payload == PayloadSkip:
 		if f, ok := def.Field(d.Current); ok && f.Optional {
 			if _, answered := d.values[f.Name]; !answered {
@@ -327,18 +310,14 @@ func (s *Service) Step(ctx context.Context, draft *Draft, in Input) (*Step, erro
 	default:
 		errs, err = s.applyCurrent(ctx, tx, m, def, d, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, "", err
 		}
 	}
 	s.advance(def, d)
 	if err := s.saveDraft(ctx, tx, def, d); err != nil {
-		return nil, err
+		return nil, nil, "", err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, err
-	}
-	s.deleteBlobs(ctx, d.Municipality, cleanup)
-	return s.stepFor(m, d, errs), nil
+	return s.stepFor(m, d, errs), nil, m.Slug, nil
 }
 
 // typedCommand maps typed words to the buttons' payloads, so a citizen
@@ -416,7 +395,7 @@ func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *
 
 // applyCurrent applies typed text, a location or attachments to the field
 // being asked.
-func (s *Service) applyCurrent(ctx context.Context, tx pgx.Tx, m *municipality.Municipality, def *Definition, d *Draft, in Input) ([]FieldError, error) {
+func (s *Service) applyCurrent(ctx context.Context, tx Tx, m *municipality.Municipality, def *Definition, d *Draft, in Input) ([]FieldError, error) {
 	f, ok := def.Field(d.Current)
 	// A photo or a shared location sent while another question is open
 	// (people often send the photo first) goes to its own field.
@@ -457,7 +436,7 @@ func (s *Service) applyCurrent(ctx context.Context, tx pgx.Tx, m *municipality.M
 
 // addAttachments validates and stores attachments; every valid one is
 // kept even when another is refused.
-func (s *Service) addAttachments(ctx context.Context, tx pgx.Tx, d *Draft, f *Field, atts []Attachment) ([]FieldError, error) {
+func (s *Service) addAttachments(ctx context.Context, tx Tx, d *Draft, f *Field, atts []Attachment) ([]FieldError, error) {
 	n, _ := strconv.Atoi(d.values[f.Name])
 	var errs []FieldError
 	for _, a := range atts {
@@ -471,12 +450,11 @@ func (s *Service) addAttachments(ctx context.Context, tx pgx.Tx, d *Draft, f *Fi
 			continue
 		}
 		key := newStorageKey()
-		if err := s.store.Put(ctx, d.Municipality, key, data); err != nil {
+		if err := s.blobs.Put(ctx, d.Municipality, key, data); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO case_attachments (municipality, draft_id, storage_key, mime, size, name)
-			VALUES ($1, $2, $3, $4, $5, $6)`, d.Municipality, d.ID, key, mime, len(data), a.Name); err != nil {
+		if err := tx.AddAttachment(ctx, AttachmentInfo{Municipality: d.Municipality, DraftID: d.ID, StorageKey: key,
+			MIME: mime, Size: int64(len(data)), Name: a.Name}); err != nil {
 			return nil, fmt.Errorf("record attachment: %w", err)
 		}
 		n++
@@ -487,19 +465,14 @@ func (s *Service) addAttachments(ctx context.Context, tx pgx.Tx, d *Draft, f *Fi
 	return errs, nil
 }
 
-func (s *Service) saveDraft(ctx context.Context, tx pgx.Tx, def *Definition, d *Draft) error {
+func (s *Service) saveDraft(ctx context.Context, tx Tx, def *Definition, d *Draft) error {
 	stored, err := s.storedValues(def, d.values)
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(stored)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `
-		UPDATE form_drafts SET status = $2, current_field = $3, field_values = $4, updated_at = now()
-		WHERE id = $1`, d.ID, d.Status, d.Current, raw)
-	if err != nil {
+	rec := DraftRecord{ID: d.ID, ConversationID: d.ConversationID, Municipality: d.Municipality, Form: d.Form,
+		Channel: d.Channel, ChannelUser: d.ChannelUser, Status: d.Status, Current: d.Current, CaseID: d.CaseID, Values: stored}
+	if err := tx.SaveDraft(ctx, rec); err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
 	return nil
@@ -507,105 +480,21 @@ func (s *Service) saveDraft(ctx context.Context, tx pgx.Tx, def *Definition, d *
 
 // deleteDraft removes a cancelled draft and its attachments' metadata and
 // returns the blob keys to delete once the transaction commits.
-func (s *Service) deleteDraft(ctx context.Context, tx pgx.Tx, d *Draft) ([]string, error) {
-	keys, err := s.dropDraftAttachments(ctx, tx, d)
+func (s *Service) deleteDraft(ctx context.Context, tx Tx, d *Draft) ([]string, error) {
+	keys, err := tx.DropDraftAttachments(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM form_drafts WHERE id = $1`, d.ID); err != nil {
+	if err := tx.DeleteDraft(ctx, d.ID); err != nil {
 		return nil, fmt.Errorf("cancel draft: %w", err)
 	}
 	return keys, nil
-}
-
-func (s *Service) dropDraftAttachments(ctx context.Context, tx pgx.Tx, d *Draft) ([]string, error) {
-	rows, err := tx.Query(ctx, `DELETE FROM case_attachments WHERE draft_id = $1 AND case_id IS NULL RETURNING storage_key`, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // deleteBlobs is best effort: a blob left behind by a failure is
 // unreachable (no metadata row points at it) and holds no case.
 func (s *Service) deleteBlobs(ctx context.Context, municipality string, keys []string) {
 	for _, k := range keys {
-		_ = s.store.Delete(ctx, municipality, k)
+		_ = s.blobs.Delete(ctx, municipality, k)
 	}
-}
-
-var (
-	btnCancel  = Button{Label: "Otkaži", Payload: PayloadCancel}
-	btnConfirm = Button{Label: "Potvrdi", Payload: PayloadConfirm}
-	btnChange  = Button{Label: "Izmeni", Payload: PayloadChange}
-)
-
-// stepFor builds the question for the draft's current field, or the
-// summary, preceded by the refused values explained.
-func (s *Service) stepFor(m *municipality.Municipality, d *Draft, errs []FieldError) *Step {
-	def := mustDef(d.Form)
-	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Errors: errs}
-	var b strings.Builder
-	for _, e := range errs {
-		b.WriteString("⚠ " + e.Message + "\n")
-	}
-	if d.Status == DraftConfirming {
-		st.Summary = def.summaryText(d.values)
-		b.WriteString(st.Summary)
-		st.Buttons = []Button{btnConfirm, btnChange, btnCancel}
-		st.Prompt = b.String()
-		return st
-	}
-	f, _ := def.Field(d.Current)
-	st.Field = f.Name
-	b.WriteString(f.Prompt)
-	switch f.Type {
-	case TypeChoice:
-		for _, o := range f.Options {
-			st.Buttons = append(st.Buttons, Button{Label: o.Label, Payload: PayloadSet + f.Name + "=" + o.Value})
-		}
-	case TypeYesNo:
-		st.Buttons = []Button{{Label: "Da", Payload: PayloadSet + f.Name + "=yes"}, {Label: "Ne", Payload: PayloadSet + f.Name + "=no"}}
-	case TypeAttachments:
-		if n, _ := strconv.Atoi(d.values[f.Name]); n > 0 {
-			b.WriteString(fmt.Sprintf(" (primljeno: %d)", n))
-		}
-	}
-	if f.Optional {
-		st.Buttons = append(st.Buttons, Button{Label: "Preskoči", Payload: PayloadSkip})
-	}
-	st.Buttons = append(st.Buttons, btnCancel)
-	st.Prompt = b.String()
-	return st
-}
-
-// changeMenu offers the answered fields to change.
-func (s *Service) changeMenu(def *Definition, d *Draft) *Step {
-	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Field: d.Current, Prompt: "Šta želite da promenite?"}
-	for _, f := range def.Fields {
-		if _, ok := d.values[f.Name]; ok && f.applies(d.values) {
-			st.Buttons = append(st.Buttons, Button{Label: f.Label, Payload: PayloadChangeField + f.Name})
-		}
-	}
-	st.Buttons = append(st.Buttons, btnCancel)
-	return st
-}
-
-// summaryText renders the summary with display values (JMBG masked).
-func (def *Definition) summaryText(values map[string]string) string {
-	view := map[string]string{}
-	for _, f := range def.Fields {
-		if v, ok := values[f.Name]; ok && f.applies(values) {
-			view[f.Name] = displayValue(&f, v)
-		}
-	}
-	var b bytes.Buffer
-	if err := def.summary.Execute(&b, view); err != nil {
-		return def.Title // the templates are checked by tests; never the values
-	}
-	return b.String()
-}
-
-func (s *Service) filedStep(m *municipality.Municipality, d *Draft, c *Case) *Step {
-	return &Step{DraftID: d.ID, Form: d.Form, Status: DraftSubmitted, Case: c, Done: true, Prompt: c.NextSteps}
 }

@@ -1,4 +1,4 @@
-package forms
+package forms_test
 
 import (
 	"bytes"
@@ -11,22 +11,32 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/miasrbija/mia/fault"
+	. "github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/pgtest"
+)
+
+var (
+	testNow      = TestNow
+	withChecksum = WithChecksum
+	jpegWithEXIF = JPEGWithEXIF
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type testBundle struct {
-	ctx  context.Context
-	db   *postgres.DB
-	svc  *Service
-	key  string
-	reg  *municipality.Registry
-	now  *time.Time
-	jmbg string
+	ctx   context.Context
+	db    *postgres.DB
+	store Store
+	svc   *Service
+	crypt *Crypter
+	key   string
+	reg   *municipality.Registry
+	now   *time.Time
+	jmbg  string
 }
 
 func setup(t *testing.T) *testBundle {
@@ -37,7 +47,7 @@ func setup(t *testing.T) *testBundle {
 		t.Fatal(err)
 	}
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{42}, 32))
-	tb := &testBundle{ctx: context.Background(), db: db, reg: reg, key: key}
+	tb := &testBundle{ctx: context.Background(), db: db, store: casestore.New(db), reg: reg, key: key}
 	now := testNow
 	tb.now = &now
 	tb.svc = tb.newService(t)
@@ -55,7 +65,8 @@ func (tb *testBundle) newService(t *testing.T) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := NewService(Config{DB: tb.db, Municipalities: tb.reg, Crypter: c, Now: func() time.Time { return *tb.now }})
+	tb.crypt = c
+	svc, err := NewService(Config{Store: tb.store, Municipalities: tb.reg, Crypter: c, Now: func() time.Time { return *tb.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +215,7 @@ func TestCommunalReportGuided(t *testing.T) {
 	if n := tb.count(t, `SELECT count(*) FROM attachment_blobs WHERE position('GPSLAT'::bytea in data) > 0`); n != 0 {
 		t.Errorf("%d blobs with GPS data", n)
 	}
-	if _, err := tb.svc.AttachmentForStaff(tb.ctx, "sombor", c.ID+1, ids[0]); !errors.Is(err, ErrNotFound) {
+	if _, err := tb.svc.AttachmentForStaff(tb.ctx, "sombor", c.ID+1, ids[0]); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("attachment of another case: %v", err)
 	}
 }
@@ -290,7 +301,7 @@ func TestRegistryExtractGuided(t *testing.T) {
 	if err := tb.db.QueryRow(tb.ctx, `SELECT jmbg_enc FROM cases WHERE id = $1`, c.ID).Scan(&enc); err != nil {
 		t.Fatal(err)
 	}
-	if pt, err := tb.svc.crypter.Decrypt("jmbg", enc); err != nil || string(pt) != tb.jmbg {
+	if pt, err := tb.crypt.Decrypt("jmbg", enc); err != nil || string(pt) != tb.jmbg {
 		t.Errorf("decrypt stored JMBG: %v", err)
 	}
 }
@@ -396,7 +407,7 @@ func TestCancelHalfway(t *testing.T) {
 	if a, _ := tb.svc.Active(tb.ctx, d.ConversationID); a != nil {
 		t.Error("draft active after cancel")
 	}
-	if _, err := tb.svc.Step(tb.ctx, d, Input{Payload: PayloadConfirm}); !errors.Is(err, ErrNotFound) {
+	if _, err := tb.svc.Step(tb.ctx, d, Input{Payload: PayloadConfirm}); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("confirm after cancel: %v", err)
 	}
 }
@@ -478,71 +489,6 @@ func TestReferenceNumbers(t *testing.T) {
 	}
 }
 
-func TestChangeStatusAndNotification(t *testing.T) {
-	t.Parallel()
-	tb := setup(t)
-	c := tb.fileReport(t, "viber", "filer")
-	if _, err := tb.svc.ChangeStatus(tb.ctx, c.ID, StatusResolved, "referent.petrovic", ""); !errors.Is(err, ErrInvalid) {
-		t.Errorf("received → resolved allowed: %v", err)
-	}
-	got, err := tb.svc.ChangeStatus(tb.ctx, c.ID, StatusForwarded, "referent.petrovic", "prosleđeno komunalnoj policiji")
-	if err != nil || got.Status != StatusForwarded {
-		t.Fatalf("forward: %v %v", got, err)
-	}
-	events, err := tb.svc.CaseEvents(tb.ctx, c.ID)
-	if err != nil || len(events) != 2 {
-		t.Fatalf("events: %v %v", events, err)
-	}
-	e := events[1]
-	if e.From != StatusReceived || e.To != StatusForwarded || e.Actor != "referent.petrovic" || e.Note == "" || !e.CreatedAt.Equal(testNow) {
-		t.Errorf("event: %+v", e)
-	}
-	ob := Outbox{DB: tb.db}
-	pending, err := ob.Pending(tb.ctx, "viber", 10)
-	if err != nil || len(pending) != 1 {
-		t.Fatalf("pending: %v %v", pending, err)
-	}
-	p := pending[0]
-	if p.ChannelUser != "filer" || p.CaseID != c.ID || !strings.Contains(p.Text, c.Ref) || !strings.Contains(p.Text, "komunalne policije") {
-		t.Errorf("notification: %+v", p)
-	}
-	if err := ob.MarkSent(tb.ctx, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	if pending, _ := ob.Pending(tb.ctx, "viber", 10); len(pending) != 0 {
-		t.Errorf("still pending after MarkSent: %v", pending)
-	}
-	// The rest of the lifecycle, each step notified.
-	for _, to := range []CaseStatus{StatusInProgress, StatusResolved} {
-		if _, err := tb.svc.ChangeStatus(tb.ctx, c.ID, to, "referent.petrovic", ""); err != nil {
-			t.Fatalf("to %s: %v", to, err)
-		}
-	}
-	if _, err := tb.svc.ChangeStatus(tb.ctx, c.ID, StatusRejected, "referent.petrovic", ""); !errors.Is(err, ErrInvalid) {
-		t.Errorf("resolved → rejected allowed: %v", err)
-	}
-	if n := tb.count(t, `SELECT count(*) FROM case_notifications WHERE case_id = $1 AND status = 'pending' AND channel = 'viber' AND channel_user = 'filer'`, c.ID); n != 2 {
-		t.Errorf("%d pending notifications, want 2", n)
-	}
-	c = tb.fileReport(t, "viber", "filer2")
-	if _, err := tb.svc.ChangeStatus(tb.ctx, c.ID, StatusForwarded, "x", ""); err != nil {
-		t.Fatal(err)
-	}
-	// A failing notifier rolls the change back.
-	failing := *tb.svc
-	failing.notifier = notifierFunc(func() error { return errors.New("boom") })
-	if _, err := failing.ChangeStatus(tb.ctx, c.ID, StatusInProgress, "x", ""); err == nil {
-		t.Fatal("change committed despite the notifier's error")
-	}
-	if got, _ := tb.svc.CaseForStaff(tb.ctx, "sombor", c.ID); got.Status != StatusForwarded {
-		t.Errorf("status %s after a failed change", got.Status)
-	}
-}
-
-type notifierFunc func() error
-
-func (f notifierFunc) Notify(context.Context, pgx.Tx, *Case, CaseEvent) error { return f() }
-
 func TestCaseForCitizen(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -556,11 +502,11 @@ func TestCaseForCitizen(t *testing.T) {
 		t.Errorf("Cyrillic reference: %v", err)
 	}
 	for _, who := range [][2]string{{"viber", "someone-else"}, {"web", "owner"}} {
-		if _, err := tb.svc.CaseForCitizen(tb.ctx, "sombor", c.Ref, who[0], who[1]); !errors.Is(err, ErrNotFound) {
+		if _, err := tb.svc.CaseForCitizen(tb.ctx, "sombor", c.Ref, who[0], who[1]); !errors.Is(err, fault.ErrNotFound) {
 			t.Errorf("%v reads another's case: %v", who, err)
 		}
 	}
-	if _, err := tb.svc.CaseForCitizen(tb.ctx, "sombor", "SO-KP-2026-999999", "viber", "owner"); !errors.Is(err, ErrNotFound) {
+	if _, err := tb.svc.CaseForCitizen(tb.ctx, "sombor", "SO-KP-2026-999999", "viber", "owner"); !errors.Is(err, fault.ErrNotFound) {
 		t.Errorf("missing case: %v", err)
 	}
 }

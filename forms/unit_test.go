@@ -257,18 +257,14 @@ func TestDefinitions(t *testing.T) {
 	}
 }
 
-func TestKeyFromEnv(t *testing.T) {
+func TestCrypter(t *testing.T) {
 	t.Parallel()
-	none := func(string) string { return "" }
-	if _, err := KeyFromEnv(none, true); !errors.Is(err, ErrNoDataKey) {
-		t.Errorf("production without key: %v", err)
-	}
-	c, err := KeyFromEnv(none, false)
+	c, err := NewEphemeralCrypter()
 	if err != nil || !c.Ephemeral() {
 		t.Fatalf("development without key: %v, ephemeral %v", err, c != nil && c.Ephemeral())
 	}
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
-	c, err = KeyFromEnv(func(k string) string { return map[string]string{KeyEnv: key}[k] }, true)
+	c, err = NewCrypter(key)
 	if err != nil || c.Ephemeral() {
 		t.Fatalf("with key: %v", err)
 	}
