@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Client is River's client over pgx: it inserts jobs (InsertTx with the
@@ -73,7 +74,9 @@ type Config struct {
 	// PeriodicJobs are inserted on their schedules by the elected leader
 	// (e.g. viber.PeriodicJobs()); ignored by an insert-only client.
 	PeriodicJobs []*river.PeriodicJob
-	Log          *slog.Logger
+	// Log receives a warning for each failed job attempt (an error for a
+	// panic); River's own routine messages go to it at debug level.
+	Log *slog.Logger
 }
 
 // NewClient returns a River client on pool. With workers nil the client
@@ -84,11 +87,14 @@ func NewClient(pool *pgxpool.Pool, workers *river.Workers, cfg Config) (*Client,
 	if pool == nil {
 		return nil, errors.New("queue: no database pool")
 	}
+	log := cmp.Or(cfg.Log, slog.New(slog.DiscardHandler))
 	rc := &river.Config{
+		ErrorHandler:      jobErrors{log},
 		FetchCooldown:     cfg.FetchCooldown,
 		FetchPollInterval: cfg.FetchPollInterval,
 		JobTimeout:        cmp.Or(cfg.JobTimeout, 2*time.Minute),
-		Logger:            cmp.Or(cfg.Log, slog.New(slog.DiscardHandler)),
+		Logger:            slog.New(quietHandler{log.Handler()}),
+		Middleware:        []rivertype.Middleware{&jobLogIDs{}},
 	}
 	if workers != nil {
 		rc.Workers = workers

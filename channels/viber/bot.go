@@ -9,13 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/municipality"
@@ -34,17 +30,17 @@ var _ Engine = (*assistant.Engine)(nil)
 
 // Config wires the channel; zero values take the defaults.
 type Config struct {
-	DB             *pgxpool.Pool
+	// Store keeps callbacks, users, media and sent parts, and inserts the
+	// jobs; New's store must be able to insert turn jobs (see
+	// postgres/viberstore.New).
+	Store          Store
 	Municipalities *municipality.Registry
-	// Queue inserts jobs; New needs it (RegisterWorkers does not: a
-	// worker inserts through the client that runs it).
-	Queue *river.Client[pgx.Tx]
 	// Engine answers turns; RegisterWorkers needs it.
 	Engine Engine
-	// Getenv reads the tokens (Municipality.ViberTokenEnv, else
-	// DefaultTokenEnv). Default os.Getenv; read once, in New or
-	// RegisterWorkers.
-	Getenv func(string) string
+	// Tokens holds each municipality's bot token by slug (read from the
+	// variable TokenEnv names). A municipality without one has no Viber
+	// channel: its webhook answers 404.
+	Tokens map[string]string
 	// APIURL is the Bot API's base URL (MIA_VIBER_API_URL). Default
 	// DefaultAPIURL.
 	APIURL string
@@ -60,13 +56,15 @@ type Config struct {
 	// a Bot API or network error) is tried again; it doubles with each
 	// attempt up to an hour. Default 30s.
 	RetryBackoff time.Duration
-	Log          *slog.Logger
+	// EnqueueTimeout bounds each commit of incoming messages (the dedupe
+	// rows and their turn jobs), whatever the requests waiting on it do.
+	// Default 5s: well under Viber's patience, and a stuck commit fails
+	// fast with 503 for Viber to redeliver.
+	EnqueueTimeout time.Duration
+	Log            *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
-	if c.Getenv == nil {
-		c.Getenv = os.Getenv
-	}
 	c.APIURL = cmp.Or(c.APIURL, DefaultAPIURL)
 	if c.HTTP == nil {
 		c.HTTP = &http.Client{Timeout: 30 * time.Second}
@@ -74,20 +72,9 @@ func (c Config) withDefaults() Config {
 	c.MaxBody = cmp.Or(c.MaxBody, 1<<20)
 	c.MaxMedia = cmp.Or(c.MaxMedia, 50<<20)
 	c.RetryBackoff = cmp.Or(c.RetryBackoff, 30*time.Second)
+	c.EnqueueTimeout = cmp.Or(c.EnqueueTimeout, 5*time.Second)
 	c.Log = cmp.Or(c.Log, slog.New(slog.DiscardHandler))
 	return c
-}
-
-// tokens reads each municipality's token; a municipality without one has
-// no Viber channel (its webhook answers 404).
-func (c Config) tokens() map[string]string {
-	out := map[string]string{}
-	for _, m := range c.Municipalities.All() {
-		if t := c.Getenv(TokenEnv(m)); t != "" {
-			out[m.Slug] = t
-		}
-	}
-	return out
 }
 
 // TokenEnv names the environment variable holding m's bot token.
@@ -97,23 +84,22 @@ func TokenEnv(m *municipality.Municipality) string {
 
 // Bot serves the webhook.
 type Bot struct {
-	cfg    Config
-	tokens map[string]string
-	store  store
-	enq    *enqueuer
+	cfg   Config
+	store Store
+	enq   *enqueuer
 }
 
 // New returns the webhook of cfg's municipalities. It fails when the
-// database, the municipalities or the queue are missing; a municipality
-// whose token variable is unset is logged and not served.
+// store or the municipalities are missing; a municipality without a token
+// is logged and not served.
 func New(cfg Config) (*Bot, error) {
-	if cfg.DB == nil || cfg.Municipalities == nil || cfg.Queue == nil {
-		return nil, errors.New("viber: database, municipalities and queue are required")
+	if cfg.Store == nil || cfg.Municipalities == nil {
+		return nil, errors.New("viber: store and municipalities are required")
 	}
 	cfg = cfg.withDefaults()
-	b := &Bot{cfg: cfg, tokens: cfg.tokens(), store: store{cfg.DB}, enq: newEnqueuer(cfg.DB, cfg.Queue)}
+	b := &Bot{cfg: cfg, store: cfg.Store, enq: newEnqueuer(cfg.Store, cfg.EnqueueTimeout)}
 	for _, m := range cfg.Municipalities.All() {
-		if b.tokens[m.Slug] == "" {
+		if cfg.Tokens[m.Slug] == "" {
 			cfg.Log.Warn("viber: no bot token, channel off", "municipality", m.Slug, "env", TokenEnv(m))
 		}
 	}
@@ -139,7 +125,7 @@ func (b *Bot) webhook(w http.ResponseWriter, r *http.Request) {
 	m, err := b.cfg.Municipalities.Get(slug)
 	token := ""
 	if err == nil && m.Slug == slug {
-		token = b.tokens[m.Slug]
+		token = b.cfg.Tokens[m.Slug]
 	}
 	if token == "" {
 		http.Error(w, "no Viber bot here", http.StatusNotFound)
@@ -192,7 +178,7 @@ func (b *Bot) handle(ctx context.Context, m *municipality.Municipality, cb *Call
 		log.InfoContext(ctx, "viber: webhook verified")
 	case EventConversationStarted:
 		if cb.User != nil {
-			if err := b.store.upsertUser(ctx, b.cfg.DB, m.Slug, cb.User, &cb.Subscribed); err != nil {
+			if err := b.store.SaveUser(ctx, m.Slug, *cb.User, cb.Subscribed); err != nil {
 				// The welcome matters more than the record.
 				log.ErrorContext(ctx, "viber: record user", "err", err)
 			}
@@ -217,18 +203,11 @@ func (b *Bot) handle(ctx context.Context, m *municipality.Municipality, cb *Call
 		if u == nil {
 			u = &User{ID: cb.UserID}
 		}
-		err := pgx.BeginFunc(ctx, b.cfg.DB, func(tx pgx.Tx) error {
-			fresh, err := b.store.recordEvent(ctx, tx, m.Slug, cb)
-			if err != nil || !fresh || u.ID == "" {
-				return err
-			}
-			return b.store.upsertUser(ctx, tx, m.Slug, u, &subscribed)
-		})
-		if err != nil {
+		if err := b.store.RecordSubscription(ctx, eventOf(m.Slug, cb), *u, subscribed); err != nil {
 			return err
 		}
 	case EventDelivered, EventSeen, EventFailed:
-		if _, err := b.store.recordEvent(ctx, b.cfg.DB, m.Slug, cb); err != nil {
+		if _, err := b.store.RecordEvent(ctx, eventOf(m.Slug, cb)); err != nil {
 			return err
 		}
 		if cb.Event == EventFailed {

@@ -2,6 +2,7 @@ package viber
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -36,14 +37,10 @@ type cleanupWorker struct {
 
 func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
 	cut := time.Now().Add(-Retention)
-	ev, err := w.d.cfg.DB.Exec(ctx, `DELETE FROM channel_events WHERE received_at < $1`, cut)
+	events, parts, err := w.d.store.DeleteBefore(ctx, cut)
 	if err != nil {
-		return err
+		return fmt.Errorf("viber: cleanup: %w", err)
 	}
-	out, err := w.d.cfg.DB.Exec(ctx, `DELETE FROM viber_outbox WHERE sent_at < $1`, cut)
-	if err != nil {
-		return err
-	}
-	w.d.cfg.Log.InfoContext(ctx, "viber: cleanup", "events", ev.RowsAffected(), "outbox", out.RowsAffected())
+	w.d.cfg.Log.InfoContext(ctx, "viber: cleanup", "events", events, "outbox", parts)
 	return nil
 }

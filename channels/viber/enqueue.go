@@ -3,14 +3,8 @@ package viber
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 	"sync"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
+	"time"
 )
 
 // errClosed answers callbacks arriving after Close.
@@ -23,8 +17,8 @@ var errClosed = errors.New("viber: bot closed")
 // costs what its own transaction would; under a burst, many share one
 // commit (and its fsync) instead of queueing for the pool.
 type enqueuer struct {
-	db       *pgxpool.Pool
-	queue    *river.Client[pgx.Tx]
+	store    Store
+	timeout  time.Duration // bounds each commit
 	in       chan *pending
 	quit     chan struct{}
 	start    sync.Once
@@ -40,8 +34,8 @@ type pending struct {
 	done chan error
 }
 
-func newEnqueuer(db *pgxpool.Pool, q *river.Client[pgx.Tx]) *enqueuer {
-	return &enqueuer{db: db, queue: q, in: make(chan *pending), quit: make(chan struct{}), maxBatch: 100, workers: 2}
+func newEnqueuer(s Store, timeout time.Duration) *enqueuer {
+	return &enqueuer{store: s, timeout: timeout, in: make(chan *pending), quit: make(chan struct{}), maxBatch: 100, workers: 2}
 }
 
 // enqueue records a message callback and, unless it is a redelivery,
@@ -94,54 +88,24 @@ func (e *enqueuer) run() {
 				break drain
 			}
 		}
-		// The batch is committed even if a request gave up meanwhile:
-		// its context must not cancel the others'.
-		err := e.commit(context.Background(), batch)
+		err := e.commit(batch)
 		for _, p := range batch {
 			p.done <- err
 		}
 	}
 }
 
-func (e *enqueuer) commit(ctx context.Context, batch []*pending) error {
-	slugs := make([]string, len(batch))
-	tokens := make([]pgtype.Numeric, len(batch))
-	users := make([]string, len(batch))
+// commit records the batch and inserts its turn jobs in one transaction.
+// The batch is committed even if a request gave up meanwhile (its context
+// must not cancel the others'), but never waits longer than e.timeout: a
+// commit stuck on a lock or a dead connection fails the batch's callbacks
+// (503, Viber redelivers) instead of holding them and the committer.
+func (e *enqueuer) commit(batch []*pending) error {
+	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
+	defer cancel()
+	turns := make([]TurnArgs, len(batch))
 	for i, p := range batch {
-		slugs[i], tokens[i], users[i] = p.slug, numeric(p.cb.MessageToken), p.cb.UserKey()
+		turns[i] = TurnArgs{Municipality: p.slug, Token: p.cb.MessageToken, User: *p.cb.Sender, Message: *p.cb.Message}
 	}
-	return pgx.BeginFunc(ctx, e.db, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-			INSERT INTO channel_events (municipality, channel, event, token, user_id)
-			SELECT m, 'viber', 'message', t, u FROM unnest($1::text[], $2::numeric[], $3::text[]) AS x(m, t, u)
-			ON CONFLICT DO NOTHING
-			RETURNING municipality, token::text, user_id`, slugs, tokens, users)
-		if err != nil {
-			return fmt.Errorf("record events: %w", err)
-		}
-		fresh := map[string]bool{}
-		var m, t, u string
-		if _, err := pgx.ForEachRow(rows, []any{&m, &t, &u}, func() error {
-			fresh[m+"|"+t+"|"+u] = true
-			return nil
-		}); err != nil {
-			return fmt.Errorf("record events: %w", err)
-		}
-		var jobs []river.InsertManyParams
-		for _, p := range batch {
-			k := p.slug + "|" + strconv.FormatUint(p.cb.MessageToken, 10) + "|" + p.cb.UserKey()
-			if !fresh[k] {
-				continue // a redelivery, or a copy within this batch
-			}
-			delete(fresh, k)
-			jobs = append(jobs, river.InsertManyParams{Args: TurnArgs{Municipality: p.slug, Token: p.cb.MessageToken, User: *p.cb.Sender, Message: *p.cb.Message}})
-		}
-		if len(jobs) == 0 {
-			return nil
-		}
-		if _, err := e.queue.InsertManyTx(ctx, tx, jobs); err != nil {
-			return fmt.Errorf("enqueue turns: %w", err)
-		}
-		return nil
-	})
+	return e.store.EnqueueTurns(ctx, turns)
 }

@@ -42,7 +42,8 @@ func (d *deps) fetchMedia(ctx context.Context, slug string, a TurnArgs) (*assist
 		return nil, err
 	}
 	mt := sniff(data, ctype, a.Message.FileName)
-	id, err := d.store.saveMedia(ctx, slug, a.User.ID, a.Token, a.Message.Type, a.Message.FileName, mt, data)
+	id, err := d.store.SaveMedia(ctx, &Media{Municipality: slug, User: a.User.ID, Token: a.Token, Kind: a.Message.Type,
+		FileName: a.Message.FileName, MIME: mt, Size: int64(len(data)), Data: data})
 	if err != nil {
 		return nil, fmt.Errorf("store media: %w", err)
 	}

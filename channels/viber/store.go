@@ -2,118 +2,85 @@ package viber
 
 import (
 	"context"
-	"math/big"
+	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 )
 
-// execer is a pool or a transaction.
-type execer interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+// Store is what the channel keeps: callbacks recorded once (so a
+// redelivery is recognised), the turn and send jobs inserted together
+// with them, Viber users, downloaded media and the parts of replies Viber
+// accepted. postgres/viberstore implements it on PostgreSQL and River.
+// Implementations are safe for concurrent use; every method's writes are
+// committed when it returns nil and not at all when it returns an error.
+type Store interface {
+	// EnqueueTurns records each turn's message event (Municipality,
+	// Token, User.ID) and inserts a TurnArgs job for every event not
+	// recorded before, in one transaction: a redelivery, or a second copy
+	// within turns, inserts nothing. It is the enqueuer's commit, so ctx
+	// carries its deadline.
+	EnqueueTurns(ctx context.Context, turns []TurnArgs) error
+	// RecordEvent records a callback and reports whether it is new: false
+	// for a redelivery of (event, token, user).
+	RecordEvent(ctx context.Context, e Event) (fresh bool, err error)
+	// RecordSubscription records e and, unless it is a redelivery, sets
+	// u's subscription (and name and API level), in one transaction. An
+	// empty u.ID records the event only.
+	RecordSubscription(ctx context.Context, e Event, u User, subscribed bool) error
+	// SaveUser records a user's name, API level and subscription. An
+	// empty name or a lower API level does not replace a known one.
+	SaveUser(ctx context.Context, municipality string, u User, subscribed bool) error
+	// MarkUnsubscribed records that a user can no longer be messaged.
+	MarkUnsubscribed(ctx context.Context, municipality, userID string) error
+	// SaveMedia stores a download once per message (Municipality, Token)
+	// and returns its id; a second save of the same message returns the
+	// first row's id.
+	SaveMedia(ctx context.Context, m *Media) (int64, error)
+	// CompleteTurn inserts the reply's send job and marks the turn job
+	// completed, in one transaction: a retried turn never enqueues a
+	// second reply. ctx is the worker's (River's client is in it).
+	CompleteTurn(ctx context.Context, job *river.Job[TurnArgs], reply SendArgs) error
+	// SentParts returns the parts of a send job Viber already accepted.
+	SentParts(ctx context.Context, jobID int64) (map[int]bool, error)
+	// RecordSent records a part Viber accepted; recording it again is a
+	// no-op.
+	RecordSent(ctx context.Context, p SentPart) error
+	// DeleteBefore deletes the callbacks received and the parts sent
+	// before cut and returns how many of each.
+	DeleteBefore(ctx context.Context, cut time.Time) (events, parts int64, err error)
 }
 
-// store holds the channel's SQL.
-type store struct{ db *pgxpool.Pool }
-
-// numeric carries a 64-bit unsigned token into a numeric(20) column exactly.
-func numeric(v uint64) pgtype.Numeric {
-	return pgtype.Numeric{Int: new(big.Int).SetUint64(v), Valid: true}
+// Event is a callback as recorded for deduplication.
+type Event struct {
+	Municipality string
+	Event        string // EventMessage, EventSeen...
+	Token        uint64 // the message's token
+	User         string // Callback.UserKey
 }
 
-// recordEvent records a callback and reports whether it is new: false for
-// a redelivery of (event, token, user).
-func (store) recordEvent(ctx context.Context, q execer, slug string, cb *Callback) (bool, error) {
-	tag, err := q.Exec(ctx, `
-		INSERT INTO channel_events (municipality, channel, event, token, user_id)
-		VALUES ($1, 'viber', $2, $3, $4) ON CONFLICT DO NOTHING`,
-		slug, cb.Event, numeric(cb.MessageToken), cb.UserKey())
-	if err != nil {
-		return false, err
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// upsertUser records a user's name and API level and, when subscribed is
-// not nil, whether they are subscribed.
-func (store) upsertUser(ctx context.Context, q execer, slug string, u *User, subscribed *bool) error {
-	_, err := q.Exec(ctx, `
-		INSERT INTO viber_users (municipality, user_id, name, api_version, subscribed)
-		VALUES ($1, $2, $3, $4, coalesce($5, false))
-		ON CONFLICT (municipality, user_id) DO UPDATE SET
-			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE viber_users.name END,
-			api_version = greatest(excluded.api_version, viber_users.api_version),
-			subscribed = coalesce($5, viber_users.subscribed),
-			updated_at = now()`,
-		slug, u.ID, u.Name, u.APIVersion, subscribed)
-	return err
-}
-
-// saveMedia stores a download once per message and returns its id.
-func (s store) saveMedia(ctx context.Context, slug, user string, token uint64, kind, name, mime string, data []byte) (int64, error) {
-	var id int64
-	err := s.db.QueryRow(ctx, `
-		INSERT INTO viber_media (municipality, user_id, message_token, kind, file_name, mime, size, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (municipality, message_token) DO UPDATE SET mime = excluded.mime
-		RETURNING id`,
-		slug, user, numeric(token), kind, name, mime, len(data), data).Scan(&id)
-	return id, err
+// eventOf returns the record of cb, received by municipality.
+func eventOf(municipality string, cb *Callback) Event {
+	return Event{Municipality: municipality, Event: cb.Event, Token: cb.MessageToken, User: cb.UserKey()}
 }
 
 // Media is a stored picture, video or file.
 type Media struct {
-	ID       int64
-	Kind     string
-	FileName string
-	MIME     string
-	Size     int64
-	Data     []byte
+	ID           int64 // set by the store
+	Municipality string
+	User         string // who sent it
+	Token        uint64 // the message's token
+	Kind         string // picture, video or file
+	FileName     string
+	MIME         string // sniffed from the bytes
+	Size         int64
+	Data         []byte
 }
 
-// LoadMedia returns a stored media row of the municipality, for the forms
-// that attach it; pgx.ErrNoRows when there is none.
-func LoadMedia(ctx context.Context, db *pgxpool.Pool, slug string, id int64) (*Media, error) {
-	var m Media
-	err := db.QueryRow(ctx, `SELECT id, kind, file_name, mime, size, data FROM viber_media WHERE municipality = $1 AND id = $2`, slug, id).
-		Scan(&m.ID, &m.Kind, &m.FileName, &m.MIME, &m.Size, &m.Data)
-	if err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-// sentParts returns the parts of a send job Viber already accepted.
-func (s store) sentParts(ctx context.Context, jobID int64) (map[int]bool, error) {
-	rows, err := s.db.Query(ctx, `SELECT part FROM viber_outbox WHERE job_id = $1`, jobID)
-	if err != nil {
-		return nil, err
-	}
-	parts, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	if err != nil {
-		return nil, err
-	}
-	out := map[int]bool{}
-	for _, p := range parts {
-		out[int(p)] = true
-	}
-	return out, nil
-}
-
-func (s store) recordSent(ctx context.Context, jobID int64, part int, slug, receiver string, token uint64) error {
-	_, err := s.db.Exec(ctx, `
-		INSERT INTO viber_outbox (job_id, part, municipality, receiver, message_token)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-		jobID, part, slug, receiver, numeric(token))
-	return err
-}
-
-func (s store) markUnsubscribed(ctx context.Context, slug, user string) error {
-	_, err := s.db.Exec(ctx, `
-		INSERT INTO viber_users (municipality, user_id, subscribed) VALUES ($1, $2, false)
-		ON CONFLICT (municipality, user_id) DO UPDATE SET subscribed = false, updated_at = now()`, slug, user)
-	return err
+// SentPart is one part of a reply Viber accepted.
+type SentPart struct {
+	JobID        int64 // the send job
+	Part         int   // the part's position in SendArgs.Messages
+	Municipality string
+	Receiver     string
+	Token        uint64 // Viber's token of the sent message
 }

@@ -28,7 +28,11 @@ import (
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/casestore"
+	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
+	"github.com/miasrbija/mia/postgres/viberstore"
 	"github.com/miasrbija/mia/queue"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/server"
@@ -79,6 +83,7 @@ func longText(n int) string {
 
 type bundle struct {
 	db     *postgres.DB
+	store  *viberstore.Store
 	fake   *vibertest.Server
 	srv    *httptest.Server
 	engine *recorder
@@ -89,6 +94,8 @@ type opts struct {
 	engine   bool  // ingest the corpus and run the workers
 	forms    bool  // the engine files cases (citizen services)
 	maxMedia int64 // Config.MaxMedia
+	// enqueueTimeout is Config.EnqueueTimeout.
+	enqueueTimeout time.Duration
 }
 
 func setup(t testing.TB, o opts) *bundle {
@@ -103,29 +110,25 @@ func setup(t testing.TB, o opts) *bundle {
 		t.Fatal(err)
 	}
 	b := &bundle{db: db, fake: vibertest.New(t)}
+	b.store = viberstore.New(db, nil) // the workers' store: they insert through the client running them
 	cfg := viber.Config{
-		DB: db.Pool, Municipalities: reg, APIURL: b.fake.URL, RetryBackoff: 20 * time.Millisecond, MaxMedia: o.maxMedia,
-		Getenv: func(k string) string {
-			if k == viber.DefaultTokenEnv {
-				return vectorToken
-			}
-			return ""
-		},
+		Store: b.store, Municipalities: reg, APIURL: b.fake.URL, RetryBackoff: 20 * time.Millisecond, MaxMedia: o.maxMedia,
+		Tokens: map[string]string{"sombor": vectorToken}, EnqueueTimeout: o.enqueueTimeout,
 	}
 	var workers *river.Workers
 	if o.engine {
-		store := rag.NewStore(db)
+		store := docstore.New(db)
 		emb := rag.NewHashEmbedder()
 		if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(ctx, []string{"../../corpus/sombor"}); err != nil {
 			t.Fatal(err)
 		}
-		ecfg := assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: assistant.NewMemory(db)}
+		ecfg := assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: convstore.New(db)}
 		if o.forms {
 			crypt, err := forms.NewCrypter(base64.StdEncoding.EncodeToString(make([]byte, 32)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ecfg.Forms, err = forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt}); err != nil {
+			if ecfg.Forms, err = forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -144,7 +147,7 @@ func setup(t testing.TB, o opts) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Queue = b.queue
+	cfg.Store = viberstore.New(db, b.queue) // the webhook's store inserts turn jobs
 	bot, err := viber.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -519,7 +522,7 @@ func TestIncomingMessageTypes(t *testing.T) {
 	if picture == nil || picture.Attachments[0].MIME != "image/png" || picture.Attachments[0].Size != int64(len(png)) || picture.Text != "rupa na putu" {
 		t.Fatalf("picture turn: %+v", picture)
 	}
-	m, err := viber.LoadMedia(context.Background(), b.db.Pool, "sombor", picture.Attachments[0].ID)
+	m, err := b.store.Media(context.Background(), "sombor", picture.Attachments[0].ID)
 	if err != nil || !bytes.Equal(m.Data, png) || m.MIME != "image/png" {
 		t.Errorf("stored media: %+v, %v", m, err)
 	}
@@ -629,5 +632,45 @@ func TestPictureMessageFilesReport(t *testing.T) {
 	}
 	if n := b.count(t, `SELECT count(*) FROM case_attachments a JOIN cases c ON c.id = a.case_id WHERE c.channel_user = $1`, user); n != 1 {
 		t.Fatalf("%d photos attached to the case", n)
+	}
+}
+
+// TestEnqueueCommitBounded: a commit that cannot finish (the dedupe row is
+// locked by a transaction that neither commits nor rolls back) fails
+// within Config.EnqueueTimeout with 503, instead of holding the callback
+// forever; once the lock is gone, Viber's redelivery is enqueued.
+func TestEnqueueCommitBounded(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	b := setup(t, opts{enqueueTimeout: timeout})
+	ctx := context.Background()
+	const token, user = 77, "locked=="
+	holder, err := b.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = holder.Rollback(ctx) })
+	if _, err := holder.Exec(ctx, `
+		INSERT INTO channel_events (municipality, channel, event, token, user_id)
+		VALUES ('sombor', 'viber', 'message', $1, $2)`, token, user); err != nil {
+		t.Fatal(err)
+	}
+	body := message(token, user, "zdravo")
+	start := time.Now()
+	res, _ := b.post(t, body)
+	if took := time.Since(start); took > timeout+2*time.Second {
+		t.Errorf("the stuck commit took %v to fail, timeout %v", took, timeout)
+	}
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("stuck commit: %d, want 503", res.StatusCode)
+	}
+	if err := holder.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := b.post(t, body); res.StatusCode != http.StatusOK {
+		t.Fatalf("redelivery after the lock: %d", res.StatusCode)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 1 {
+		t.Errorf("%d turn jobs, want 1", n)
 	}
 }

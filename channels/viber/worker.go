@@ -8,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/miasrbija/mia/assistant"
 )
@@ -44,15 +42,15 @@ func (SendArgs) Kind() string { return "viber_send" }
 func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
 
 // RegisterWorkers adds the channel's workers (viber_turn, viber_send,
-// viber_cleanup) to
-// workers. cfg needs the database, municipalities and engine; Queue is not
-// used (workers insert through the client running them).
+// viber_cleanup) to workers. cfg needs the store, municipalities and
+// engine; the store need not insert turn jobs (workers insert through the
+// client running them).
 func RegisterWorkers(workers *river.Workers, cfg Config) error {
-	if cfg.DB == nil || cfg.Municipalities == nil || cfg.Engine == nil {
-		return errors.New("viber: database, municipalities and engine are required for the workers")
+	if cfg.Store == nil || cfg.Municipalities == nil || cfg.Engine == nil {
+		return errors.New("viber: store, municipalities and engine are required for the workers")
 	}
 	cfg = cfg.withDefaults()
-	d := &deps{cfg: cfg, tokens: cfg.tokens(), store: store{cfg.DB}}
+	d := &deps{cfg: cfg, store: cfg.Store}
 	if err := river.AddWorkerSafely(workers, &turnWorker{d: d}); err != nil {
 		return err
 	}
@@ -64,9 +62,8 @@ func RegisterWorkers(workers *river.Workers, cfg Config) error {
 
 // deps is what the workers share.
 type deps struct {
-	cfg    Config
-	tokens map[string]string
-	store  store
+	cfg   Config
+	store Store
 }
 
 // backoff is the wait before attempt+1: RetryBackoff doubled per attempt,
@@ -80,7 +77,7 @@ func (d *deps) backoff(attempt int) time.Time {
 }
 
 func (d *deps) api(slug string) (*Client, error) {
-	tok := d.tokens[slug]
+	tok := d.cfg.Tokens[slug]
 	if tok == "" {
 		return nil, fmt.Errorf("viber: no bot token for %s", slug)
 	}
@@ -106,7 +103,7 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	}
 	// A user's first message subscribes them (with no subscribed callback).
 	subscribed := true
-	if err := w.d.store.upsertUser(ctx, w.d.cfg.DB, m.Slug, &a.User, &subscribed); err != nil {
+	if err := w.d.store.SaveUser(ctx, m.Slug, a.User, subscribed); err != nil {
 		return fmt.Errorf("record user: %w", err)
 	}
 	t := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelViber, UserID: a.User.ID, Text: a.Message.Text}
@@ -144,14 +141,10 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	}
 	// The reply's send job and this job's completion commit together: a
 	// retry of this job never enqueues a second reply.
-	return pgx.BeginFunc(ctx, w.d.cfg.DB, func(tx pgx.Tx) error {
-		client := river.ClientFromContext[pgx.Tx](ctx)
-		if _, err := client.InsertTx(ctx, tx, SendArgs{Municipality: m.Slug, Receiver: a.User.ID, Messages: msgs}, nil); err != nil {
-			return fmt.Errorf("enqueue reply: %w", err)
-		}
-		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
-	})
+	if err := w.d.store.CompleteTurn(ctx, job, SendArgs{Municipality: m.Slug, Receiver: a.User.ID, Messages: msgs}); err != nil {
+		return fmt.Errorf("enqueue reply: %w", err)
+	}
+	return nil
 }
 
 type sendWorker struct {
@@ -170,11 +163,11 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	sent, err := w.d.store.sentParts(ctx, job.ID)
+	sent, err := w.d.store.SentParts(ctx, job.ID)
 	if err != nil {
 		return err
 	}
-	log := w.d.cfg.Log.With("municipality", a.Municipality, "job", job.ID)
+	log := w.d.cfg.Log.With("municipality", a.Municipality) // job_id comes from the context
 	for i := range a.Messages {
 		if sent[i] {
 			continue
@@ -193,7 +186,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		switch {
 		case errors.As(err, &apiErr) && (apiErr.Status == StatusReceiverNotSubscribed || apiErr.Status == StatusReceiverNotRegistered):
 			log.InfoContext(ctx, "viber: receiver not subscribed, reply dropped", "status", apiErr.Status)
-			if err := w.d.store.markUnsubscribed(ctx, a.Municipality, a.Receiver); err != nil {
+			if err := w.d.store.MarkUnsubscribed(ctx, a.Municipality, a.Receiver); err != nil {
 				return err
 			}
 			return river.JobCancel(err)
@@ -203,7 +196,8 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		case err != nil:
 			return err
 		}
-		if err := w.d.store.recordSent(ctx, job.ID, i, a.Municipality, a.Receiver, res.MessageToken); err != nil {
+		part := SentPart{JobID: job.ID, Part: i, Municipality: a.Municipality, Receiver: a.Receiver, Token: res.MessageToken}
+		if err := w.d.store.RecordSent(ctx, part); err != nil {
 			return fmt.Errorf("record sent part %d: %w", i, err)
 		}
 	}

@@ -1,0 +1,177 @@
+package viberstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/miasrbija/mia/channels/viber"
+	"github.com/miasrbija/mia/fault"
+	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/pgtest"
+	"github.com/miasrbija/mia/postgres/viberstore"
+	"github.com/miasrbija/mia/queue"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+type testBundle struct {
+	db    *postgres.DB
+	store *viberstore.Store
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	ctx := context.Background()
+	db, _ := pgtest.NewDB(t)
+	if err := queue.Migrate(ctx, db.Pool); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := queue.NewClient(db.Pool, nil, queue.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testBundle{db: db, store: viberstore.New(db, jobs)}
+}
+
+func (b *testBundle) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := b.db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func turn(token uint64, user string) viber.TurnArgs {
+	return viber.TurnArgs{Municipality: "sombor", Token: token, User: viber.User{ID: user}, Message: viber.InMessage{Type: "text", Text: "zdravo"}}
+}
+
+func TestEnqueueTurnsOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	const big = 1<<64 - 1 // beyond bigint
+	// A copy within the batch and a second user with the same token.
+	if err := b.store.EnqueueTurns(ctx, []viber.TurnArgs{turn(big, "a"), turn(big, "a"), turn(big, "b")}); err != nil {
+		t.Fatal(err)
+	}
+	// A redelivery and a new message.
+	if err := b.store.EnqueueTurns(ctx, []viber.TurnArgs{turn(big, "b"), turn(1, "a")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 3 {
+		t.Errorf("%d turn jobs, want 3", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM channel_events WHERE token = '18446744073709551615'`); n != 2 {
+		t.Errorf("%d events of the max token, want 2", n)
+	}
+	if err := viberstore.New(b.db, nil).EnqueueTurns(ctx, []viber.TurnArgs{turn(2, "a")}); err == nil {
+		t.Error("a store without a River client enqueued")
+	}
+}
+
+// TestEnqueueTurnsDeadline: a transaction blocked by a held row lock ends
+// with the caller's deadline, and leaves nothing behind.
+func TestEnqueueTurnsDeadline(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	holder, err := b.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx)
+	if _, err := holder.Exec(ctx, `INSERT INTO channel_events (municipality, channel, event, token, user_id) VALUES ('sombor', 'viber', 'message', 5, 'a')`); err != nil {
+		t.Fatal(err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = b.store.EnqueueTurns(dctx, []viber.TurnArgs{turn(6, "b"), turn(5, "a")})
+	if err == nil || time.Since(start) > 3*time.Second {
+		t.Fatalf("blocked commit: %v after %v", err, time.Since(start))
+	}
+	if err := holder.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM channel_events`) + b.count(t, `SELECT count(*) FROM river_job`); n != 0 {
+		t.Errorf("%d rows left by the failed commit", n)
+	}
+}
+
+func TestEventsUsersAndParts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	e := viber.Event{Municipality: "sombor", Event: viber.EventSeen, Token: 9, User: "u"}
+	for i, want := range []bool{true, false} {
+		if fresh, err := b.store.RecordEvent(ctx, e); err != nil || fresh != want {
+			t.Errorf("record %d: fresh %v, %v", i, fresh, err)
+		}
+	}
+
+	sub := viber.Event{Municipality: "sombor", Event: viber.EventUnsubscribed, Token: 10, User: "u"}
+	if err := b.store.SaveUser(ctx, "sombor", viber.User{ID: "u", Name: "Petar", APIVersion: 10}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.RecordSubscription(ctx, sub, viber.User{ID: "u"}, false); err != nil {
+		t.Fatal(err)
+	}
+	// A redelivery of the callback changes nothing, whatever it carries.
+	if err := b.store.RecordSubscription(ctx, sub, viber.User{ID: "u"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM viber_users WHERE user_id = 'u' AND NOT subscribed AND name = 'Petar' AND api_version = 10`); n != 1 {
+		t.Error("the user's name, level or unsubscription is lost")
+	}
+	if err := b.store.SaveUser(ctx, "sombor", viber.User{ID: "u"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.MarkUnsubscribed(ctx, "sombor", "u"); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM viber_users WHERE user_id = 'u' AND NOT subscribed AND name = 'Petar'`); n != 1 {
+		t.Error("not marked unsubscribed")
+	}
+
+	for range 2 { // idempotent
+		if err := b.store.RecordSent(ctx, viber.SentPart{JobID: 1, Part: 1, Municipality: "sombor", Receiver: "u", Token: 1 << 63}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if parts, err := b.store.SentParts(ctx, 1); err != nil || len(parts) != 1 || !parts[1] {
+		t.Errorf("sent parts %v, %v", parts, err)
+	}
+
+	if _, err := b.db.Exec(ctx, `UPDATE channel_events SET received_at = now() - interval '2 days' WHERE token = 9`); err != nil {
+		t.Fatal(err)
+	}
+	events, parts, err := b.store.DeleteBefore(ctx, time.Now().Add(-24*time.Hour))
+	if err != nil || events != 1 || parts != 0 {
+		t.Errorf("deleted %d events, %d parts, %v", events, parts, err)
+	}
+}
+
+func TestMedia(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	m := &viber.Media{Municipality: "sombor", User: "u", Token: 3, Kind: "picture", FileName: "a.png", MIME: "image/png", Data: []byte("png")}
+	id, err := b.store.SaveMedia(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same message again: the same row.
+	if again, err := b.store.SaveMedia(ctx, m); err != nil || again != id {
+		t.Errorf("second save: %d, %v; want %d", again, err, id)
+	}
+	got, err := b.store.Media(ctx, "sombor", id)
+	if err != nil || string(got.Data) != "png" || got.Size != 3 || got.MIME != "image/png" || got.Kind != "picture" {
+		t.Errorf("media %+v, %v", got, err)
+	}
+	if _, err := b.store.Media(ctx, "sombor", id+1); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("missing media: %v", err)
+	}
+}
