@@ -10,7 +10,19 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/miasrbija/mia/internal/logctx"
 )
+
+// requestLogID puts chi's request id into the context for logctx, so every
+// line an application logs with the request's context (engine, forms,
+// channels) carries the same request_id as the request log.
+func requestLogID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := logctx.WithRequestID(r.Context(), middleware.GetReqID(r.Context()))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
 
 // logRequests writes one JSON line per request. It logs the route pattern
 // (the path only for unmatched requests) and never the query string or
@@ -35,8 +47,9 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			if route == "unmatched" {
 				path = r.URL.Path
 			}
+			// request_id comes from the context (logctx); the path and
+			// method are capped there too.
 			log.LogAttrs(r.Context(), lvl, "request",
-				slog.String("request_id", middleware.GetReqID(r.Context())),
 				slog.String("method", r.Method),
 				slog.String("route", route),
 				slog.String("path", path),
@@ -58,8 +71,7 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					log.ErrorContext(r.Context(), "panic", "request_id", middleware.GetReqID(r.Context()),
-						"panic", v, "stack", string(debug.Stack()))
+					log.ErrorContext(r.Context(), "panic", "panic", v, "stack", string(debug.Stack()))
 					writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 				}
 			}()
@@ -92,11 +104,23 @@ func (m *metrics) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		// The route pattern, not the path, keeps label cardinality bounded.
-		route := routePattern(r)
-		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status(ww))).Inc()
-		m.duration.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		// The route pattern, not the path, and the known methods only keep
+		// label cardinality bounded whatever clients send.
+		route, method := routePattern(r), methodLabel(r.Method)
+		m.requests.WithLabelValues(route, method, strconv.Itoa(status(ww))).Inc()
+		m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 	})
+}
+
+// methodLabel is the method for a metrics label: an unknown method, which a
+// client may make up at will, is "OTHER".
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
 }
 
 func routePattern(r *http.Request) string {

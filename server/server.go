@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/miasrbija/mia/internal/logctx"
 )
 
 // Pinger reports whether a dependency the server needs is reachable.
@@ -28,9 +30,12 @@ type Pinger interface {
 
 // Config is what the server needs; zero values take the defaults.
 type Config struct {
-	Addr   string       // listen address, e.g. "127.0.0.1:8080"
-	DB     Pinger       // checked by /readyz
-	Logger *slog.Logger // JSON logs; nil discards
+	Addr string // listen address, e.g. "127.0.0.1:8080"
+	DB   Pinger // checked by /readyz
+	// Logger gets the request log and errors; nil discards. Its handler is
+	// wrapped with logctx.NewHandler (request ids, capped fields) unless
+	// it already is.
+	Logger *slog.Logger
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// after a stop signal. Default 20s.
 	ShutdownTimeout time.Duration
@@ -55,6 +60,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg.Logger = slog.New(logctx.NewHandler(cfg.Logger.Handler()))
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 20 * time.Second
 	}
@@ -65,6 +71,7 @@ func New(cfg Config) *Server {
 	r := chi.NewRouter()
 	r.Use(realIP(cfg.TrustedProxies))
 	r.Use(middleware.RequestID)
+	r.Use(requestLogID)
 	r.Use(m.middleware)
 	r.Use(logRequests(cfg.Logger))
 	r.Use(recoverPanics(cfg.Logger))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/miasrbija/mia/internal/logctx"
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/server"
@@ -214,4 +215,63 @@ func grep(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestLogAndMetricsBounded: a line a handler logs with the request's
+// context carries the request id; a made-up method and an unmatched path
+// each get one metrics label, and a huge path is cut in the log.
+func TestLogAndMetricsBounded(t *testing.T) {
+	logs := &syncBuffer{}
+	base, _ := start(t, server.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Mount: func(r chi.Router) {
+		r.Get("/work", func(w http.ResponseWriter, r *http.Request) {
+			// An application's own logger, not the server's, with the
+			// handler wrapped as cmd/mia wraps it.
+			app := slog.New(logctx.NewHandler(slog.NewJSONHandler(logs, nil)))
+			app.WarnContext(r.Context(), "application line")
+		})
+	}})
+	resp, err := http.Get(base + "/work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	rid := resp.Header.Get("X-Request-Id")
+	for _, m := range []string{"FOO", "BAR"} {
+		req, _ := http.NewRequest(m, base+"/healthz", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	for _, p := range []string{"/nope/" + strings.Repeat("a", 6000), "/other"} {
+		get(t, base+p)
+	}
+
+	var app, req bool
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		switch {
+		case rec["msg"] == "application line":
+			app = rec["request_id"] == rid
+		case rec["route"] == "/work":
+			req = rec["request_id"] == rid
+		}
+		if p, _ := rec["path"].(string); len(p) > logctx.MaxValue+40 {
+			t.Errorf("path not capped: %d bytes", len(p))
+		}
+	}
+	if !app || !req || strings.Count(logs.String(), rid) != 2 {
+		t.Errorf("request id %s not on both lines (application %v, request %v):\n%.2000s", rid, app, req, logs)
+	}
+	_, metrics := get(t, base+"/metrics")
+	for _, want := range []string{`code="405",method="OTHER",route="unmatched"} 2`, `method="GET",route="unmatched"} 2`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grep(metrics, "mia_http_requests_total"))
+		}
+	}
+	if strings.Contains(metrics, "FOO") || strings.Contains(metrics, "aaaa") {
+		t.Errorf("client input became a label:\n%s", grep(metrics, "mia_http"))
+	}
 }

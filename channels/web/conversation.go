@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -58,6 +59,11 @@ type historyResponse struct {
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 	m := municipalityFrom(r.Context())
 	ctx := r.Context()
+	// A turn still running (its client left, the citizen reloaded) is
+	// waited for, so the history shows how it ended.
+	if !h.turns.wait(ctx, conversationKey(ctx)) {
+		return // the client left
+	}
 	// Reading never creates a conversation: an unknown token has none.
 	out := historyResponse{Messages: []historyMessage{}}
 	conv, found, err := h.cfg.History.FindConversation(ctx, m.Slug, assistant.ChannelWeb, tokenFrom(ctx))
@@ -178,21 +184,38 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	turn.Municipality, turn.Channel, turn.UserID = m.Slug, assistant.ChannelWeb, tokenFrom(ctx)
 
-	s := newSSE(w)
+	// One turn of a conversation at a time: an earlier one may still run
+	// after its client left.
+	end, ok := h.turns.begin(ctx, conversationKey(ctx))
+	if !ok {
+		return // the client left while waiting: nothing was done
+	}
 	// Acknowledge at once: under load the answer may queue behind other
 	// turns, and the widget shows that MIA is working on it meanwhile.
-	s.send("start", map[string]string{"status": "working"})
-	_, err := h.cfg.Assistant.Handle(ctx, turn, func(ev assistant.Event) {
-		s.send(string(ev.Kind), toWire(ev, m.Slug))
+	s := startStream(w, r, "start", map[string]string{"status": "working"})
+	defer s.close()
+	// Deferred after close, so it runs first: a reload waiting for this
+	// turn need not wait for the last events to reach a slow client.
+	defer end()
+	// The turn keeps the request's values (its request id for the logs)
+	// but not its cancellation: a citizen who closes the tab mid-answer,
+	// or right after confirming a form, finds the answer (and the case's
+	// reference) in the history on the next visit.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.TurnTimeout)
+	defer cancel()
+	_, err := h.cfg.Assistant.Handle(tctx, turn, func(ev assistant.Event) {
+		s.emit(string(ev.Kind), toWire(ev, m.Slug))
 	})
 	if err != nil {
-		h.cfg.Log.ErrorContext(ctx, "turn", "err", err)
-		if !s.started {
-			writeError(w, errInternal)
-			return
-		}
-		s.send("error", map[string]apiError{"error": errInternal})
+		h.cfg.Log.ErrorContext(tctx, "turn", "err", err)
+		s.emit("error", map[string]apiError{"error": errInternal})
 	}
+}
+
+// conversationKey names the conversation of a request that passed the
+// municipality and conversationToken middleware.
+func conversationKey(ctx context.Context) string {
+	return municipalityFrom(ctx).Slug + "/" + tokenFrom(ctx)
 }
 
 // readJSON reads a JSON message, capped at MaxBody.

@@ -96,7 +96,7 @@ func (h *Handler) limitIP(next http.Handler) http.Handler {
 // limitConversation applies the per-conversation limit to messages.
 func (h *Handler) limitConversation(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := municipalityFrom(r.Context()).Slug + "/" + tokenFrom(r.Context())
+		key := conversationKey(r.Context())
 		if ok, wait := h.convLim.allow(key); !ok {
 			writeRateLimited(w, wait)
 			return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/rag"
 )
@@ -33,10 +34,10 @@ func (stub) FindConversation(context.Context, string, assistant.Channel, string)
 	return 0, false, nil
 }
 func (stub) Document(context.Context, string, int64) (rag.Document, error) {
-	return rag.Document{}, rag.ErrNotFound
+	return rag.Document{}, fault.ErrNotFound
 }
 func (stub) Passage(context.Context, string, int64, int64) (string, error) {
-	return "", rag.ErrNotFound
+	return "", fault.ErrNotFound
 }
 
 func stubRouter(t *testing.T) chi.Router {

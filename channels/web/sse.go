@@ -5,16 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
+
+// writeTimeout bounds the write of one event: a client that stopped
+// reading without closing the connection fails it, and the rest are dropped.
+const writeTimeout = 15 * time.Second
 
 // sse writes Server-Sent Events, flushing after each so the citizen sees
 // the answer as it forms. Headers go out with the first event, so an
-// error before it can still be an ordinary JSON error.
+// error before it can still be an ordinary JSON error. It is not safe for
+// concurrent use: a turn's events go through a stream.
 type sse struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	started bool
-	failed  bool
+	w        http.ResponseWriter
+	rc       *http.ResponseController
+	started  bool
+	failed   bool
+	deadline bool // a write deadline was set and must be cleared
 }
 
 func newSSE(w http.ResponseWriter) *sse {
@@ -35,6 +42,9 @@ func (s *sse) send(event string, data any) {
 		s.w.WriteHeader(http.StatusOK)
 		s.started = true
 	}
+	if s.rc.SetWriteDeadline(time.Now().Add(writeTimeout)) == nil {
+		s.deadline = true
+	}
 	b, err := json.Marshal(data)
 	if err == nil {
 		_, err = fmt.Fprintf(s.w, "event: %s\ndata: %s\n\n", event, b)
@@ -47,5 +57,13 @@ func (s *sse) send(event string, data any) {
 	}
 	if err != nil {
 		s.failed = true
+	}
+}
+
+// finish clears the write deadline: without a server WriteTimeout, the
+// next request on the kept-alive connection would inherit it.
+func (s *sse) finish() {
+	if s.deadline && !s.failed {
+		_ = s.rc.SetWriteDeadline(time.Time{})
 	}
 }

@@ -27,8 +27,8 @@ type Assistant interface {
 	Handle(ctx context.Context, t assistant.Turn, emit func(assistant.Event)) (*assistant.Reply, error)
 }
 
-// History finds a citizen's conversation and its earlier messages;
-// *assistant.Memory is one.
+// History finds a citizen's conversation and its earlier messages; every
+// assistant.ConversationStore is one (postgres/convstore in production).
 type History interface {
 	Conversation(ctx context.Context, municipality string, ch assistant.Channel, user string) (int64, error)
 	FindConversation(ctx context.Context, municipality string, ch assistant.Channel, user string) (int64, bool, error)
@@ -36,20 +36,20 @@ type History interface {
 }
 
 // Documents gives the document page its document and the cited passage.
-// *rag.Store is the PostgreSQL implementation.
+// Every rag.Store is one (postgres/docstore in production).
 type Documents interface {
-	// Document returns the document with its body; rag.ErrNotFound when
+	// Document returns the document with its body; fault.ErrNotFound when
 	// the municipality has no such document.
 	Document(ctx context.Context, municipality string, id int64) (rag.Document, error)
-	// Passage returns the text of one chunk of the document; rag.ErrNotFound
-	// when the chunk is not the document's.
+	// Passage returns the text of one chunk of the document;
+	// fault.ErrNotFound when the chunk is not the document's.
 	Passage(ctx context.Context, municipality string, documentID, chunkID int64) (string, error)
 }
 
 var (
 	_ Assistant = (*assistant.Engine)(nil)
-	_ History   = (*assistant.Memory)(nil)
-	_ Documents = (*rag.Store)(nil)
+	_ History   = assistant.ConversationStore(nil)
+	_ Documents = rag.Store(nil)
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Rate per
@@ -80,6 +80,11 @@ type Config struct {
 	MaxUpload int64
 	// HistoryMessages is how many messages a reload gets back. Default 50.
 	HistoryMessages int
+	// TurnTimeout bounds one turn. A turn runs on when its request ends (a
+	// citizen closed the tab): only the event stream stops, and the reply
+	// is recorded for the next visit. Default 30s: the engine's budget
+	// (assistant.Config.TurnBudget, 20s) plus the work around the model.
+	TurnTimeout time.Duration
 	// Now is the clock of the rate limiters; nil is time.Now.
 	Now func() time.Time
 }
@@ -89,6 +94,7 @@ type Handler struct {
 	cfg     Config
 	ipLim   *limiter
 	convLim *limiter
+	turns   *turns
 	widget  []byte // widget.js with the texts in both scripts
 }
 
@@ -115,6 +121,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.HistoryMessages == 0 {
 		cfg.HistoryMessages = 50
 	}
+	if cfg.TurnTimeout == 0 {
+		cfg.TurnTimeout = 30 * time.Second
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -126,6 +135,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg:     cfg,
 		ipLim:   newLimiter(cfg.PerIP, cfg.Now),
 		convLim: newLimiter(cfg.PerConversation, cfg.Now),
+		turns:   newTurns(),
 		widget:  widget,
 	}, nil
 }

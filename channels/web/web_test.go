@@ -3,9 +3,11 @@ package web_test
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +18,9 @@ import (
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres/casestore"
+	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/server"
@@ -24,8 +29,9 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type testBundle struct {
-	srv *httptest.Server
-	cfg web.Config
+	srv   *httptest.Server
+	cfg   web.Config
+	forms *forms.Service
 }
 
 // setup ingests the demo corpus into a fresh database and serves the web
@@ -33,8 +39,21 @@ type testBundle struct {
 // change the channel's configuration (limits, caps) before it is built.
 func setup(tb testing.TB, opts func(*web.Config)) *testBundle {
 	tb.Helper()
+	return setupWith(tb, bundleOpts{config: opts})
+}
+
+// bundleOpts changes what setupWith builds; zero values are setup's.
+type bundleOpts struct {
+	config func(*web.Config)               // the channel's configuration, before it is built
+	log    *slog.Logger                    // of the engine, the channel and the server; nil discards
+	wrap   func(http.Handler) http.Handler // around the server's handler, to watch requests
+}
+
+func setupWith(tb testing.TB, o bundleOpts) *testBundle {
+	tb.Helper()
+	log := cmp.Or(o.log, slog.New(slog.DiscardHandler))
 	db, _ := pgtest.NewDB(tb)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	emb := rag.NewHashEmbedder()
 	if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(context.Background(), []string{"../../corpus/sombor"}); err != nil {
 		tb.Fatal(err)
@@ -43,31 +62,35 @@ func setup(tb testing.TB, opts func(*web.Config)) *testBundle {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mem := assistant.NewMemory(db)
+	mem := convstore.New(db)
 	// Citizen services: the communal report takes locations and photos.
 	crypt, err := forms.NewCrypter("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt})
+	svc, err := forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem, Forms: svc})
+	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem, Forms: svc, Log: log})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: rag.NewStore(db)}
-	if opts != nil {
-		opts(&cfg)
+	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: store, Log: log}
+	if o.config != nil {
+		o.config(&cfg)
 	}
 	h, err := web.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{DB: db, Mount: h.Routes}).Handler())
+	handler := server.New(server.Config{DB: db, Mount: h.Routes, Logger: log}).Handler()
+	if o.wrap != nil {
+		handler = o.wrap(handler)
+	}
+	srv := httptest.NewServer(handler)
 	tb.Cleanup(srv.Close)
-	return &testBundle{srv: srv, cfg: cfg}
+	return &testBundle{srv: srv, cfg: cfg, forms: svc}
 }
 
 // do sends a request; body, when not nil, is JSON-encoded unless it is a string.
