@@ -13,6 +13,9 @@ import (
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres/casestore"
+	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 )
@@ -42,7 +45,7 @@ func TestSomborGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	db, _ := pgtest.NewDB(t)
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	emb := rag.NewHashEmbedder()
 	sum, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(ctx, []string{somborCorpus})
 	if err != nil {
@@ -61,11 +64,11 @@ func TestSomborGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := forms.NewService(forms.Config{DB: db, Municipalities: reg, Crypter: crypt})
+	svc, err := forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: search, Memory: assistant.NewMemory(db), Forms: svc})
+	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: search, Memory: convstore.New(db), Forms: svc})
 	if err != nil {
 		t.Fatal(err)
 	}

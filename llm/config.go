@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -19,7 +18,8 @@ const (
 	DefaultMaxRetries     = 3
 )
 
-// Environment variables read by ConfigFromEnv and named in validation errors.
+// Environment variables that set the fields (read by cmd/mia), named in
+// validation errors.
 const (
 	EnvBaseURL        = "MIA_LLM_BASE_URL"
 	EnvAPIKey         = "MIA_LLM_API_KEY"
@@ -114,24 +114,4 @@ func (c Config) Validate() error {
 		return fmt.Errorf("llm config: %w", err)
 	}
 	return nil
-}
-
-// ConfigFromEnv reads the MIA_LLM_* and MIA_EMBED_* variables through
-// getenv (os.Getenv in production), applies defaults and validates.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := Config{
-		BaseURL:        getenv(EnvBaseURL),
-		APIKey:         getenv(EnvAPIKey),
-		ChatModel:      getenv(EnvChatModel),
-		EmbeddingModel: getenv(EnvEmbeddingModel),
-	}
-	if s := strings.TrimSpace(getenv(EnvEmbeddingDim)); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return Config{}, fmt.Errorf("llm config: %s=%q is not a whole number", EnvEmbeddingDim, s)
-		}
-		c.EmbeddingDim = n
-	}
-	c = c.WithDefaults()
-	return c, c.Validate()
 }

@@ -65,25 +65,3 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnv(t *testing.T) {
-	t.Parallel()
-
-	env := map[string]string{
-		EnvBaseURL:        "http://vllm:8000/v1",
-		EnvChatModel:      "qwen3-8b",
-		EnvEmbeddingModel: "bge-m3",
-		EnvEmbeddingDim:   " 1024 ",
-	}
-	c, err := ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.BaseURL != "http://vllm:8000/v1" || c.ChatModel != "qwen3-8b" || c.EmbeddingModel != "bge-m3" || c.EmbeddingDim != 1024 {
-		t.Errorf("ConfigFromEnv = %+v", c)
-	}
-
-	env[EnvEmbeddingDim] = "1k"
-	if _, err := ConfigFromEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), `MIA_EMBED_DIM="1k"`) {
-		t.Errorf("bad dim: err = %v", err)
-	}
-}

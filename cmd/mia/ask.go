@@ -15,9 +15,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		fmt.Fprint(fs.Output(), "Usage: mia ask [flags] QUESTION\n\nOne turn through the whole engine, as a citizen would ask it (offline unless MIA_LLM_* is set).\n\n")
 		fs.PrintDefaults()
 	}
-	var c common
-	c.register(fs, e)
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, engineSettings)
 	user := fs.String("user", "cli", "conversation user id: the same id continues a conversation")
 	asJSON := fs.Bool("json", false, "print the reply as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -28,7 +26,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usageError{"give a QUESTION"}
 	}
-	reg, m, err := c.resolve(*slug)
+	c, err := cf.load()
+	if err != nil {
+		return err
+	}
+	reg, m, err := c.resolve(e)
 	if err != nil {
 		return err
 	}

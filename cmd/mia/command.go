@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 )
@@ -51,7 +52,7 @@ func exitCode(err error) int {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runWithEnv(ctx, args, &env{stdout: stdout, stderr: stderr, getenv: osGetenv})
+	return runWithEnv(ctx, args, &env{stdout: stdout, stderr: stderr, getenv: os.Getenv})
 }
 
 func runWithEnv(ctx context.Context, args []string, e *env) error {
@@ -84,4 +85,10 @@ func printUsage(w io.Writer) {
 	b.WriteString("  help      show this text; `mia help COMMAND` shows a command's flags\n")
 	b.WriteString("\nSettings come from flags or MIA_* environment variables (see README.md).\n")
 	io.WriteString(w, b.String())
+}
+
+func newFlagSet(name string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet("mia "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
 }

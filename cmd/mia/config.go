@@ -1,41 +1,82 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
-	"os"
+	"net/netip"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/miasrbija/mia/channels/viber"
+	"github.com/miasrbija/mia/llm"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
-	"github.com/miasrbija/mia/queue"
+	"github.com/miasrbija/mia/server"
 )
 
-func osGetenv(k string) string { return os.Getenv(k) }
+// Config is every setting of mia, typed. It is read only here, in
+// cmd/mia, from flags and MIA_* variables (a flag beats its variable),
+// and checked whole before a command touches anything: every wrong value
+// is reported at once, each naming its variable and flag. Library
+// packages get typed values from it and never read the environment.
+type Config struct {
+	DatabaseURL    string
+	Municipalities string     // YAML file; "" is the embedded file
+	LogLevel       slog.Level // of the JSON log
+	Municipality   string     // slug a command works on; "" is the file's default
+	Production     bool       // MIA_ENV=production: refuse development shortcuts
 
-// setting describes one configuration value for error messages: the
-// environment variable and flag a user can set it with.
-type setting struct{ env, flag string }
+	// serve
+	Addr            string
+	Role            string
+	TrustedProxies  []netip.Prefix
+	InsecureCookies bool
+	Migrate         bool // serve applies migrations at start
 
-func (s setting) String() string { return fmt.Sprintf("%s (--%s)", s.env, s.flag) }
+	// the engine
+	TurnBudget time.Duration // 0: the engine's default
+	Chat       *llm.Config   // nil: offline answers
+	Embed      *llm.Config   // nil: the offline embedder
+	DataKey    string        // base64 AES key for personal data; "" in development only
 
-var (
-	setDatabaseURL    = setting{"DATABASE_URL", "database-url"}
-	setMunicipalities = setting{"MIA_MUNICIPALITIES", "municipalities"}
-	setLogLevel       = setting{"MIA_LOG_LEVEL", "log-level"}
-	setAddr           = setting{"MIA_ADDR", "addr"}
-)
+	// channels and accounts
+	ViberAPIURL   string
+	ViberTokens   map[string]string // municipality slug → bot token, filled by resolve
+	StaffPassword string
+
+	registry *municipality.Registry // loaded by resolve
+}
+
+// setting is one configuration value: the variable and flag that set it,
+// its default, and how it lands in Config. A setting without a flag is a
+// secret, read from the environment only (never from a command line that
+// `ps` shows).
+type setting struct {
+	env, flag string
+	def       string
+	usage     string
+	expected  string // shown when the value is wrong or missing
+	// apply parses v into c; an error means v is not as expected.
+	apply func(c *Config, v string) error
+}
+
+func (s *setting) String() string {
+	if s.flag == "" {
+		return s.env
+	}
+	return fmt.Sprintf("%s (--%s)", s.env, s.flag)
+}
 
 // configError is a wrong or missing setting; the message names the setting
 // and what is expected, and the program stops before doing anything.
 type configError struct {
-	s        setting
+	s        *setting
 	expected string
 	got      string
 }
@@ -47,108 +88,238 @@ func (e configError) Error() string {
 	return fmt.Sprintf("configuration: %s: expected %s, got %q", e.s, e.expected, e.got)
 }
 
-// common holds the settings every command that touches the database shares.
-type common struct {
-	databaseURL    string
-	municipalities string
-	logLevel       string
+var (
+	errMissing = errors.New("missing")
+	errHidden  = errors.New("hidden") // the value is wrong but must not be echoed
+)
+
+var (
+	setDatabaseURL = &setting{env: "DATABASE_URL", flag: "database-url",
+		usage:    "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/mia",
+		expected: "a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/mia",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return errMissing
+			}
+			if _, err := postgres.ParseURL(v); err != nil {
+				return errHidden // it may hold a password
+			}
+			c.DatabaseURL = v
+			return nil
+		}}
+	setMunicipalities = &setting{env: "MIA_MUNICIPALITIES", flag: "municipalities",
+		usage: "municipalities YAML file (default: the embedded file serving Sombor)",
+		apply: func(c *Config, v string) error { c.Municipalities = v; return nil }}
+	setLogLevel = &setting{env: "MIA_LOG_LEVEL", flag: "log-level", def: "info",
+		usage: "log level: debug, info, warn or error", expected: "debug, info, warn or error",
+		apply: func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }}
+	setMunicipality = &setting{env: "MIA_MUNICIPALITY", flag: "municipality",
+		usage: "municipality slug (default: the configuration's default)",
+		apply: func(c *Config, v string) error { c.Municipality = v; return nil }}
+	setEnv = &setting{env: "MIA_ENV", flag: "env",
+		usage: "production refuses to start without MIA_DATA_KEY", expected: "production, development or empty",
+		apply: func(c *Config, v string) error {
+			switch v {
+			case "production":
+				c.Production = true
+			case "", "development":
+			default:
+				return errors.New("unknown")
+			}
+			return nil
+		}}
+	setAddr = &setting{env: "MIA_ADDR", flag: "addr", def: "127.0.0.1:8080",
+		usage: "listen address HOST:PORT", expected: "HOST:PORT such as 127.0.0.1:8080",
+		apply: func(c *Config, v string) error {
+			if !validAddr(v) {
+				return errors.New("bad")
+			}
+			c.Addr = v
+			return nil
+		}}
+	setRole = &setting{env: "MIA_ROLE", flag: "role", def: roleAll,
+		usage:    "what this replica does: all, web (HTTP, enqueues jobs) or worker (runs jobs; health and metrics only)",
+		expected: "all, web or worker",
+		apply: func(c *Config, v string) error {
+			if v != roleAll && v != roleWeb && v != roleWorker {
+				return errors.New("bad")
+			}
+			c.Role = v
+			return nil
+		}}
+	setTrustedProxies = &setting{env: "MIA_TRUSTED_PROXIES", flag: "trusted-proxies",
+		usage:    "reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses (e.g. 10.0.0.0/8)",
+		expected: "comma-separated CIDR prefixes or addresses",
+		apply: func(c *Config, v string) (err error) {
+			c.TrustedProxies, err = server.ParseProxies(v)
+			return err
+		}}
+	setInsecureCookies = &setting{env: "MIA_INSECURE_COOKIES", flag: "insecure-cookies", def: "false",
+		usage:    "send staff session cookies over plain HTTP (true only for local http:// use)",
+		expected: "true or false",
+		apply:    func(c *Config, v string) (err error) { c.InsecureCookies, err = strconv.ParseBool(v); return err }}
+	setMigrate = &setting{env: "MIA_MIGRATE", flag: "migrate", def: "true",
+		usage:    "apply database migrations at start (false when a release job runs `mia migrate`)",
+		expected: "true or false",
+		apply:    func(c *Config, v string) (err error) { c.Migrate, err = strconv.ParseBool(v); return err }}
+	setTurnBudget = &setting{env: "MIA_TURN_BUDGET", flag: "turn-budget",
+		usage:    "time the model may take for one turn before the offline answer is given instead (default 20s)",
+		expected: "a positive duration such as 20s",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("bad")
+			}
+			c.TurnBudget = d
+			return nil
+		}}
+	setDataKey = &setting{env: "MIA_DATA_KEY",
+		expected: "32 bytes in standard base64 (openssl rand -base64 32)",
+		apply: func(c *Config, v string) error {
+			if v != "" && !validDataKey(v) {
+				return errHidden
+			}
+			c.DataKey = v
+			return nil
+		}}
+	setViberAPIURL = &setting{env: "MIA_VIBER_API_URL", flag: "viber-api-url", def: viber.DefaultAPIURL,
+		usage: "Viber Bot API base URL", expected: "an http(s) URL such as " + viber.DefaultAPIURL,
+		apply: func(c *Config, v string) error {
+			if !httpURL(v) {
+				return errors.New("bad")
+			}
+			c.ViberAPIURL = v
+			return nil
+		}}
+	setStaffPassword = &setting{env: "MIA_STAFF_PASSWORD",
+		apply: func(c *Config, v string) error { c.StaffPassword = v; return nil }}
+
+	// The model server. Setting MIA_LLM_BASE_URL or MIA_LLM_MODEL turns
+	// model answers on; MIA_EMBED_MODEL turns model embeddings on.
+	setLLMBaseURL = &setting{env: llm.EnvBaseURL, flag: "llm-base-url",
+		usage: "OpenAI-compatible API root, e.g. http://localhost:11434/v1 (unset: offline)"}
+	setLLMModel = &setting{env: llm.EnvChatModel, flag: "llm-model",
+		usage: "chat model (default " + llm.DefaultChatModel + ")"}
+	setLLMAPIKey  = &setting{env: llm.EnvAPIKey}
+	setEmbedModel = &setting{env: llm.EnvEmbeddingModel, flag: "embed-model", usage: "embedding model on the model server (unset: the offline embedder)"}
+	setEmbedDim   = &setting{env: llm.EnvEmbeddingDim, flag: "embed-dim", usage: "vector size of the embedding model", expected: "a positive whole number"}
+
+	// The groups commands take.
+	commonSettings = []*setting{setDatabaseURL, setMunicipalities, setLogLevel}
+	embedSettings  = []*setting{setEmbedModel, setEmbedDim, setLLMBaseURL, setLLMAPIKey}
+	engineSettings = []*setting{setEnv, setTurnBudget, setDataKey, setLLMBaseURL, setLLMModel, setLLMAPIKey, setEmbedModel, setEmbedDim}
+)
+
+// configFlags binds a command's settings to its flag set: each flag's
+// default is its variable's value, so a flag beats its variable.
+type configFlags struct {
+	e        *env
+	settings []*setting
+	values   map[*setting]*string
 }
 
-func newFlagSet(name string, e *env) *flag.FlagSet {
-	fs := flag.NewFlagSet("mia "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	return fs
-}
-
-func envOr(e *env, key, def string) string {
-	if v := e.getenv(key); v != "" {
-		return v
+func bindConfig(fs *flag.FlagSet, e *env, groups ...[]*setting) *configFlags {
+	cf := &configFlags{e: e, values: map[*setting]*string{}}
+	for _, s := range slices.Concat(groups...) {
+		if _, dup := cf.values[s]; dup {
+			continue
+		}
+		cf.settings = append(cf.settings, s)
+		v := e.getenv(s.env)
+		if v == "" {
+			v = s.def
+		}
+		if s.flag == "" {
+			cf.values[s] = &v
+			continue
+		}
+		cf.values[s] = fs.String(s.flag, v, s.usage)
 	}
-	return def
+	return cf
 }
 
-func (c *common) register(fs *flag.FlagSet, e *env) {
-	fs.StringVar(&c.databaseURL, setDatabaseURL.flag, e.getenv(setDatabaseURL.env),
-		"PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/mia")
-	fs.StringVar(&c.municipalities, setMunicipalities.flag, e.getenv(setMunicipalities.env),
-		"municipalities YAML file (default: the embedded file serving Sombor)")
-	fs.StringVar(&c.logLevel, setLogLevel.flag, envOr(e, setLogLevel.env, "info"),
-		"log level: debug, info, warn or error")
-}
-
-func (c *common) validate() error {
+// load checks every bound setting and returns the Config, or every
+// problem at once.
+func (cf *configFlags) load() (*Config, error) {
+	c := &Config{LogLevel: slog.LevelInfo, Migrate: true, Role: roleAll, Addr: setAddr.def, ViberAPIURL: setViberAPIURL.def}
 	var errs []error
-	if c.databaseURL == "" {
-		errs = append(errs, configError{setDatabaseURL, "a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/mia", ""})
-	} else if _, err := postgres.ParseURL(c.databaseURL); err != nil {
-		// The URL may hold a password: never echo it.
-		errs = append(errs, configError{setDatabaseURL, "a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/mia", "(hidden)"})
+	model := map[*setting]string{}
+	for _, s := range cf.settings {
+		v := strings.TrimSpace(*cf.values[s])
+		if s.apply == nil {
+			model[s] = v
+			continue
+		}
+		switch err := s.apply(c, v); {
+		case err == nil:
+		case errors.Is(err, errMissing):
+			errs = append(errs, configError{s, s.expected, ""})
+		case errors.Is(err, errHidden):
+			errs = append(errs, configError{s, s.expected, "(hidden)"})
+		default:
+			errs = append(errs, configError{s, s.expected, v})
+		}
 	}
-	if _, err := parseLevel(c.logLevel); err != nil {
-		errs = append(errs, configError{setLogLevel, "debug, info, warn or error", c.logLevel})
+	if len(model) > 0 {
+		errs = append(errs, c.loadModel(model)...)
 	}
-	return errors.Join(errs...)
+	if _, keyed := cf.values[setDataKey]; keyed && c.Production && c.DataKey == "" {
+		errs = append(errs, configError{setDataKey, "the data key in production (32 bytes, base64): personal data is encrypted with it", ""})
+	}
+	return c, errors.Join(errs...)
 }
 
-func (c *common) registry() (*municipality.Registry, error) {
-	r, err := municipality.Load(c.municipalities)
-	if err != nil {
-		return nil, fmt.Errorf("configuration: %s: %w", setMunicipalities, err)
+// loadModel fills Chat and Embed from the model settings.
+func (c *Config) loadModel(v map[*setting]string) []error {
+	base := llm.Config{BaseURL: v[setLLMBaseURL], APIKey: v[setLLMAPIKey], ChatModel: v[setLLMModel], EmbeddingModel: v[setEmbedModel]}
+	var errs []error
+	if s := v[setEmbedDim]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			errs = append(errs, configError{setEmbedDim, setEmbedDim.expected, s})
+		}
+		base.EmbeddingDim = n
 	}
-	return r, nil
+	if base.BaseURL != "" || base.ChatModel != "" {
+		chat := base.WithDefaults()
+		if err := chat.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("configuration: %w", err))
+		}
+		c.Chat = &chat
+	}
+	if base.EmbeddingModel != "" {
+		emb := base.WithDefaults()
+		if err := emb.Validate(); err != nil && c.Chat == nil {
+			errs = append(errs, fmt.Errorf("configuration: %w", err))
+		}
+		c.Embed = &emb
+	}
+	return errs
 }
 
-// resolve validates the settings, loads the municipalities and finds the
-// one slug names (empty: the default): the start of every command that
-// works on one municipality's data.
-func (c *common) resolve(slug string) (*municipality.Registry, *municipality.Municipality, error) {
-	if err := c.validate(); err != nil {
-		return nil, nil, err
-	}
-	reg, err := c.registry()
+// resolve loads the municipalities file, finds the municipality the
+// command works on and reads each municipality's Viber token (the
+// variable a municipality names in viber_token_env). It touches nothing.
+func (c *Config) resolve(e *env) (*municipality.Registry, *municipality.Municipality, error) {
+	reg, err := municipality.Load(c.Municipalities)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("configuration: %s: %w", setMunicipalities, err)
 	}
-	m, err := reg.Get(slug)
+	m, err := reg.Get(c.Municipality)
 	if err != nil {
-		return nil, nil, usageError{fmt.Sprintf("--municipality: %v", err)}
+		return nil, nil, configError{setMunicipality, "a slug of the municipalities file", c.Municipality}
 	}
+	c.ViberTokens = map[string]string{}
+	for _, mm := range reg.All() {
+		if t := strings.TrimSpace(e.getenv(viber.TokenEnv(mm))); t != "" {
+			c.ViberTokens[mm.Slug] = t
+		}
+	}
+	c.registry = reg
 	return reg, m, nil
-}
-
-func parseLevel(s string) (slog.Level, error) {
-	var l slog.Level
-	err := l.UnmarshalText([]byte(s))
-	return l, err
-}
-
-// logger writes JSON lines, one object per event, to w.
-func (c *common) logger(w io.Writer) *slog.Logger {
-	lvl, _ := parseLevel(c.logLevel)
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl}))
-}
-
-// open migrates the database, opens the pool and syncs the configured
-// municipalities: the start of every command that uses the database.
-func (c *common) open(ctx context.Context, reg *municipality.Registry, log *slog.Logger) (*postgres.DB, error) {
-	if _, err := postgres.Migrate(ctx, c.databaseURL, log); err != nil {
-		return nil, err
-	}
-	db, err := postgres.Open(ctx, c.databaseURL)
-	if err != nil {
-		return nil, err
-	}
-	// River keeps its own schema history; its migrator is as safe to run
-	// at every start as goose's.
-	if err := queue.Migrate(ctx, db.Pool); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate job queue: %w", err)
-	}
-	if err := db.SyncMunicipalities(ctx, reg); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
 }
 
 // validAddr checks a HOST:PORT listen address.
@@ -159,4 +330,9 @@ func validAddr(addr string) bool {
 	}
 	p, err := strconv.Atoi(port)
 	return err == nil && p >= 0 && p <= 65535
+}
+
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

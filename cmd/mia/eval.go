@@ -6,6 +6,7 @@ import (
 
 	"github.com/miasrbija/mia/eval"
 	"github.com/miasrbija/mia/llm"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/rag"
 )
 
@@ -27,25 +28,23 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 `)
 		fs.PrintDefaults()
 	}
-	var c common
-	c.register(fs, e)
+	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, engineSettings)
 	dataset := fs.String("dataset", "", "dataset YAML file (required)")
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality for items that name none (default: the configuration's default)")
 	asJSON := fs.Bool("json", false, "print the full report as JSON (save it for --compare)")
 	compare := fs.String("compare", "", "a previous JSON report: show the change of each metric and the items that changed verdict")
 	judge := fs.Bool("judge", false, "let the model judge each answer's claims against the cited passages (groundedness); needs a model")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
+	c, err := cf.load()
+	if err != nil {
 		return err
 	}
 	if *dataset == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return usageError{"give --dataset FILE and no other arguments"}
 	}
-	hasModel := chatConfigured(e)
-	if *judge && !hasModel {
+	if *judge && c.Chat == nil {
 		return usageError{fmt.Sprintf("--judge needs a model: set %s or %s", llm.EnvBaseURL, llm.EnvChatModel)}
 	}
 	items, err := eval.Load(*dataset)
@@ -59,20 +58,16 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 			return err
 		}
 	}
-	reg, err := c.registry()
+	reg, m, err := c.resolve(e)
 	if err != nil {
 		return err
-	}
-	m, err := reg.Get(*slug)
-	if err != nil {
-		return usageError{fmt.Sprintf("--municipality: %v", err)}
 	}
 	for _, it := range items {
 		if _, err := reg.Get(it.Municipality); err != nil {
 			return fmt.Errorf("%s: item %s: %w", *dataset, it.ID, err)
 		}
 	}
-	emb, err := newEmbedder(e)
+	emb, err := c.embedder()
 	if err != nil {
 		return err
 	}
@@ -82,14 +77,14 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	}
 	defer db.Close()
 	r := &eval.Runner{
-		Search:       rag.NewSearcher(rag.NewStore(db), emb),
+		Search:       rag.NewSearcher(docstore.New(db), emb),
 		Answer:       eng,
 		Municipality: m.Slug,
 	}
 	if *judge {
-		chat, err := newChat(e)
+		chat, err := llm.NewChatClient(*c.Chat)
 		if err != nil {
-			return err
+			return fmt.Errorf("configuration: %w", err)
 		}
 		r.Judge = &eval.Judge{Chat: chat}
 	}

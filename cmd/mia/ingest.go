@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/miasrbija/mia/ingest"
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/rag"
 )
 
@@ -28,9 +29,7 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 `)
 		fs.PrintDefaults()
 	}
-	var c common
-	c.register(fs, e)
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, embedSettings)
 	list := fs.Bool("list", false, "list documents instead of ingesting")
 	remove := fs.String("remove", "", "remove the document with this SOURCE")
 	reembed := fs.Bool("reembed", false, "re-embed every chunk embedded by another model")
@@ -48,16 +47,22 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 		fs.Usage()
 		return usageError{"give PATHs to ingest, or exactly one of --list, --remove, --reembed"}
 	}
-	reg, m, err := c.resolve(*slug)
+	c, err := cf.load()
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx, reg, c.logger(io.Discard))
+	_, m, err := c.resolve(e)
+	if err != nil {
+		return err
+	}
+	// Listing reads; ingesting writes documents and may be the first
+	// command run on a new database, so it migrates.
+	db, err := c.openDB(ctx, c.logger(io.Discard), !*list)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	store := rag.NewStore(db)
+	store := docstore.New(db)
 	out := newPrinter(e.stdout, *asJSON)
 
 	switch {
@@ -74,12 +79,12 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 		return out.message(map[string]string{"removed": *remove}, "removed %s\n", *remove)
 	}
 
-	emb, err := newEmbedder(e)
+	emb, err := c.embedder()
 	if err != nil {
 		return err
 	}
 	if *reembed {
-		n, err := store.Reembed(ctx, m.Slug, emb, nil)
+		n, err := rag.Reembed(ctx, store, m.Slug, emb, nil)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/miasrbija/mia/postgres/pgtest"
 )
 
@@ -72,6 +73,13 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad role", map[string]string{"DATABASE_URL": good}, []string{"serve", "--role", "both"}, []string{"MIA_ROLE (--role)", "all, web or worker"}},
 		{"bad proxies", map[string]string{"DATABASE_URL": good, "MIA_TRUSTED_PROXIES": "10.0.0.0/99"}, []string{"serve"}, []string{"MIA_TRUSTED_PROXIES", "CIDR"}},
 		{"missing municipalities file", map[string]string{"DATABASE_URL": good, "MIA_MUNICIPALITIES": "/nonexistent.yaml"}, []string{"migrate"}, []string{"MIA_MUNICIPALITIES", "/nonexistent.yaml"}},
+		{"bad turn budget", map[string]string{"DATABASE_URL": good, "MIA_TURN_BUDGET": "soon"}, []string{"serve"}, []string{"MIA_TURN_BUDGET (--turn-budget)", "positive duration", `"soon"`}},
+		{"turn budget flag", map[string]string{"DATABASE_URL": good}, []string{"ask", "--turn-budget", "-1s", "zdravo"}, []string{"MIA_TURN_BUDGET (--turn-budget)"}},
+		{"bad data key", map[string]string{"DATABASE_URL": good, "MIA_DATA_KEY": "c2VjcmV0"}, []string{"serve"}, []string{"MIA_DATA_KEY:", "32 bytes", "(hidden)"}},
+		{"production without key", map[string]string{"DATABASE_URL": good, "MIA_ENV": "production"}, []string{"serve"}, []string{"MIA_DATA_KEY is missing"}},
+		{"bad embed dim", map[string]string{"DATABASE_URL": good, "MIA_EMBED_MODEL": "bge-m3", "MIA_EMBED_DIM": "wide"}, []string{"search", "porez"}, []string{"MIA_EMBED_DIM (--embed-dim)", `"wide"`}},
+		{"bad viber api url", map[string]string{"DATABASE_URL": good, "MIA_VIBER_API_URL": "chatapi"}, []string{"serve"}, []string{"MIA_VIBER_API_URL (--viber-api-url)"}},
+		{"unknown municipality", map[string]string{"DATABASE_URL": good}, []string{"search", "--municipality", "atlantida", "porez"}, []string{"MIA_MUNICIPALITY (--municipality)", `"atlantida"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,6 +97,68 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWrongSettingsTouchNothing: every wrong setting is reported at once,
+// and serve stops before a single table exists.
+func TestWrongSettingsTouchNothing(t *testing.T) {
+	url := pgtest.NewEmptyDB(t)
+	env := map[string]string{"DATABASE_URL": url, "MIA_TURN_BUDGET": "0s", "MIA_ROLE": "both", "MIA_ADDR": "8080", "MIA_ENV": "production"}
+	_, _, err := runCmd(context.Background(), env, "serve")
+	if err == nil {
+		t.Fatal("serve accepted wrong settings")
+	}
+	for _, w := range []string{"MIA_TURN_BUDGET", "MIA_ROLE", "MIA_ADDR", "MIA_DATA_KEY"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not report %s: %v", w, err)
+		}
+	}
+	if n := tableCount(t, url); n != 0 {
+		t.Errorf("a refused start left %d tables behind", n)
+	}
+}
+
+// TestReadOnlyCommandsDoNotMigrate: search and ask on an empty database
+// say what to run instead of creating the schema; migrate creates it.
+func TestReadOnlyCommandsDoNotMigrate(t *testing.T) {
+	url := pgtest.NewEmptyDB(t)
+	env := map[string]string{"DATABASE_URL": url}
+	for _, args := range [][]string{{"search", "porez"}, {"ask", "porez"}, {"ingest", "--list"}} {
+		_, _, err := runCmd(context.Background(), env, args...)
+		if err == nil || !strings.Contains(err.Error(), "mia migrate") {
+			t.Errorf("%v on an empty database: %v", args, err)
+		}
+	}
+	if n := tableCount(t, url); n != 0 {
+		t.Fatalf("read-only commands created %d tables", n)
+	}
+	if _, _, err := runCmd(context.Background(), env, "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(context.Background(), env, "search", "porez"); err != nil {
+		t.Errorf("search after migrate: %v", err)
+	}
+	// serve --migrate=false on a migrated database starts.
+	env["MIA_MIGRATE"] = "false"
+	_, stop := serving(t, env)
+	if out := stop(); strings.Contains(out, `"msg":"migration applied"`) {
+		t.Error("serve --migrate=false migrated")
+	}
+}
+
+func tableCount(t *testing.T, url string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(),
+		`SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // serving runs `mia serve` with env on a free port until stop is called,

@@ -7,19 +7,18 @@ import (
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("migrate", e)
-	var c common
-	c.register(fs, e)
+	cf := bindConfig(fs, e, commonSettings)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
-		return err
-	}
-	reg, err := c.registry()
+	c, err := cf.load()
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx, reg, c.logger(e.stderr))
+	if _, _, err := c.resolve(e); err != nil {
+		return err
+	}
+	db, err := c.openDB(ctx, c.logger(e.stderr), true)
 	if err != nil {
 		return err
 	}

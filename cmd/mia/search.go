@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/rag"
 )
 
@@ -15,9 +16,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprint(fs.Output(), "Usage: mia search [flags] QUERY\n\nSearches the knowledge base the way the assistant does (hybrid vector + full-text).\n\n")
 		fs.PrintDefaults()
 	}
-	var c common
-	c.register(fs, e)
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, embedSettings)
 	k := fs.Int("k", 5, "number of results")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -31,20 +30,24 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > 50 {
 		return usageError{"--k: expected 1 to 50"}
 	}
-	reg, m, err := c.resolve(*slug)
+	c, err := cf.load()
 	if err != nil {
 		return err
 	}
-	emb, err := newEmbedder(e)
+	_, m, err := c.resolve(e)
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx, reg, c.logger(io.Discard))
+	emb, err := c.embedder()
+	if err != nil {
+		return err
+	}
+	db, err := c.openDB(ctx, c.logger(io.Discard), false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := rag.NewSearcher(rag.NewStore(db), emb).Search(ctx, rag.Query{Municipality: m.Slug, Text: query, K: *k})
+	res, err := rag.NewSearcher(docstore.New(db), emb).Search(ctx, rag.Query{Municipality: m.Slug, Text: query, K: *k})
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -13,16 +11,14 @@ import (
 	"github.com/miasrbija/mia/channels/notify"
 	"github.com/miasrbija/mia/channels/viber"
 	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/postgres/casestore"
+	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/docstore"
+	"github.com/miasrbija/mia/postgres/staffstore"
+	"github.com/miasrbija/mia/postgres/viberstore"
 	"github.com/miasrbija/mia/queue"
-	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/server"
 	"github.com/riverqueue/river"
-)
-
-var (
-	setInsecureCookies = setting{"MIA_INSECURE_COOKIES", "insecure-cookies"}
-	setRole            = setting{"MIA_ROLE", "role"}
-	setTrustedProxies  = setting{"MIA_TRUSTED_PROXIES", "trusted-proxies"}
 )
 
 // Roles split a deployment: web replicas answer HTTP and only enqueue
@@ -35,63 +31,56 @@ const (
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
-	var c common
-	c.register(fs, e)
-	addr := fs.String(setAddr.flag, envOr(e, setAddr.env, "127.0.0.1:8080"), "listen address HOST:PORT")
-	insecureCookies := fs.String(setInsecureCookies.flag, envOr(e, setInsecureCookies.env, "false"),
-		"send staff session cookies over plain HTTP (true only for local http:// use)")
-	proxies := fs.String(setTrustedProxies.flag, e.getenv(setTrustedProxies.env),
-		"reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses (e.g. 10.0.0.0/8)")
-	role := fs.String(setRole.flag, envOr(e, setRole.env, roleAll),
-		"what this replica does: all, web (HTTP, enqueues jobs) or worker (runs jobs; health and metrics only)")
+	cf := bindConfig(fs, e, []*setting{setAddr, setRole, setTrustedProxies, setInsecureCookies, setMigrate, setViberAPIURL},
+		commonSettings, engineSettings)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	err := c.validate()
-	if !validAddr(*addr) {
-		err = errors.Join(err, configError{setAddr, "HOST:PORT such as 127.0.0.1:8080", *addr})
-	}
-	insecure, perr := strconv.ParseBool(*insecureCookies)
-	if perr != nil {
-		err = errors.Join(err, configError{setInsecureCookies, "true or false", *insecureCookies})
-	}
-	trusted, perr := server.ParseProxies(*proxies)
-	if perr != nil {
-		err = errors.Join(err, configError{setTrustedProxies, "comma-separated CIDR prefixes or addresses", *proxies})
-	}
-	if *role != roleAll && *role != roleWeb && *role != roleWorker {
-		err = errors.Join(err, configError{setRole, "all, web or worker", *role})
-	}
+	// Every setting is checked before anything is touched: a wrong value
+	// must not leave a half-migrated database behind.
+	c, err := cf.load()
 	if err != nil {
 		return err
 	}
-	reg, err := c.registry()
+	reg, _, err := c.resolve(e)
 	if err != nil {
 		return err
 	}
 	log := c.logger(e.stdout)
-	db, err := c.open(ctx, reg, log)
+	crypt, err := c.crypter(log)
+	if err != nil {
+		return err
+	}
+	db, err := c.openDB(ctx, log, c.Migrate)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
-	engine, services, err := newEngine(e, db, reg, log)
+	engine, services, err := newEngine(c, db, reg, crypt, log)
 	if err != nil {
 		return err
 	}
-	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: assistant.NewMemory(db),
-		Documents: rag.NewStore(db), Log: log})
+	conversations := convstore.New(db)
+	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: conversations,
+		Documents: docstore.New(db), Log: log, TurnTimeout: turnTimeout(c.TurnBudget)})
 	if err != nil {
 		return err
 	}
 
 	// Durable work (Viber turns and sends, case notifications) runs as
 	// River jobs in PostgreSQL, so a restart loses none of it.
-	vcfg := viber.Config{DB: db.Pool, Municipalities: reg, Engine: engine, Getenv: e.getenv,
-		APIURL: envOr(e, setViberAPIURL.env, viber.DefaultAPIURL), Log: log}
-	ncfg := notify.Config{DB: db, Municipalities: reg, Memory: assistant.NewMemory(db), ViberAPIURL: vcfg.APIURL,
-		Getenv: e.getenv, Log: log}
+	vcfg := viber.Config{Store: viberstore.New(db, nil), Municipalities: reg, Engine: engine, Tokens: c.ViberTokens,
+		APIURL: c.ViberAPIURL, Log: log}
+	viberNotifier, err := viber.NewNotifier(vcfg, conversations)
+	if err != nil {
+		return err
+	}
+	ncfg := notify.Config{Outbox: casestore.New(db), Senders: map[string]notify.Sender{
+		string(assistant.ChannelWeb):   notify.ConversationSender{Notices: conversations, Channel: assistant.ChannelWeb},
+		string(assistant.ChannelViber): viberNotifier,
+		string(assistant.ChannelCLI):   notify.Discard{},
+	}, Log: log}
 	workers := river.NewWorkers()
 	if err := viber.RegisterWorkers(workers, vcfg); err != nil {
 		return err
@@ -99,7 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := notify.RegisterWorkers(workers, ncfg); err != nil {
 		return err
 	}
-	if *role == roleWeb {
+	if c.Role == roleWeb {
 		workers = nil // an insert-only client: worker replicas run the jobs
 	}
 	jobs, err := queue.NewClient(db.Pool, workers, queue.Config{
@@ -107,30 +96,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	vcfg.Queue = jobs
+	vcfg.Store = viberstore.New(db, jobs) // the webhook's store inserts turn jobs
 	bot, err := viber.New(vcfg)
 	if err != nil {
 		return err
 	}
 	defer bot.Close()
 
-	office := backoffice.New(backoffice.Config{DB: db, Forms: services, Municipalities: reg, Log: log,
-		InsecureCookies: insecure})
+	office := backoffice.New(backoffice.Config{Store: staffstore.New(db), Forms: services, Usage: conversations,
+		Municipalities: reg, Log: log, InsecureCookies: c.InsecureCookies})
 	mount := func(r chi.Router) {
 		chat.Routes(r)
 		bot.Routes(r)
 		office.Routes(r)
 	}
-	if *role == roleWorker {
+	if c.Role == roleWorker {
 		mount = nil
 	}
-	srv := server.New(server.Config{Addr: *addr, DB: db, Logger: log, Mount: mount, TrustedProxies: trusted})
+	srv := server.New(server.Config{Addr: c.Addr, DB: db, Logger: log, Mount: mount, TrustedProxies: c.TrustedProxies})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
 	// Cancelling Start's context stops workers hard; they are stopped
 	// gracefully below, after the HTTP server has drained.
-	if *role == roleWeb {
+	if c.Role == roleWeb {
 		return srv.Serve(ctx)
 	}
 	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
@@ -143,4 +132,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Warn("job queue did not stop cleanly", "err", err)
 	}
 	return serveErr
+}
+
+// turnTimeout bounds a web turn that outlives its request: the model's
+// budget plus room for retrieval, the offline fallback and storing the
+// reply. 0 leaves the web channel's default.
+func turnTimeout(budget time.Duration) time.Duration {
+	if budget == 0 {
+		return 0
+	}
+	return budget + 10*time.Second
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/miasrbija/mia/backoffice"
+	"github.com/miasrbija/mia/fault"
+	"github.com/miasrbija/mia/postgres/staffstore"
 )
 
 // staffStdin is where `mia staff add` reads the password when
@@ -44,9 +46,7 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 		fmt.Fprint(fs.Output(), usage+"\n")
 		fs.PrintDefaults()
 	}
-	var c common
-	c.register(fs, e)
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	cf := bindConfig(fs, e, []*setting{setMunicipality, setStaffPassword}, commonSettings)
 	email := fs.String("email", "", "the member's e-mail (the login name)")
 	name := fs.String("name", "", "the member's full name")
 	role := fs.String("role", "", "admin (every case of the municipality, analytics) or staff (the cases of one body)")
@@ -58,22 +58,26 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usageError{"--email, --name and --role are required"}
 	}
-	reg, m, err := c.resolve(*slug)
+	c, err := cf.load()
 	if err != nil {
 		return err
 	}
-	password, err := staffPassword(e)
+	reg, m, err := c.resolve(e)
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx, reg, c.logger(e.stderr))
+	password, err := staffPassword(c)
+	if err != nil {
+		return err
+	}
+	db, err := c.openDB(ctx, c.logger(e.stderr), true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := backoffice.CreateStaff(ctx, db, reg, backoffice.NewStaff{Municipality: m.Slug, Email: *email,
+	st, err := backoffice.CreateStaff(ctx, staffstore.New(db), reg, backoffice.NewStaff{Municipality: m.Slug, Email: *email,
 		Name: *name, Role: backoffice.Role(*role), BodyKey: *body, Password: password})
-	if errors.Is(err, backoffice.ErrInvalid) {
+	if errors.Is(err, fault.ErrInvalid) {
 		return usageError{err.Error()}
 	}
 	if err != nil {
@@ -84,8 +88,8 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 }
 
 // staffPassword reads the password from MIA_STAFF_PASSWORD or stdin.
-func staffPassword(e *env) (string, error) {
-	if p := e.getenv("MIA_STAFF_PASSWORD"); p != "" {
+func staffPassword(c *Config) (string, error) {
+	if p := c.StaffPassword; p != "" {
 		return p, nil
 	}
 	line, err := bufio.NewReader(staffStdin).ReadString('\n')
@@ -102,9 +106,7 @@ func runStaffChange(ctx context.Context, e *env, sub string, args []string, usag
 		fmt.Fprint(fs.Output(), usage+"\n")
 		fs.PrintDefaults()
 	}
-	var c common
-	c.register(fs, e)
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
+	cf := bindConfig(fs, e, []*setting{setMunicipality, setStaffPassword}, commonSettings)
 	email := fs.String("email", "", "the member's e-mail")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -113,28 +115,32 @@ func runStaffChange(ctx context.Context, e *env, sub string, args []string, usag
 		fs.Usage()
 		return usageError{"--email is required"}
 	}
-	reg, m, err := c.resolve(*slug)
+	c, err := cf.load()
+	if err != nil {
+		return err
+	}
+	_, m, err := c.resolve(e)
 	if err != nil {
 		return err
 	}
 	var password string
 	if sub == "password" {
-		if password, err = staffPassword(e); err != nil {
+		if password, err = staffPassword(c); err != nil {
 			return err
 		}
 	}
-	db, err := c.open(ctx, reg, c.logger(e.stderr))
+	db, err := c.openDB(ctx, c.logger(e.stderr), true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	switch sub {
 	case "password":
-		err = backoffice.SetStaffPassword(ctx, db, m.Slug, *email, password)
+		err = backoffice.SetStaffPassword(ctx, staffstore.New(db), m.Slug, *email, password)
 	default:
-		err = backoffice.SetStaffDisabled(ctx, db, m.Slug, *email, sub == "disable")
+		err = backoffice.SetStaffDisabled(ctx, staffstore.New(db), m.Slug, *email, sub == "disable")
 	}
-	if errors.Is(err, backoffice.ErrInvalid) || errors.Is(err, backoffice.ErrNotFound) {
+	if errors.Is(err, fault.ErrInvalid) || errors.Is(err, fault.ErrNotFound) {
 		return usageError{err.Error()}
 	}
 	if err != nil {

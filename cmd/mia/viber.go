@@ -7,17 +7,14 @@ import (
 	"strings"
 
 	"github.com/miasrbija/mia/channels/viber"
-	"github.com/miasrbija/mia/municipality"
 )
-
-var setViberAPIURL = setting{"MIA_VIBER_API_URL", "api-url"}
 
 // runViber administers a municipality's Viber bot through the Bot API:
 // set-webhook points its callbacks at MIA, account shows its details.
 // Neither touches the database.
 func runViber(ctx context.Context, e *env, args []string) error {
-	usage := "Usage: mia viber set-webhook --url URL [--municipality SLUG] [--api-url URL] [--json]\n" +
-		"       mia viber account [--municipality SLUG] [--api-url URL] [--json]\n\n" +
+	usage := "Usage: mia viber set-webhook --url URL [--municipality SLUG] [--viber-api-url URL] [--json]\n" +
+		"       mia viber account [--municipality SLUG] [--viber-api-url URL] [--json]\n\n" +
 		"The bot token is read from the municipality's viber_token_env variable (default " + viber.DefaultTokenEnv + ").\n"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprint(e.stderr, usage)
@@ -36,10 +33,7 @@ func runViber(ctx context.Context, e *env, args []string) error {
 		fmt.Fprint(fs.Output(), usage+"\n")
 		fs.PrintDefaults()
 	}
-	municipalities := fs.String(setMunicipalities.flag, e.getenv(setMunicipalities.env),
-		"municipalities YAML file (default: the embedded file serving Sombor)")
-	slug := fs.String("municipality", e.getenv("MIA_MUNICIPALITY"), "municipality slug (default: the configuration's default)")
-	apiURL := fs.String(setViberAPIURL.flag, envOr(e, setViberAPIURL.env, viber.DefaultAPIURL), "Viber Bot API base URL")
+	cf := bindConfig(fs, e, []*setting{setMunicipalities, setMunicipality, setViberAPIURL})
 	hook := fs.String("url", "", "set-webhook: the public HTTPS URL of MIA's webhook, e.g. https://mia.example.rs/viber/sombor (empty with --remove)")
 	remove := fs.Bool("remove", false, "set-webhook: remove the webhook")
 	sendName := fs.Bool("send-name", true, "set-webhook: ask Viber to send users' names (shown only when users allow it)")
@@ -48,24 +42,20 @@ func runViber(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if u, err := url.Parse(*apiURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return configError{setViberAPIURL, "an http(s) URL such as " + viber.DefaultAPIURL, *apiURL}
-	}
-	reg, err := municipality.Load(*municipalities)
+	c, err := cf.load()
 	if err != nil {
-		return fmt.Errorf("configuration: %s: %w", setMunicipalities, err)
+		return err
 	}
-	m, err := reg.Get(*slug)
+	_, m, err := c.resolve(e)
 	if err != nil {
-		return usageError{fmt.Sprintf("--municipality: %v", err)}
+		return err
 	}
-	tokenEnv := viber.TokenEnv(m)
-	token := e.getenv(tokenEnv)
+	token := c.ViberTokens[m.Slug]
 	if token == "" {
 		// Tokens are secrets: environment only, never a flag.
-		return fmt.Errorf("configuration: %s is missing: expected the Viber bot token of %s (environment only)", tokenEnv, m.Slug)
+		return fmt.Errorf("configuration: %s is missing: expected the Viber bot token of %s (environment only)", viber.TokenEnv(m), m.Slug)
 	}
-	client := viber.NewClient(*apiURL, token)
+	client := viber.NewClient(c.ViberAPIURL, token)
 	out := newPrinter(e.stdout, *asJSON)
 
 	switch sub {
