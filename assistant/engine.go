@@ -75,6 +75,9 @@ func New(cfg Config) (*Engine, error) {
 
 // turnState is what one turn accumulates on its way to a reply.
 type turnState struct {
+	// logCtx is the turn's context for log lines only (it carries the
+	// request or job id); work takes ctx as an argument.
+	logCtx  context.Context
 	m       *municipality.Municipality
 	conv    int64
 	text    string // capped and masked: what may be logged, stored and sent to a model
@@ -104,7 +107,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	if err != nil {
 		return nil, err
 	}
-	st := &turnState{m: m, emit: emit, started: time.Now(), reply: &Reply{}}
+	st := &turnState{logCtx: ctx, m: m, emit: emit, started: time.Now(), reply: &Reply{}}
 	if st.conv, err = e.cfg.Memory.Conversation(ctx, m.Slug, t.Channel, t.UserID); err != nil {
 		return nil, err
 	}
@@ -255,7 +258,7 @@ var buttonPayloads = map[string]string{
 func (e *Engine) message(st *turnState, name string, data map[string]string) string {
 	text, err := prompts.Message(name, st.m, st.script, data)
 	if err != nil {
-		e.cfg.Log.Error("render message", "name", name, "err", err)
+		e.cfg.Log.ErrorContext(st.logCtx, "render message", "name", name, "err", err)
 		text, _ = prompts.Message("error", st.m, st.script, nil)
 	}
 	return text

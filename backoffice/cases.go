@@ -330,7 +330,7 @@ func (o *Office) handleStatus(w http.ResponseWriter, r *http.Request) {
 	// The change is committed; the audit row follows it (its failure is
 	// logged, the change stands).
 	if err := o.audit(r.Context(), st, actionChangeStatus, c.ID, string(c.Status)+" → "+string(to)); err != nil {
-		o.log.Error("audit after status change", "case", c.ID, "err", err)
+		o.log.ErrorContext(r.Context(), "audit after status change", "case", c.ID, "err", err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/cases/%d?msg=status", c.ID), http.StatusSeeOther)
 }
@@ -357,7 +357,7 @@ func (o *Office) handleReroute(w http.ResponseWriter, r *http.Request) {
 	// The change is committed; the audit row follows it (its failure is
 	// logged, the change stands), as for a status change.
 	if err := o.audit(r.Context(), st, actionReroute, c.ID, from+" → "+moved.BodyKey); err != nil {
-		o.log.Error("audit after reroute", "case", c.ID, "err", err)
+		o.log.ErrorContext(r.Context(), "audit after reroute", "case", c.ID, "err", err)
 	}
 	if st.Role != RoleAdmin {
 		// The case has left their body: they can no longer see it.

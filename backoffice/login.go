@@ -46,7 +46,7 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if st == nil {
 		o.limiter.fail(key, o.now())
-		o.log.Warn("staff login failed", "ip", clientIP(r))
+		o.log.WarnContext(r.Context(), "staff login failed", "ip", clientIP(r))
 		o.loginPage(w, r, http.StatusUnauthorized, email, "Pogrešna e-adresa ili lozinka.")
 		return
 	}

@@ -162,7 +162,7 @@ func (o *Office) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	var b bytes.Buffer
 	if err := o.pages[page].Execute(&b, data); err != nil {
-		o.log.Error("render", "page", page, "err", err)
+		o.log.ErrorContext(r.Context(), "render", "page", page, "err", err)
 		http.Error(w, "Greška servera.", http.StatusInternalServerError)
 		return
 	}
@@ -188,7 +188,7 @@ func (o *Office) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusNotFound:
 		o.notFound(w, r)
 	case http.StatusInternalServerError:
-		o.log.Error("backoffice", "path", r.URL.Path, "err", err)
+		o.log.ErrorContext(r.Context(), "backoffice", "path", r.URL.Path, "err", err)
 		o.errorPage(w, r, status, "Došlo je do greške. Pokušajte ponovo.")
 	default:
 		o.errorPage(w, r, status, fault.Message(err))

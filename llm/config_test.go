@@ -64,4 +64,3 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
-

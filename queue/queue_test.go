@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/miasrbija/mia/internal/logctx"
+	"github.com/miasrbija/mia/internal/logctx/logtest"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/queue"
 )
@@ -211,7 +212,7 @@ func TestJobLinesCarryJobID(t *testing.T) {
 	if err := queue.Migrate(ctx, db.Pool); err != nil {
 		t.Fatal(err)
 	}
-	var buf syncBuffer
+	var buf logtest.Buffer
 	w := &loggingWorker{log: slog.New(logctx.NewHandler(slog.NewJSONHandler(&buf, nil))), done: make(chan int64, 1)}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
@@ -242,21 +243,4 @@ func TestJobLinesCarryJobID(t *testing.T) {
 	if want := fmt.Sprintf(`"job_id":%d`, res.Job.ID); !strings.Contains(buf.String(), want) {
 		t.Errorf("worker's line lacks %s: %s", want, buf.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,28 +13,11 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/miasrbija/mia/internal/logctx"
+	"github.com/miasrbija/mia/internal/logctx/logtest"
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/server"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // start serves cfg on a free loopback port until the test ends.
 func start(t *testing.T, cfg server.Config) (base string, stop func() error) {
@@ -96,7 +78,7 @@ func TestReadyzFollowsDatabaseRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	base, _ := start(t, server.Config{DB: db, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 
 	if code, body := get(t, base+"/readyz"); code != 200 || !strings.Contains(body, `"database":"ok"`) {
@@ -115,7 +97,7 @@ func TestReadyzFollowsDatabaseRestart(t *testing.T) {
 }
 
 func TestMetricsAndRequestLog(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	base, _ := start(t, server.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	resp, err := http.Get(base + "/healthz?jmbg=0101990710006")
 	if err != nil {
@@ -221,7 +203,7 @@ func grep(s, sub string) string {
 // context carries the request id; a made-up method and an unmatched path
 // each get one metrics label, and a huge path is cut in the log.
 func TestLogAndMetricsBounded(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	base, _ := start(t, server.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Mount: func(r chi.Router) {
 		r.Get("/work", func(w http.ResponseWriter, r *http.Request) {
 			// An application's own logger, not the server's, with the

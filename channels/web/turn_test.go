@@ -18,6 +18,7 @@ import (
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/channels/web"
 	"github.com/miasrbija/mia/internal/logctx"
+	"github.com/miasrbija/mia/internal/logctx/logtest"
 )
 
 // gate holds the first turn hold picks of the real engine until the test
@@ -210,29 +211,11 @@ func TestConfirmThenLeave(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestTurnLogsShareRequestID: the lines one web turn writes, from the
 // engine as from the server, carry the request's id.
 func TestTurnLogsShareRequestID(t *testing.T) {
 	t.Parallel()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	// Wrapped as cmd/mia wraps its JSON handler.
 	log := slog.New(logctx.NewHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	b := setupWith(t, bundleOpts{log: log})

@@ -1,17 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/miasrbija/mia/internal/logctx/logtest"
 	"github.com/miasrbija/mia/postgres/pgtest"
 )
 
@@ -19,27 +18,10 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // runCmd runs mia in-process with the given environment.
 func runCmd(ctx context.Context, envVars map[string]string, args ...string) (stdout, stderr string, err error) {
-	var out, errb lockedBuffer
+	var out, errb logtest.Buffer
 	e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return envVars[k] }}
 	err = runWithEnv(ctx, args, e)
 	return out.String(), errb.String(), err
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestHelpListsCommands(t *testing.T) {
