@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/serbian"
 )
 
 // pipelineVersion changes whenever loading or chunking changes what a file
@@ -209,7 +210,8 @@ func (r *Runner) ingestFile(ctx context.Context, f file) (FileResult, error) {
 	return res, nil
 }
 
-// contentHash covers the file, its sidecar and the pipeline settings. A
+// contentHash covers the file, its sidecar, the pipeline settings and the
+// text normalisation the search vectors are built with. A
 // file over the size limit fails here before it is read.
 func (r *Runner) contentHash(path string) (string, error) {
 	lim := r.Limits.withDefaults()
@@ -221,7 +223,7 @@ func (r *Runner) contentHash(path string) (string, error) {
 		return "", fmt.Errorf("%w: %d MB, the limit is %d MB", ErrTooLarge, st.Size()>>20, lim.MaxFileBytes>>20)
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", pipelineVersion, r.Chunker.MaxTokens, r.Chunker.OverlapTokens)
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00", pipelineVersion, serbian.NormalizationVersion, r.Chunker.MaxTokens, r.Chunker.OverlapTokens)
 	for _, p := range []string{path, path + ".meta.yaml"} {
 		b, err := os.ReadFile(p)
 		if errors.Is(err, fs.ErrNotExist) && p != path {

@@ -87,10 +87,10 @@ func token(w string) (string, bool) {
 	return asciiOnly(foldLower(softAdjective(Stem(w)))), false
 }
 
-// softAdjective trims the j of -čji/-čiji adjective stems. The Snowball
-// prelude turns "dečjeg" into "dečeg" (stem deč) while "dečji" stems to
-// dečj and the common variant "dečiji" to dečij; trimming lets all of them
-// meet on "deč". The bald "c" forms are treated alike for users typing
+// softAdjective trims the j of -čji/-čiji adjective stems: "dečji" stems
+// to dečj and the common variant "dečiji" to dečij, and trimming lets them
+// meet on "deč" (forms the Snowball prelude rewrites, dečjeg → dečeg, stay
+// apart). The bald "c" forms are treated alike for users typing
 // without diacritics ("decji", "deciji"). Nouns in -cija are affected too
 // (akcija→akc), harmlessly, since every form of them ends the same way.
 func softAdjective(stem string) string {
