@@ -49,8 +49,14 @@ fi
 if [ -z "$local_db" ]; then
   if [ -z "${DATABASE_URL:-}" ]; then log "DATABASE_URL is not set"; exit 1; fi
   command -v psql >/dev/null || apt_install postgresql-client
-  if ! psql "$DATABASE_URL" -Atqc 'select 1' >/dev/null 2>&1; then
-    log "DATABASE_URL is set but the database does not answer"; exit 1
+  if ! err=$(psql "$DATABASE_URL" -Atqc 'select 1' 2>&1 >/dev/null); then
+    if [[ "$err" == *"database \""*"\" does not exist"* ]]; then
+      # The server answers; `mia migrate` creates the database (or, when the
+      # role may not, prints the createdb command to run).
+      log "the database at DATABASE_URL does not exist yet: mia creates it"
+      exit 0
+    fi
+    log "DATABASE_URL is set but the database does not answer: ${err#psql: }"; exit 1
   fi
   if ! psql "$DATABASE_URL" -Atqc "select 1 from pg_available_extensions where name='vector'" | grep -q 1; then
     log "the database at DATABASE_URL has no pgvector extension available"; exit 1
