@@ -1,66 +1,57 @@
 package backoffice
 
 import (
-	"strings"
-	"sync"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/netip"
+	"strconv"
 	"time"
 )
 
-// loginLimiter counts failed logins per IP and e-mail in a sliding window.
-// It lives in memory: each replica limits on its own, which still caps a
-// guesser at replicas × max attempts per window.
-type loginLimiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-func newLoginLimiter(max int, window time.Duration) *loginLimiter {
-	return &loginLimiter{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-func limiterKey(ip, email string) string { return ip + "|" + strings.ToLower(strings.TrimSpace(email)) }
-
-// blocked reports whether the key has used up its failures in the window.
-func (l *loginLimiter) blocked(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key, now)) >= l.max
-}
-
-// fail records a failure.
-func (l *loginLimiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.recent(key, now), now)
-	if len(l.fails) > 100_000 { // a flood of keys: drop what has expired
-		for k := range l.fails {
-			if len(l.recent(k, now)) == 0 {
-				delete(l.fails, k)
-			}
-		}
+// loginLimits are the limits one login attempt counts against, both kept
+// in the store so every replica shares them:
+//   - per account: the e-mail, whatever the client address, so a guesser
+//     gets LoginMaxFailures guesses per LoginWindow however many addresses
+//     it has; an unknown e-mail is limited exactly like a known one;
+//   - per client address, whatever the e-mail: LoginIPMaxFailures, so one
+//     client cannot try many accounts (or keep the password checks busy).
+//
+// An IPv6 client counts by its /64, the block one subscriber gets.
+func (o *Office) loginLimits(ip, email string) []LoginLimit {
+	return []LoginLimit{
+		{Key: limitKey("email", email), Max: o.cfg.LoginMaxFailures, Window: o.cfg.LoginWindow},
+		{Key: limitKey("ip", ipBucket(ip)), Max: o.cfg.LoginIPMaxFailures, Window: o.cfg.LoginWindow},
 	}
 }
 
-// reset forgets the key's failures after a successful login.
-func (l *loginLimiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
+// limitKey hides the address in the stored key: the table needs only to
+// tell keys apart.
+func limitKey(kind, value string) string {
+	h := sha256.Sum256([]byte("mia-login\x00" + kind + "\x00" + value))
+	return kind + ":" + hex.EncodeToString(h[:16])
 }
 
-func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
-		i++
+func ipBucket(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
 	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-		return nil
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
 	}
-	l.fails[key] = ts
-	return ts
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
+}
+
+// retryText is how long until a refused login may try again, for the
+// Retry-After header (seconds) and the page (minutes, in Serbian).
+func retryText(d time.Duration) (seconds int, minutes string) {
+	seconds = max(1, int((d+time.Second-1)/time.Second))
+	m := (seconds + 59) / 60
+	switch {
+	case m%10 == 1 && m%100 != 11:
+		return seconds, strconv.Itoa(m) + " minut"
+	default:
+		return seconds, strconv.Itoa(m) + " minuta"
+	}
 }

@@ -1,8 +1,10 @@
 package backoffice
 
 import (
-	"context"
+	"cmp"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,60 +28,108 @@ func (o *Office) loginPage(w http.ResponseWriter, r *http.Request, status int, e
 	o.render(w, r, status, "login", data)
 }
 
+// handleLogin checks a login. The password is compared only in a slot of
+// the bounded pool and only after the attempt is reserved against the
+// limits (per account and per client address, in the store, so shared by
+// every replica): parallel guesses cannot all be compared before the first
+// failure is counted. A failure keeps its reservation; a success clears
+// the account's failures and takes back its own reservation of the
+// address's. A login already over a limit is refused before it waits for a
+// slot; one that finds no slot in time is refused having reserved nothing.
 func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
+	ctx, arrived := r.Context(), time.Now()
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
 		o.loginPage(w, r, http.StatusForbidden, "", "Forma je istekla. Pokušajte ponovo.")
 		return
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
-	key := limiterKey(clientIP(r), email)
-	if o.limiter.blocked(key, o.now()) {
-		w.Header().Set("Retry-After", "900")
-		o.loginPage(w, r, http.StatusTooManyRequests, email, "Previše neuspešnih pokušaja. Pokušajte ponovo za 15 minuta.")
-		return
-	}
-	st, err := o.authenticate(r.Context(), r.PostFormValue("municipality"), email, r.PostFormValue("password"))
+	limits := o.loginLimits(clientIP(r), email)
+	at := o.now()
+	full, retryAt, err := o.store.LoginAttemptsFull(ctx, at, limits)
 	if err != nil {
 		o.fail(w, r, err)
 		return
 	}
-	if st == nil {
-		o.limiter.fail(key, o.now())
-		o.log.WarnContext(r.Context(), "staff login failed", "ip", clientIP(r))
+	if full {
+		o.tooManyLogins(w, r, email, retryAt.Sub(at))
+		return
+	}
+	creds, err := o.store.Credentials(ctx, r.PostFormValue("municipality"), email)
+	if err != nil {
+		o.fail(w, r, err)
+		return
+	}
+	var st *Staff
+	var reserved bool
+	var rerr error
+	err = o.hashers.do(ctx, arrived, func() {
+		reserved, retryAt, rerr = o.store.ReserveLoginAttempt(ctx, at, limits)
+		if reserved {
+			st = o.checkCredentials(creds, r.PostFormValue("password"))
+		}
+	})
+	err = cmp.Or(err, rerr)
+	switch {
+	case errors.Is(err, errLoginBusy):
+		o.log.WarnContext(ctx, "staff login refused: password checks busy")
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(o.cfg.LoginBudget, time.Second)/time.Second)))
+		o.loginPage(w, r, http.StatusServiceUnavailable, email, "Previše prijava u ovom trenutku. Pokušajte ponovo za nekoliko sekundi.")
+		return
+	case err != nil && ctx.Err() != nil:
+		return // the client has gone
+	case err != nil:
+		o.fail(w, r, err)
+		return
+	case !reserved:
+		o.tooManyLogins(w, r, email, retryAt.Sub(at))
+		return
+	case st == nil:
+		o.log.WarnContext(ctx, "staff login failed", "ip", clientIP(r))
 		o.loginPage(w, r, http.StatusUnauthorized, email, "Pogrešna e-adresa ili lozinka.")
 		return
 	}
-	o.limiter.reset(key)
-	token, exp, err := o.createSession(r.Context(), st.ID)
+	if err := o.store.ClearLoginAttempts(ctx, limits[0].Key); err != nil {
+		o.log.ErrorContext(ctx, "clear login attempts", "err", err)
+	}
+	if err := o.store.ReleaseLoginAttempt(ctx, at, limits[1].Key); err != nil {
+		o.log.ErrorContext(ctx, "release login attempt", "err", err)
+	}
+	token, exp, err := o.createSession(ctx, st.ID)
 	if err != nil {
 		o.fail(w, r, err)
 		return
 	}
 	http.SetCookie(w, o.cookie(CookieName, token, "/staff", exp))
 	http.SetCookie(w, o.cookie(loginCSRFCookie, "", "/staff/login", time.Time{}))
-	_ = o.audit(r.Context(), st, "login", 0, "")
+	_ = o.audit(ctx, st, "login", 0, "")
 	http.Redirect(w, r, "/staff/", http.StatusSeeOther)
 }
 
-// authenticate returns the enabled account matching the e-mail and
-// password, or nil. An e-mail with accounts in several municipalities is
-// checked against each (the form's municipality, when given, picks one).
-func (o *Office) authenticate(ctx context.Context, muni, email, password string) (*Staff, error) {
-	creds, err := o.store.Credentials(ctx, muni, email)
-	if err != nil {
-		return nil, err
-	}
+func (o *Office) tooManyLogins(w http.ResponseWriter, r *http.Request, email string, wait time.Duration) {
+	secs, mins := retryText(wait)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	o.loginPage(w, r, http.StatusTooManyRequests, email, "Previše neuspešnih pokušaja. Pokušajte ponovo za "+mins+".")
+}
+
+// checkCredentials returns the account whose hash the password matches,
+// or nil. An e-mail with accounts in several municipalities is checked
+// against each (the form's municipality, when given, picks one); an
+// unknown e-mail against a dummy hash, so it costs as much and takes as
+// long as a wrong password. Run it in a slot of o.hashers only.
+func (o *Office) checkCredentials(creds []Credential, password string) *Staff {
 	if len(creds) == 0 {
+		o.passwordChecks.Add(1)
 		checkPassword(password, dummyHash())
-		return nil, nil
+		return nil
 	}
 	for _, c := range creds {
+		o.passwordChecks.Add(1)
 		if checkPassword(password, c.PasswordHash) {
-			return c.Staff, nil
+			return c.Staff
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 func (o *Office) handleLogout(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package backoffice_test
+
+const raceEnabled = false
