@@ -68,15 +68,81 @@ type Config struct {
 	// FetchPollInterval is the fallback poll when no notification arrives.
 	// Default River's (1s).
 	FetchPollInterval time.Duration
-	// JobTimeout bounds one attempt. Default 2 minutes (a media download of
-	// 50 MB and an engine turn fit in it).
+	// JobTimeout bounds one attempt. Default DefaultJobTimeout.
 	JobTimeout time.Duration
+	// RescueStuckJobsAfter is how long a job may stay running before it is
+	// taken for stuck (its worker crashed) and retried. Default
+	// DefaultRescueAfter; it must exceed JobTimeout, or a slow job would
+	// run twice at once.
+	RescueStuckJobsAfter time.Duration
+	// CompletedRetention is how long a completed job's row is kept.
+	// Default DefaultCompletedRetention.
+	CompletedRetention time.Duration
+	// CancelledRetention is how long a cancelled job's row is kept.
+	// Default DefaultCancelledRetention.
+	CancelledRetention time.Duration
+	// DiscardedRetention is how long a job that failed for good is kept,
+	// for an operator to read its errors. Default DefaultDiscardedRetention.
+	DiscardedRetention time.Duration
 	// PeriodicJobs are inserted on their schedules by the elected leader
 	// (e.g. viber.PeriodicJobs()); ignored by an insert-only client.
 	PeriodicJobs []*river.PeriodicJob
 	// Log receives a warning for each failed job attempt (an error for a
 	// panic); River's own routine messages go to it at debug level.
 	Log *slog.Logger
+}
+
+// Defaults of Config.
+const (
+	// DefaultJobTimeout fits a media download (30 s at most), an engine
+	// turn (its budget, 20 s by default) and the database work around them.
+	DefaultJobTimeout = 90 * time.Second
+	// DefaultRescueAfter gets a job whose worker died (a crash, a killed
+	// pod) running again within about 2.5 minutes: River's rescuer runs
+	// every 30 s. A Viber turn must fetch its media before Viber's links
+	// expire (an hour); River's own default, an hour, would miss them.
+	DefaultRescueAfter = 2 * time.Minute
+	// DefaultCompletedRetention keeps finished jobs briefly: their
+	// arguments carry only ids, but nothing needs them once done.
+	DefaultCompletedRetention = time.Hour
+	// DefaultCancelledRetention and DefaultDiscardedRetention keep a job
+	// that did not succeed long enough to look into it.
+	DefaultCancelledRetention = 24 * time.Hour
+	DefaultDiscardedRetention = 7 * 24 * time.Hour
+)
+
+// riverConfig returns River's configuration of cfg (workers nil: insert
+// only). It fails when RescueStuckJobsAfter does not exceed JobTimeout.
+func riverConfig(workers *river.Workers, cfg Config) (*river.Config, error) {
+	log := cmp.Or(cfg.Log, slog.New(slog.DiscardHandler))
+	timeout := cmp.Or(cfg.JobTimeout, DefaultJobTimeout)
+	rescue := cmp.Or(cfg.RescueStuckJobsAfter, DefaultRescueAfter)
+	if cfg.RescueStuckJobsAfter == 0 && rescue <= timeout {
+		rescue = timeout + 30*time.Second // a longer JobTimeout alone moves the rescue after it
+	}
+	if rescue <= timeout {
+		return nil, fmt.Errorf("queue: RescueStuckJobsAfter (%v) must exceed JobTimeout (%v)", rescue, timeout)
+	}
+	rc := &river.Config{
+		CancelledJobRetentionPeriod: cmp.Or(cfg.CancelledRetention, DefaultCancelledRetention),
+		CompletedJobRetentionPeriod: cmp.Or(cfg.CompletedRetention, DefaultCompletedRetention),
+		DiscardedJobRetentionPeriod: cmp.Or(cfg.DiscardedRetention, DefaultDiscardedRetention),
+		ErrorHandler:                jobErrors{log},
+		FetchCooldown:               cfg.FetchCooldown,
+		FetchPollInterval:           cfg.FetchPollInterval,
+		JobTimeout:                  timeout,
+		Logger:                      slog.New(quietHandler{log.Handler()}),
+		Middleware:                  []rivertype.Middleware{&jobLogIDs{}},
+		RescueStuckJobsAfter:        rescue,
+	}
+	if workers != nil {
+		rc.Workers = workers
+		rc.PeriodicJobs = cfg.PeriodicJobs
+		rc.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, 8)},
+		}
+	}
+	return rc, nil
 }
 
 // NewClient returns a River client on pool. With workers nil the client
@@ -87,21 +153,9 @@ func NewClient(pool *pgxpool.Pool, workers *river.Workers, cfg Config) (*Client,
 	if pool == nil {
 		return nil, errors.New("queue: no database pool")
 	}
-	log := cmp.Or(cfg.Log, slog.New(slog.DiscardHandler))
-	rc := &river.Config{
-		ErrorHandler:      jobErrors{log},
-		FetchCooldown:     cfg.FetchCooldown,
-		FetchPollInterval: cfg.FetchPollInterval,
-		JobTimeout:        cmp.Or(cfg.JobTimeout, 2*time.Minute),
-		Logger:            slog.New(quietHandler{log.Handler()}),
-		Middleware:        []rivertype.Middleware{&jobLogIDs{}},
-	}
-	if workers != nil {
-		rc.Workers = workers
-		rc.PeriodicJobs = cfg.PeriodicJobs
-		rc.Queues = map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, 8)},
-		}
+	rc, err := riverConfig(workers, cfg)
+	if err != nil {
+		return nil, err
 	}
 	c, err := river.NewClient(riverpgxv5.New(pool), rc)
 	if err != nil {

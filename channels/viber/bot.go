@@ -52,6 +52,12 @@ type Config struct {
 	// not kept (the turn goes on without it). Default 50 MiB, Viber's
 	// own cap for files.
 	MaxMedia int64
+	// MediaHosts are the hosts media is downloaded from: a name matches
+	// itself, a name starting with a dot any host under it. A media link
+	// elsewhere is not fetched (logged; the turn goes on without it), nor
+	// is a redirect elsewhere followed. Default DefaultMediaHosts; tests
+	// name their local server.
+	MediaHosts []string
 	// RetryBackoff is the first wait before a failed job (rate limiting,
 	// a Bot API or network error) is tried again; it doubles with each
 	// attempt up to an hour. Default 30s.
@@ -71,6 +77,9 @@ func (c Config) withDefaults() Config {
 	}
 	c.MaxBody = cmp.Or(c.MaxBody, 1<<20)
 	c.MaxMedia = cmp.Or(c.MaxMedia, 50<<20)
+	if len(c.MediaHosts) == 0 {
+		c.MediaHosts = DefaultMediaHosts
+	}
 	c.RetryBackoff = cmp.Or(c.RetryBackoff, 30*time.Second)
 	c.EnqueueTimeout = cmp.Or(c.EnqueueTimeout, 5*time.Second)
 	c.Log = cmp.Or(c.Log, slog.New(slog.DiscardHandler))
@@ -178,7 +187,7 @@ func (b *Bot) handle(ctx context.Context, m *municipality.Municipality, cb *Call
 		log.InfoContext(ctx, "viber: webhook verified")
 	case EventConversationStarted:
 		if cb.User != nil {
-			if err := b.store.SaveUser(ctx, m.Slug, *cb.User, cb.Subscribed); err != nil {
+			if err := b.store.SaveUser(ctx, m.Slug, cleanUser(*cb.User), cb.Subscribed); err != nil {
 				// The welcome matters more than the record.
 				log.ErrorContext(ctx, "viber: record user", "err", err)
 			}
@@ -203,7 +212,7 @@ func (b *Bot) handle(ctx context.Context, m *municipality.Municipality, cb *Call
 		if u == nil {
 			u = &User{ID: cb.UserID}
 		}
-		if err := b.store.RecordSubscription(ctx, eventOf(m.Slug, cb), *u, subscribed); err != nil {
+		if err := b.store.RecordSubscription(ctx, eventOf(m.Slug, cb), cleanUser(*u), subscribed); err != nil {
 			return err
 		}
 	case EventDelivered, EventSeen, EventFailed:

@@ -14,8 +14,14 @@ import (
 const Retention = 30 * 24 * time.Hour
 
 // CleanupArgs is the periodic job deleting channel_events and viber_outbox
-// rows older than Retention. Media is kept: the cases it belongs to decide.
+// rows older than Retention, and the messages and replies whose jobs
+// will not run any more (failed for good or cancelled): those of jobs
+// that ran are deleted as they finish.
 type CleanupArgs struct{}
+
+// CleanupInterval is how often the cleanup runs: an abandoned message is
+// gone within this time of its job's end.
+const CleanupInterval = 15 * time.Minute
 
 // Kind implements river.JobArgs.
 func (CleanupArgs) Kind() string { return "viber_cleanup" }
@@ -24,7 +30,7 @@ func (CleanupArgs) Kind() string { return "viber_cleanup" }
 // configuration (queue.Config.PeriodicJobs).
 func PeriodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		river.NewPeriodicJob(river.PeriodicInterval(CleanupInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "viber_cleanup", RunOnStart: true}),
 	}
@@ -41,6 +47,10 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 	if err != nil {
 		return fmt.Errorf("viber: cleanup: %w", err)
 	}
-	w.d.cfg.Log.InfoContext(ctx, "viber: cleanup", "events", events, "outbox", parts)
+	messages, replies, err := w.d.store.DeleteAbandoned(ctx)
+	if err != nil {
+		return fmt.Errorf("viber: cleanup: %w", err)
+	}
+	w.d.cfg.Log.InfoContext(ctx, "viber: cleanup", "events", events, "outbox", parts, "messages", messages, "replies", replies)
 	return nil
 }

@@ -9,12 +9,15 @@
 // else 413), checks its HMAC-SHA256 signature (key: the municipality's
 // token, Config.Tokens, read from the variable TokenEnv names) in
 // constant time before any parsing (403 otherwise), and then:
-//   - message: records (event, token, user) and inserts a TurnArgs job in
-//     the same transaction (Store.EnqueueTurns); a redelivery finds the
-//     record and inserts nothing. Concurrent callbacks share transactions
-//     (group commit), so a burst does not queue behind one fsync each;
-//     each commit is bounded by Config.EnqueueTimeout (503 past it, for
-//     Viber to redeliver).
+//   - message: cleans the citizen's texts (assistant.CleanText: U+0000,
+//     bidi overrides...), records (event, token, user), keeps the message
+//     and inserts a TurnArgs job naming it, in the same transaction
+//     (Store.EnqueueTurns); a redelivery finds the record and inserts
+//     nothing. Concurrent callbacks share transactions (group commit), so
+//     a burst does not queue behind one fsync each; a batch that fails is
+//     committed again one callback at a time, so one bad message never
+//     fails another's. Each commit is bounded by Config.EnqueueTimeout
+//     (503 past it, for Viber to redeliver).
 //   - conversation_started: answers with the welcome message in the
 //     response body (the greeting and the main services' keyboard).
 //   - subscribed, unsubscribed: recorded with the user's subscription.
@@ -23,14 +26,20 @@
 //
 // # Jobs
 //
-// TurnArgs downloads media (Viber's links expire within an hour) into
-// the Store (Store.SaveMedia), with its type sniffed from the bytes, runs
-// the engine, and enqueues a SendArgs job with the reply's messages,
-// completing itself in the same transaction (Store.CompleteTurn). SendArgs
-// sends them in order, recording each part Viber accepted
-// (Store.RecordSent) so a retry never repeats one (a crash
-// between Viber's answer and that record is the only window for a
-// duplicate). Rate limiting (status 12) and other failures are retried
+// Job arguments carry ids, never what a citizen wrote or is told: River
+// keeps job rows after they finish. TurnArgs reads its message
+// (Store.Incoming), downloads its media (Viber's links expire within an
+// hour; only from Config.MediaHosts, Viber's own, redirects included),
+// runs the engine with it, and keeps the reply and enqueues a SendArgs job
+// naming it, deleting the message and completing itself in the same
+// transaction (Store.CompleteTurn). The channel stores no media: a form
+// keeps the cleaned copy it needs (forms.CleanMedia), a cancelled or
+// expired form none. SendArgs sends the reply's messages in order,
+// recording each part Viber accepted (Store.RecordSent) so a retry never
+// repeats one (a crash between Viber's answer and that record is the only
+// window for a duplicate), and deletes the reply once sent. The cleanup
+// job (every CleanupInterval) deletes messages and replies whose jobs
+// failed for good or were cancelled. Rate limiting (status 12) and other failures are retried
 // with backoff (Config.RetryBackoff, doubled per attempt, at most an
 // hour); a receiver not subscribed (6) or not on Viber (5) is marked
 // unsubscribed and the job is cancelled without retry.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/miasrbija/mia/assistant"
 )
 
 // errClosed answers callbacks arriving after Close.
@@ -88,24 +90,63 @@ func (e *enqueuer) run() {
 				break drain
 			}
 		}
-		err := e.commit(batch)
+		e.commitAll(batch)
+	}
+}
+
+// commitAll commits the batch and answers each callback. When the batch
+// fails for another reason than its deadline, each callback is committed
+// alone, so one bad message (whatever it holds) never fails the others.
+func (e *enqueuer) commitAll(batch []*pending) {
+	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
+	defer cancel()
+	err := e.commit(ctx, batch)
+	if err == nil || len(batch) == 1 || ctx.Err() != nil {
 		for _, p := range batch {
 			p.done <- err
 		}
+		return
+	}
+	for _, p := range batch {
+		p.done <- e.commit(ctx, []*pending{p})
 	}
 }
 
 // commit records the batch and inserts its turn jobs in one transaction.
 // The batch is committed even if a request gave up meanwhile (its context
-// must not cancel the others'), but never waits longer than e.timeout: a
-// commit stuck on a lock or a dead connection fails the batch's callbacks
-// (503, Viber redelivers) instead of holding them and the committer.
-func (e *enqueuer) commit(batch []*pending) error {
-	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
-	defer cancel()
-	turns := make([]TurnArgs, len(batch))
+// must not cancel the others'), but never waits longer than e.timeout
+// (ctx): a commit stuck on a lock or a dead connection fails the batch's
+// callbacks (503, Viber redelivers) instead of holding them and the
+// committer.
+func (e *enqueuer) commit(ctx context.Context, batch []*pending) error {
+	in := make([]Incoming, len(batch))
 	for i, p := range batch {
-		turns[i] = TurnArgs{Municipality: p.slug, Token: p.cb.MessageToken, User: *p.cb.Sender, Message: *p.cb.Message}
+		in[i] = incomingOf(p.slug, p.cb)
 	}
-	return e.store.EnqueueTurns(ctx, turns)
+	return e.store.EnqueueTurns(ctx, in)
+}
+
+// incomingOf returns the message of a message callback with every text a
+// citizen controls cleaned (assistant.CleanText): U+0000, which
+// PostgreSQL refuses, bidi overrides and the like never go further.
+func incomingOf(slug string, cb *Callback) Incoming {
+	u, m := cleanUser(*cb.Sender), *cb.Message
+	m.Text = assistant.CleanText(m.Text)
+	m.Media, m.Thumbnail = assistant.CleanText(m.Media), assistant.CleanText(m.Thumbnail)
+	m.TrackingData = assistant.CleanText(m.TrackingData)
+	m.FileName = assistant.CleanText(m.FileName)
+	if m.Contact != nil {
+		c := *m.Contact
+		c.Name, c.PhoneNumber, c.Avatar = assistant.CleanText(c.Name), assistant.CleanText(c.PhoneNumber), assistant.CleanText(c.Avatar)
+		m.Contact = &c
+	}
+	return Incoming{Municipality: slug, Token: cb.MessageToken, User: u, Message: m}
+}
+
+// cleanUser returns u with its texts cleaned; the id is Viber's and is
+// kept as sent (replies go to it).
+func cleanUser(u User) User {
+	u.Name = assistant.CleanText(u.Name)
+	u.Avatar, u.Country, u.Language = assistant.CleanText(u.Avatar), assistant.CleanText(u.Country), assistant.CleanText(u.Language)
+	return u
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -20,34 +21,87 @@ var errGone = errors.New("media link gone")
 // errTooLarge marks media over Config.MaxMedia.
 var errTooLarge = errors.New("media too large")
 
-// fetchMedia downloads the message's media and stores it. It returns nil
-// (and no error) when the media cannot be kept: gone, too large, or no
-// link; a transient failure is an error, for the job to be retried while
-// the link lives (an hour).
-func (d *deps) fetchMedia(ctx context.Context, slug string, a TurnArgs) (*assistant.Attachment, error) {
-	log := d.cfg.Log.With("municipality", slug, "token", a.Token, "kind", a.Message.Type)
-	if a.Message.Media == "" {
+// DefaultMediaHosts are the hosts of Viber's media links. The Bot API's
+// documentation names none; the links of incoming pictures, videos and
+// files are on dl-media.viber.com, and every host under viber.com is
+// Viber's own, so those are allowed and nothing else.
+var DefaultMediaHosts = []string{".viber.com"}
+
+// mediaHostAllowed reports whether u is an http(s) link on one of hosts
+// (a name, or ".domain" for any host under it).
+func mediaHostAllowed(u *url.URL, hosts []string) bool {
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return false
+	}
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if h == "" {
+		return false
+	}
+	for _, allowed := range hosts {
+		allowed = strings.ToLower(allowed)
+		if h == allowed || strings.HasPrefix(allowed, ".") && strings.HasSuffix(h, allowed) {
+			return true
+		}
+	}
+	return false
+}
+
+// fetchMedia downloads the message's media for the turn; nothing is
+// stored here (a form keeps only what forms.CleanMedia makes of it). It
+// returns nil (and no error) when the media cannot be had: gone, too
+// large, on a host other than Viber's, or no link; a transient failure is
+// an error, for the job to be retried while the link lives (an hour).
+func (d *deps) fetchMedia(ctx context.Context, slug string, in *Incoming) (*assistant.Attachment, error) {
+	msg := in.Message
+	log := d.cfg.Log.With("municipality", slug, "token", in.Token, "kind", msg.Type)
+	if msg.Media == "" {
 		return nil, nil
 	}
-	if a.Message.FileSize > d.cfg.MaxMedia {
-		log.WarnContext(ctx, "viber: media too large, not kept", "size", a.Message.FileSize)
+	u, err := url.Parse(msg.Media)
+	if err != nil || !mediaHostAllowed(u, d.cfg.MediaHosts) {
+		host := ""
+		if u != nil {
+			host = u.Hostname()
+		}
+		log.WarnContext(ctx, "viber: media link not on Viber's hosts, not fetched", "host", host)
 		return nil, nil
 	}
-	data, ctype, err := d.download(ctx, a.Message.Media)
-	if errors.Is(err, errGone) || errors.Is(err, errTooLarge) {
+	if msg.FileSize > d.cfg.MaxMedia {
+		log.WarnContext(ctx, "viber: media too large, not kept", "size", msg.FileSize)
+		return nil, nil
+	}
+	data, ctype, err := d.download(ctx, u.String())
+	if errors.Is(err, errGone) || errors.Is(err, errTooLarge) || errors.Is(err, errForeignRedirect) {
 		log.WarnContext(ctx, "viber: media not kept", "err", err)
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	mt := sniff(data, ctype, a.Message.FileName)
-	id, err := d.store.SaveMedia(ctx, &Media{Municipality: slug, User: a.User.ID, Token: a.Token, Kind: a.Message.Type,
-		FileName: a.Message.FileName, MIME: mt, Size: int64(len(data)), Data: data})
-	if err != nil {
-		return nil, fmt.Errorf("store media: %w", err)
+	mt := sniff(data, ctype, msg.FileName)
+	return &assistant.Attachment{MIME: mt, Name: msg.FileName, Size: int64(len(data)), Data: data}, nil
+}
+
+// errForeignRedirect marks a media link redirecting off Viber's hosts.
+var errForeignRedirect = errors.New("media link redirects off Viber's hosts")
+
+// mediaClient is cfg.HTTP following redirects only to the allowed hosts.
+func mediaClient(c *http.Client, hosts []string) *http.Client {
+	mc := *c
+	next := c.CheckRedirect
+	mc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !mediaHostAllowed(req.URL, hosts) {
+			return fmt.Errorf("%w: %s", errForeignRedirect, req.URL.Hostname())
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
 	}
-	return &assistant.Attachment{ID: id, MIME: mt, Name: a.Message.FileName, Size: int64(len(data)), Data: data}, nil
+	return &mc
 }
 
 func (d *deps) download(ctx context.Context, url string) ([]byte, string, error) {
@@ -55,7 +109,7 @@ func (d *deps) download(ctx context.Context, url string) ([]byte, string, error)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", errGone, err)
 	}
-	res, err := d.cfg.HTTP.Do(req)
+	res, err := d.media.Do(req)
 	if err != nil {
 		return nil, "", fmt.Errorf("download media: %w", err)
 	}

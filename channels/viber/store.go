@@ -8,18 +8,24 @@ import (
 )
 
 // Store is what the channel keeps: callbacks recorded once (so a
-// redelivery is recognised), the turn and send jobs inserted together
-// with them, Viber users, downloaded media and the parts of replies Viber
-// accepted. postgres/viberstore implements it on PostgreSQL and River.
-// Implementations are safe for concurrent use; every method's writes are
-// committed when it returns nil and not at all when it returns an error.
+// redelivery is recognised), incoming messages and replies until their
+// jobs have run (the jobs carry only their ids: no citizen's words sit in
+// River's tables), the jobs inserted together with them, Viber users and
+// the parts of replies Viber accepted. Media is not kept: forms stores the
+// cleaned copy of what a form needs. postgres/viberstore implements it on
+// PostgreSQL and River. Implementations are safe for concurrent use;
+// every method's writes are committed when it returns nil and not at all
+// when it returns an error.
 type Store interface {
-	// EnqueueTurns records each turn's message event (Municipality,
-	// Token, User.ID) and inserts a TurnArgs job for every event not
-	// recorded before, in one transaction: a redelivery, or a second copy
-	// within turns, inserts nothing. It is the enqueuer's commit, so ctx
-	// carries its deadline.
-	EnqueueTurns(ctx context.Context, turns []TurnArgs) error
+	// EnqueueTurns records each message's event (Municipality, Token,
+	// User.ID), keeps the message and inserts a TurnArgs job naming it
+	// for every event not recorded before, in one transaction: a
+	// redelivery, or a second copy within in, inserts nothing. It is the
+	// enqueuer's commit, so ctx carries its deadline.
+	EnqueueTurns(ctx context.Context, in []Incoming) error
+	// Incoming returns a kept message, or an error of kind
+	// fault.ErrNotFound once its turn has completed.
+	Incoming(ctx context.Context, id int64) (*Incoming, error)
 	// RecordEvent records a callback and reports whether it is new: false
 	// for a redelivery of (event, token, user).
 	RecordEvent(ctx context.Context, e Event) (fresh bool, err error)
@@ -32,14 +38,18 @@ type Store interface {
 	SaveUser(ctx context.Context, municipality string, u User, subscribed bool) error
 	// MarkUnsubscribed records that a user can no longer be messaged.
 	MarkUnsubscribed(ctx context.Context, municipality, userID string) error
-	// SaveMedia stores a download once per message (Municipality, Token)
-	// and returns its id; a second save of the same message returns the
-	// first row's id.
-	SaveMedia(ctx context.Context, m *Media) (int64, error)
-	// CompleteTurn inserts the reply's send job and marks the turn job
-	// completed, in one transaction: a retried turn never enqueues a
-	// second reply. ctx is the worker's (River's client is in it).
-	CompleteTurn(ctx context.Context, job *river.Job[TurnArgs], reply SendArgs) error
+	// CompleteTurn deletes the turn's message (job.Args.Inbox), keeps the
+	// reply and inserts its send job (none when reply has no messages),
+	// and marks the turn job completed, in one transaction: a retried
+	// turn never enqueues a second reply. ctx is the worker's (River's
+	// client is in it).
+	CompleteTurn(ctx context.Context, job *river.Job[TurnArgs], reply *Reply) error
+	// Reply returns a kept reply, or an error of kind fault.ErrNotFound
+	// once it has been sent (DeleteReply).
+	Reply(ctx context.Context, id int64) (*Reply, error)
+	// DeleteReply deletes a reply that needs no more sending; deleting
+	// it again is a no-op.
+	DeleteReply(ctx context.Context, id int64) error
 	// SentParts returns the parts of a send job Viber already accepted.
 	SentParts(ctx context.Context, jobID int64) (map[int]bool, error)
 	// RecordSent records a part Viber accepted; recording it again is a
@@ -48,6 +58,28 @@ type Store interface {
 	// DeleteBefore deletes the callbacks received and the parts sent
 	// before cut and returns how many of each.
 	DeleteBefore(ctx context.Context, cut time.Time) (events, parts int64, err error)
+	// DeleteAbandoned deletes the messages and replies whose job will
+	// not run any more (it failed for good or was cancelled) and returns
+	// how many of each.
+	DeleteAbandoned(ctx context.Context) (messages, replies int64, err error)
+}
+
+// Incoming is a message a citizen sent, as kept until its turn has run.
+// Its texts are cleaned (assistant.CleanText) before they are kept.
+type Incoming struct {
+	ID           int64 // set by the store
+	Municipality string
+	Token        uint64 // the message's token
+	User         User
+	Message      InMessage
+}
+
+// Reply is the messages answering one turn, as kept until they are sent.
+type Reply struct {
+	ID           int64 // set by the store
+	Municipality string
+	Receiver     string
+	Messages     []Message
 }
 
 // Event is a callback as recorded for deduplication.
@@ -63,23 +95,10 @@ func eventOf(municipality string, cb *Callback) Event {
 	return Event{Municipality: municipality, Event: cb.Event, Token: cb.MessageToken, User: cb.UserKey()}
 }
 
-// Media is a stored picture, video or file.
-type Media struct {
-	ID           int64 // set by the store
-	Municipality string
-	User         string // who sent it
-	Token        uint64 // the message's token
-	Kind         string // picture, video or file
-	FileName     string
-	MIME         string // sniffed from the bytes
-	Size         int64
-	Data         []byte
-}
-
 // SentPart is one part of a reply Viber accepted.
 type SentPart struct {
 	JobID        int64 // the send job
-	Part         int   // the part's position in SendArgs.Messages
+	Part         int   // the part's position in Reply.Messages
 	Municipality string
 	Receiver     string
 	Token        uint64 // Viber's token of the sent message

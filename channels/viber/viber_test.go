@@ -114,6 +114,7 @@ func setup(t testing.TB, o opts) *bundle {
 	cfg := viber.Config{
 		Store: b.store, Municipalities: reg, APIURL: b.fake.URL, RetryBackoff: 20 * time.Millisecond, MaxMedia: o.maxMedia,
 		Tokens: map[string]string{"sombor": vectorToken}, EnqueueTimeout: o.enqueueTimeout,
+		MediaHosts: []string{"127.0.0.1"}, // the fake's media; "localhost" stands for a foreign host
 	}
 	var workers *river.Workers
 	if o.engine {
@@ -519,12 +520,9 @@ func TestIncomingMessageTypes(t *testing.T) {
 		}
 		byText[tr.Text+"|"+tr.Payload] = tr
 	}
-	if picture == nil || picture.Attachments[0].MIME != "image/png" || picture.Attachments[0].Size != int64(len(png)) || picture.Text != "rupa na putu" {
+	if picture == nil || picture.Attachments[0].MIME != "image/png" || picture.Attachments[0].Size != int64(len(png)) ||
+		!bytes.Equal(picture.Attachments[0].Data, png) || picture.Text != "rupa na putu" {
 		t.Fatalf("picture turn: %+v", picture)
-	}
-	m, err := b.store.Media(context.Background(), "sombor", picture.Attachments[0].ID)
-	if err != nil || !bytes.Equal(m.Data, png) || m.MIME != "image/png" {
-		t.Errorf("stored media: %+v, %v", m, err)
 	}
 	if location == nil || location.Location.Lat != 45.77 {
 		t.Errorf("location turn: %+v", location)
@@ -538,8 +536,12 @@ func TestIncomingMessageTypes(t *testing.T) {
 	if _, ok := byText["https://www.sombor.rs/|"]; !ok {
 		t.Errorf("url turn missing: %v", byText)
 	}
-	if n := b.count(t, `SELECT count(*) FROM viber_media`); n != 1 {
-		t.Errorf("%d media stored, want 1 (the expired link and the videos over the cap are skipped)", n)
+	var pictures int
+	for _, tr := range b.engine.Turns() {
+		pictures += len(tr.Attachments)
+	}
+	if pictures != 1 {
+		t.Errorf("%d media passed on, want 1 (the expired link and the videos over the cap are skipped)", pictures)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -11,15 +12,17 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/fault"
 )
 
 // TurnArgs is the job of one incoming message: download its media, run
-// the engine, enqueue the reply.
+// the engine, enqueue the reply. It names the message the Store keeps
+// (Incoming) and holds nothing the citizen wrote: River keeps job rows
+// (and their arguments) for a while after they finish.
 type TurnArgs struct {
-	Municipality string    `json:"municipality"`
-	Token        uint64    `json:"token"` // the message's token; River stores args as JSON, integers exactly
-	User         User      `json:"user"`
-	Message      InMessage `json:"message"`
+	Municipality string `json:"municipality"`
+	Token        uint64 `json:"token"` // the message's token; River stores args as JSON, integers exactly
+	Inbox        int64  `json:"inbox"` // Incoming.ID
 }
 
 // Kind implements river.JobArgs.
@@ -28,11 +31,11 @@ func (TurnArgs) Kind() string { return "viber_turn" }
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (TurnArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 8} }
 
-// SendArgs is the job of one reply: its messages, sent in order.
+// SendArgs is the job of one reply: the messages of the Reply it names,
+// sent in order. Like TurnArgs it holds ids only.
 type SendArgs struct {
-	Municipality string    `json:"municipality"`
-	Receiver     string    `json:"receiver"`
-	Messages     []Message `json:"messages"`
+	Municipality string `json:"municipality"`
+	Reply        int64  `json:"reply"` // Reply.ID
 }
 
 // Kind implements river.JobArgs.
@@ -50,7 +53,7 @@ func RegisterWorkers(workers *river.Workers, cfg Config) error {
 		return errors.New("viber: store, municipalities and engine are required for the workers")
 	}
 	cfg = cfg.withDefaults()
-	d := &deps{cfg: cfg, store: cfg.Store}
+	d := &deps{cfg: cfg, store: cfg.Store, media: mediaClient(cfg.HTTP, cfg.MediaHosts)}
 	if err := river.AddWorkerSafely(workers, &turnWorker{d: d}); err != nil {
 		return err
 	}
@@ -64,6 +67,7 @@ func RegisterWorkers(workers *river.Workers, cfg Config) error {
 type deps struct {
 	cfg   Config
 	store Store
+	media *http.Client // cfg.HTTP, redirected only to cfg.MediaHosts
 }
 
 // backoff is the wait before attempt+1: RetryBackoff doubled per attempt,
@@ -96,34 +100,41 @@ func (w *turnWorker) NextRetry(job *river.Job[TurnArgs]) time.Time { return w.d.
 var payloadRE = regexp.MustCompile(`^(form|ask|status):`)
 
 func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
-	a := job.Args
-	m, err := w.d.cfg.Municipalities.Get(a.Municipality)
+	m, err := w.d.cfg.Municipalities.Get(job.Args.Municipality)
 	if err != nil {
 		return river.JobCancel(err)
 	}
+	in, err := w.d.store.Incoming(ctx, job.Args.Inbox)
+	if errors.Is(err, fault.ErrNotFound) {
+		return river.JobCancel(err) // the turn completed already (the message goes with it)
+	}
+	if err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
 	// A user's first message subscribes them (with no subscribed callback).
 	subscribed := true
-	if err := w.d.store.SaveUser(ctx, m.Slug, a.User, subscribed); err != nil {
+	if err := w.d.store.SaveUser(ctx, m.Slug, in.User, subscribed); err != nil {
 		return fmt.Errorf("record user: %w", err)
 	}
-	t := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelViber, UserID: a.User.ID, Text: a.Message.Text}
-	switch a.Message.Type {
+	msg := in.Message
+	t := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelViber, UserID: in.User.ID, Text: msg.Text}
+	switch msg.Type {
 	case "text":
 		if payloadRE.MatchString(t.Text) {
 			t.Payload, t.Text = t.Text, ""
 		}
 	case "location":
-		if l := a.Message.Location; l != nil {
-			t.Location = &assistant.Location{Lat: l.Lat, Lon: l.Lon, Address: a.Message.Text}
+		if l := msg.Location; l != nil {
+			t.Location = &assistant.Location{Lat: l.Lat, Lon: l.Lon, Address: msg.Text}
 		}
 	case "contact":
-		if c := a.Message.Contact; c != nil {
+		if c := msg.Contact; c != nil {
 			t.Text = strings.TrimSpace(c.Name + " " + c.PhoneNumber)
 		}
 	case "url":
-		t.Text = strings.TrimSpace(a.Message.Text + " " + a.Message.Media)
+		t.Text = strings.TrimSpace(msg.Text + " " + msg.Media)
 	case "picture", "video", "file":
-		att, err := w.d.fetchMedia(ctx, m.Slug, a)
+		att, err := w.d.fetchMedia(ctx, m.Slug, in)
 		if err != nil {
 			return err
 		}
@@ -135,13 +146,11 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
-	msgs := ReplyMessages(m, a.User.ID, a.User.APIVersion, reply)
-	if len(msgs) == 0 {
-		return nil
-	}
-	// The reply's send job and this job's completion commit together: a
-	// retry of this job never enqueues a second reply.
-	if err := w.d.store.CompleteTurn(ctx, job, SendArgs{Municipality: m.Slug, Receiver: a.User.ID, Messages: msgs}); err != nil {
+	// The message's deletion, the reply's send job and this job's
+	// completion commit together: a retry of this job never enqueues a
+	// second reply.
+	out := &Reply{Municipality: m.Slug, Receiver: in.User.ID, Messages: ReplyMessages(m, in.User.ID, in.User.APIVersion, reply)}
+	if err := w.d.store.CompleteTurn(ctx, job, out); err != nil {
 		return fmt.Errorf("enqueue reply: %w", err)
 	}
 	return nil
@@ -158,10 +167,16 @@ func (w *sendWorker) NextRetry(job *river.Job[SendArgs]) time.Time { return w.d.
 // other failures are returned (retried with backoff); a receiver who is
 // not subscribed (or not on Viber) stops the job for good.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
-	a := job.Args
-	api, err := w.d.api(a.Municipality)
+	api, err := w.d.api(job.Args.Municipality)
 	if err != nil {
 		return river.JobCancel(err)
+	}
+	a, err := w.d.store.Reply(ctx, job.Args.Reply)
+	if errors.Is(err, fault.ErrNotFound) {
+		return nil // sent in full by an attempt that ended before completing the job
+	}
+	if err != nil {
+		return fmt.Errorf("read reply: %w", err)
 	}
 	sent, err := w.d.store.SentParts(ctx, job.ID)
 	if err != nil {
@@ -189,6 +204,9 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 			if err := w.d.store.MarkUnsubscribed(ctx, a.Municipality, a.Receiver); err != nil {
 				return err
 			}
+			if err := w.d.store.DeleteReply(ctx, a.ID); err != nil {
+				return err
+			}
 			return river.JobCancel(err)
 		case errors.As(err, &apiErr) && apiErr.Status == StatusTooManyRequests:
 			log.WarnContext(ctx, "viber: rate limited, backing off", "part", i, "attempt", job.Attempt)
@@ -200,6 +218,10 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		if err := w.d.store.RecordSent(ctx, part); err != nil {
 			return fmt.Errorf("record sent part %d: %w", i, err)
 		}
+	}
+	// Sent: the texts go now, not when River prunes the job.
+	if err := w.d.store.DeleteReply(ctx, a.ID); err != nil {
+		return fmt.Errorf("delete sent reply: %w", err)
 	}
 	return nil
 }

@@ -1,11 +1,14 @@
 // Package viberstore keeps the Viber channel's rows in PostgreSQL (tables
-// channel_events, viber_users, viber_media and viber_outbox) and inserts
-// the channel's River jobs in the same transactions as those rows, so a
-// job exists exactly when the row that records its cause does.
+// channel_events, viber_users, viber_inbox, viber_replies and
+// viber_outbox) and inserts the channel's River jobs in the same
+// transactions as those rows, so a job exists exactly when the row that
+// records its cause does. Jobs carry the ids of viber_inbox and
+// viber_replies rows, never the texts.
 package viberstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -50,15 +53,15 @@ func numeric(v uint64) pgtype.Numeric {
 }
 
 // EnqueueTurns implements viber.Store: one statement records the batch's
-// events, one inserts the jobs of those that were new, one commit.
-func (s *Store) EnqueueTurns(ctx context.Context, turns []viber.TurnArgs) error {
+// events, one keeps the new messages, one inserts their jobs, one commit.
+func (s *Store) EnqueueTurns(ctx context.Context, in []viber.Incoming) error {
 	if s.jobs == nil {
 		return errors.New("viberstore: no River client to insert turn jobs")
 	}
-	slugs := make([]string, len(turns))
-	tokens := make([]pgtype.Numeric, len(turns))
-	users := make([]string, len(turns))
-	for i, t := range turns {
+	slugs := make([]string, len(in))
+	tokens := make([]pgtype.Numeric, len(in))
+	users := make([]string, len(in))
+	for i, t := range in {
 		slugs[i], tokens[i], users[i] = t.Municipality, numeric(t.Token), t.User.ID
 	}
 	err := pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
@@ -78,17 +81,25 @@ func (s *Store) EnqueueTurns(ctx context.Context, turns []viber.TurnArgs) error 
 		}); err != nil {
 			return fmt.Errorf("record events: %w", err)
 		}
-		var jobs []river.InsertManyParams
-		for _, turn := range turns {
+		var keep []viber.Incoming
+		for _, turn := range in {
 			k := turn.Municipality + "|" + strconv.FormatUint(turn.Token, 10) + "|" + turn.User.ID
 			if !fresh[k] {
 				continue // a redelivery, or a copy within this batch
 			}
 			delete(fresh, k)
-			jobs = append(jobs, river.InsertManyParams{Args: turn})
+			keep = append(keep, turn)
 		}
-		if len(jobs) == 0 {
+		if len(keep) == 0 {
 			return nil
+		}
+		ids, err := keepIncoming(ctx, tx, keep)
+		if err != nil {
+			return fmt.Errorf("keep messages: %w", err)
+		}
+		jobs := make([]river.InsertManyParams, len(keep))
+		for i, turn := range keep {
+			jobs[i] = river.InsertManyParams{Args: viber.TurnArgs{Municipality: turn.Municipality, Token: turn.Token, Inbox: ids[i]}}
 		}
 		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
 			return fmt.Errorf("enqueue turns: %w", err)
@@ -99,6 +110,68 @@ func (s *Store) EnqueueTurns(ctx context.Context, turns []viber.TurnArgs) error 
 		return fmt.Errorf("viberstore: enqueue turns: %w", err)
 	}
 	return nil
+}
+
+// incomingPayload is what viber_inbox.payload holds.
+type incomingPayload struct {
+	User    viber.User      `json:"user"`
+	Message viber.InMessage `json:"message"`
+}
+
+// keepIncoming inserts the messages into viber_inbox and returns their
+// ids, in order.
+func keepIncoming(ctx context.Context, tx pgx.Tx, in []viber.Incoming) ([]int64, error) {
+	slugs := make([]string, len(in))
+	tokens := make([]pgtype.Numeric, len(in))
+	users := make([]string, len(in))
+	payloads := make([][]byte, len(in))
+	for i, t := range in {
+		p, err := json.Marshal(incomingPayload{User: t.User, Message: t.Message})
+		if err != nil {
+			return nil, err
+		}
+		slugs[i], tokens[i], users[i], payloads[i] = t.Municipality, numeric(t.Token), t.User.ID, p
+	}
+	rows, err := tx.Query(ctx, `
+		INSERT INTO viber_inbox (municipality, token, user_id, payload)
+		SELECT m, t, u, p FROM unnest($1::text[], $2::numeric[], $3::text[], $4::bytea[]) WITH ORDINALITY AS x(m, t, u, p, n)
+		ORDER BY n
+		RETURNING id`, slugs, tokens, users, payloads)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) != len(in) {
+		return nil, fmt.Errorf("%d rows for %d messages", len(ids), len(in))
+	}
+	return ids, nil
+}
+
+// Incoming implements viber.Store.
+func (s *Store) Incoming(ctx context.Context, id int64) (*viber.Incoming, error) {
+	in := viber.Incoming{ID: id}
+	var token string
+	var payload []byte
+	err := s.db.QueryRow(ctx, `SELECT municipality, token::text, payload FROM viber_inbox WHERE id = $1`, id).
+		Scan(&in.Municipality, &token, &payload)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fault.Wrap(fault.ErrNotFound, err, "poruka nije pronađena")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("viberstore: message: %w", err)
+	}
+	var p incomingPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return nil, fmt.Errorf("viberstore: message %d: %w", id, err)
+	}
+	if in.Token, err = strconv.ParseUint(token, 10, 64); err != nil {
+		return nil, fmt.Errorf("viberstore: message %d: token: %w", id, err)
+	}
+	in.User, in.Message = p.User, p.Message
+	return &in, nil
 }
 
 // RecordEvent implements viber.Store.
@@ -170,11 +243,24 @@ func (s *Store) MarkUnsubscribed(ctx context.Context, municipality, userID strin
 
 // CompleteTurn implements viber.Store. ctx must be the worker's: the
 // reply is inserted through the River client working the turn.
-func (s *Store) CompleteTurn(ctx context.Context, job *river.Job[viber.TurnArgs], reply viber.SendArgs) error {
+func (s *Store) CompleteTurn(ctx context.Context, job *river.Job[viber.TurnArgs], reply *viber.Reply) error {
 	err := pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
-		client := river.ClientFromContext[pgx.Tx](ctx)
-		if _, err := client.InsertTx(ctx, tx, reply, nil); err != nil {
-			return fmt.Errorf("insert send job: %w", err)
+		if _, err := tx.Exec(ctx, `DELETE FROM viber_inbox WHERE id = $1`, job.Args.Inbox); err != nil {
+			return fmt.Errorf("delete message: %w", err)
+		}
+		if reply != nil && len(reply.Messages) > 0 {
+			payload, err := json.Marshal(reply.Messages)
+			if err != nil {
+				return err
+			}
+			if err := tx.QueryRow(ctx, `INSERT INTO viber_replies (municipality, receiver, payload) VALUES ($1, $2, $3) RETURNING id`,
+				reply.Municipality, reply.Receiver, payload).Scan(&reply.ID); err != nil {
+				return fmt.Errorf("keep reply: %w", err)
+			}
+			client := river.ClientFromContext[pgx.Tx](ctx)
+			if _, err := client.InsertTx(ctx, tx, viber.SendArgs{Municipality: reply.Municipality, Reply: reply.ID}, nil); err != nil {
+				return fmt.Errorf("insert send job: %w", err)
+			}
 		}
 		if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
 			return fmt.Errorf("complete turn job: %w", err)
@@ -185,6 +271,53 @@ func (s *Store) CompleteTurn(ctx context.Context, job *river.Job[viber.TurnArgs]
 		return fmt.Errorf("viberstore: complete turn: %w", err)
 	}
 	return nil
+}
+
+// Reply implements viber.Store.
+func (s *Store) Reply(ctx context.Context, id int64) (*viber.Reply, error) {
+	r := viber.Reply{ID: id}
+	var payload []byte
+	err := s.db.QueryRow(ctx, `SELECT municipality, receiver, payload FROM viber_replies WHERE id = $1`, id).
+		Scan(&r.Municipality, &r.Receiver, &payload)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fault.Wrap(fault.ErrNotFound, err, "odgovor nije pronađen")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("viberstore: reply: %w", err)
+	}
+	if err := json.Unmarshal(payload, &r.Messages); err != nil {
+		return nil, fmt.Errorf("viberstore: reply %d: %w", id, err)
+	}
+	return &r, nil
+}
+
+// DeleteReply implements viber.Store.
+func (s *Store) DeleteReply(ctx context.Context, id int64) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM viber_replies WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("viberstore: delete reply: %w", err)
+	}
+	return nil
+}
+
+// DeleteAbandoned implements viber.Store: a message or reply is
+// abandoned when no job naming it is still to run (River's args index
+// answers the containment test).
+func (s *Store) DeleteAbandoned(ctx context.Context) (messages, replies int64, err error) {
+	in, err := s.db.Exec(ctx, `
+		DELETE FROM viber_inbox i WHERE NOT EXISTS (
+			SELECT 1 FROM river_job j WHERE j.kind = 'viber_turn' AND j.finalized_at IS NULL
+			AND j.args @> jsonb_build_object('inbox', i.id))`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("viberstore: delete abandoned messages: %w", err)
+	}
+	out, err := s.db.Exec(ctx, `
+		DELETE FROM viber_replies r WHERE NOT EXISTS (
+			SELECT 1 FROM river_job j WHERE j.kind = 'viber_send' AND j.finalized_at IS NULL
+			AND j.args @> jsonb_build_object('reply', r.id))`)
+	if err != nil {
+		return in.RowsAffected(), 0, fmt.Errorf("viberstore: delete abandoned replies: %w", err)
+	}
+	return in.RowsAffected(), out.RowsAffected(), nil
 }
 
 // SentParts implements viber.Store.
@@ -227,37 +360,4 @@ func (s *Store) DeleteBefore(ctx context.Context, cut time.Time) (events, parts 
 		return ev.RowsAffected(), 0, fmt.Errorf("viberstore: delete old sent parts: %w", err)
 	}
 	return ev.RowsAffected(), out.RowsAffected(), nil
-}
-
-// SaveMedia implements viber.Store.
-func (s *Store) SaveMedia(ctx context.Context, m *viber.Media) (int64, error) {
-	var id int64
-	err := s.db.QueryRow(ctx, `
-		INSERT INTO viber_media (municipality, user_id, message_token, kind, file_name, mime, size, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (municipality, message_token) DO UPDATE SET mime = excluded.mime
-		RETURNING id`,
-		m.Municipality, m.User, numeric(m.Token), m.Kind, m.FileName, m.MIME, len(m.Data), m.Data).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("viberstore: save media: %w", err)
-	}
-	m.ID = id
-	return id, nil
-}
-
-// Media returns a stored media row of the municipality (for the forms
-// that attach it); an error of kind fault.ErrNotFound when there is none.
-// User and Token are not filled.
-func (s *Store) Media(ctx context.Context, municipality string, id int64) (*viber.Media, error) {
-	var m viber.Media
-	err := s.db.QueryRow(ctx, `SELECT id, kind, file_name, mime, size, data FROM viber_media WHERE municipality = $1 AND id = $2`,
-		municipality, id).Scan(&m.ID, &m.Kind, &m.FileName, &m.MIME, &m.Size, &m.Data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fault.Wrap(fault.ErrNotFound, err, "datoteka nije pronađena")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("viberstore: media: %w", err)
-	}
-	m.Municipality = municipality
-	return &m, nil
 }

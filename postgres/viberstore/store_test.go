@@ -3,6 +3,7 @@ package viberstore_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,8 +45,8 @@ func (b *testBundle) count(t *testing.T, sql string, args ...any) int {
 	return n
 }
 
-func turn(token uint64, user string) viber.TurnArgs {
-	return viber.TurnArgs{Municipality: "sombor", Token: token, User: viber.User{ID: user}, Message: viber.InMessage{Type: "text", Text: "zdravo"}}
+func turn(token uint64, user string) viber.Incoming {
+	return viber.Incoming{Municipality: "sombor", Token: token, User: viber.User{ID: user}, Message: viber.InMessage{Type: "text", Text: "zdravo"}}
 }
 
 func TestEnqueueTurnsOnce(t *testing.T) {
@@ -54,11 +55,11 @@ func TestEnqueueTurnsOnce(t *testing.T) {
 	ctx := context.Background()
 	const big = 1<<64 - 1 // beyond bigint
 	// A copy within the batch and a second user with the same token.
-	if err := b.store.EnqueueTurns(ctx, []viber.TurnArgs{turn(big, "a"), turn(big, "a"), turn(big, "b")}); err != nil {
+	if err := b.store.EnqueueTurns(ctx, []viber.Incoming{turn(big, "a"), turn(big, "a"), turn(big, "b")}); err != nil {
 		t.Fatal(err)
 	}
 	// A redelivery and a new message.
-	if err := b.store.EnqueueTurns(ctx, []viber.TurnArgs{turn(big, "b"), turn(1, "a")}); err != nil {
+	if err := b.store.EnqueueTurns(ctx, []viber.Incoming{turn(big, "b"), turn(1, "a")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 3 {
@@ -67,7 +68,7 @@ func TestEnqueueTurnsOnce(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM channel_events WHERE token = '18446744073709551615'`); n != 2 {
 		t.Errorf("%d events of the max token, want 2", n)
 	}
-	if err := viberstore.New(b.db, nil).EnqueueTurns(ctx, []viber.TurnArgs{turn(2, "a")}); err == nil {
+	if err := viberstore.New(b.db, nil).EnqueueTurns(ctx, []viber.Incoming{turn(2, "a")}); err == nil {
 		t.Error("a store without a River client enqueued")
 	}
 }
@@ -89,7 +90,7 @@ func TestEnqueueTurnsDeadline(t *testing.T) {
 	dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = b.store.EnqueueTurns(dctx, []viber.TurnArgs{turn(6, "b"), turn(5, "a")})
+	err = b.store.EnqueueTurns(dctx, []viber.Incoming{turn(6, "b"), turn(5, "a")})
 	if err == nil || time.Since(start) > 3*time.Second {
 		t.Fatalf("blocked commit: %v after %v", err, time.Since(start))
 	}
@@ -154,24 +155,70 @@ func TestEventsUsersAndParts(t *testing.T) {
 	}
 }
 
-func TestMedia(t *testing.T) {
+// TestMessagesKeptOutOfJobs: the turn job names the kept message and
+// holds none of its text; the message reads back whole (a token beyond
+// bigint included) and goes once its job no longer runs.
+func TestMessagesKeptOutOfJobs(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	m := &viber.Media{Municipality: "sombor", User: "u", Token: 3, Kind: "picture", FileName: "a.png", MIME: "image/png", Data: []byte("png")}
-	id, err := b.store.SaveMedia(ctx, m)
-	if err != nil {
+	const secret = "Moj JMBG je 0101990710006, mejl petar@example.com, telefon 0641234567"
+	in := turn(1<<64-1, "u")
+	in.User.Name = "Petar Petrović"
+	in.Message.Text = secret
+	if err := b.store.EnqueueTurns(ctx, []viber.Incoming{in}); err != nil {
 		t.Fatal(err)
 	}
-	// The same message again: the same row.
-	if again, err := b.store.SaveMedia(ctx, m); err != nil || again != id {
-		t.Errorf("second save: %d, %v; want %d", again, err, id)
+	var args string
+	var inbox int64
+	if err := b.db.QueryRow(ctx, `SELECT args::text, (args->>'inbox')::bigint FROM river_job WHERE kind = 'viber_turn'`).Scan(&args, &inbox); err != nil {
+		t.Fatal(err)
 	}
-	got, err := b.store.Media(ctx, "sombor", id)
-	if err != nil || string(got.Data) != "png" || got.Size != 3 || got.MIME != "image/png" || got.Kind != "picture" {
-		t.Errorf("media %+v, %v", got, err)
+	for _, leak := range []string{"0101990710006", "petar@", "0641234567", "Petar", "zdravo"} {
+		if strings.Contains(args, leak) {
+			t.Errorf("job args hold %q: %s", leak, args)
+		}
 	}
-	if _, err := b.store.Media(ctx, "sombor", id+1); !errors.Is(err, fault.ErrNotFound) {
-		t.Errorf("missing media: %v", err)
+	got, err := b.store.Incoming(ctx, inbox)
+	if err != nil || got.Message.Text != secret || got.User.Name != "Petar Petrović" || got.Token != 1<<64-1 || got.Municipality != "sombor" {
+		t.Fatalf("kept message %+v, %v", got, err)
+	}
+	// While its job is still to run, the message stays.
+	if m, r, err := b.store.DeleteAbandoned(ctx); err != nil || m != 0 || r != 0 {
+		t.Fatalf("deleted %d messages, %d replies while the job is pending, %v", m, r, err)
+	}
+	if _, err := b.db.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	if m, _, err := b.store.DeleteAbandoned(ctx); err != nil || m != 1 {
+		t.Fatalf("deleted %d messages of a discarded job, %v", m, err)
+	}
+	if _, err := b.store.Incoming(ctx, inbox); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("abandoned message still there: %v", err)
+	}
+}
+
+func TestReplyDeleted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	if _, err := b.store.Reply(ctx, 1); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("missing reply: %v", err)
+	}
+	// A reply row with no job (its job was pruned): abandoned.
+	if _, err := b.db.Exec(ctx, `INSERT INTO viber_replies (municipality, receiver, payload) VALUES ('sombor', 'u', '[{"type":"text","text":"x","sender":{"name":"S"}}]')`); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.store.Reply(ctx, 1)
+	if err != nil || r.Receiver != "u" || len(r.Messages) != 1 || r.Messages[0].Text != "x" {
+		t.Fatalf("reply %+v, %v", r, err)
+	}
+	for range 2 { // idempotent
+		if err := b.store.DeleteReply(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := b.count(t, `SELECT count(*) FROM viber_replies`); n != 0 {
+		t.Errorf("%d replies left", n)
 	}
 }
