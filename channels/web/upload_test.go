@@ -164,7 +164,7 @@ func TestUploadErrors(t *testing.T) {
 		c.MaxUpload = 64 << 10
 		c.PerConversation = web.Limit{Rate: 100, Burst: 100}
 	})
-	path := "/api/v1/sombor/conversations/" + b.newConversation(t) + "/messages"
+	path := b.reportAtPhotos(t) // an upload needs a form that takes it
 	photo := upload{"a.jpg", "image/jpeg", jpegPhoto(t)}
 	big := upload{"big.jpg", "image/jpeg", append(jpegPhoto(t), make([]byte, 200<<10)...)}
 	tests := []struct {
@@ -204,6 +204,13 @@ func TestUploadErrors(t *testing.T) {
 			}
 		})
 	}
-	// A photo without text, outside a form, is still a turn: it is answered.
-	doneReply(t, b.postFiles(t, path, "", photo))
+	// A photo sent while a form waits for it is taken.
+	if r := doneReply(t, b.postFiles(t, path, "", photo)); !strings.Contains(replyText(r), "pristajete") {
+		t.Errorf("photo not taken: %s", r["text"])
+	}
+	// Outside a form, a photo is refused unread: no form would keep it.
+	res := b.postFiles(t, "/api/v1/sombor/conversations/"+b.newConversation(t)+"/messages", "", photo)
+	if code, _ := errorCode(t, res); res.StatusCode != http.StatusConflict || code != "no_form_for_media" {
+		t.Errorf("photo outside a form: %s %s", res.Status, code)
+	}
 }
