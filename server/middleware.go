@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -41,16 +42,18 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 				lvl = slog.LevelError
 			}
 			// The route pattern, not the path: paths carry conversation
-			// tokens, which are secrets of the citizen's browser.
+			// tokens, which are secrets of the citizen's browser. An
+			// unmatched path is logged with digits and e-mail addresses
+			// masked (a JMBG or a phone number typed into a URL).
 			route := routePattern(r)
 			path := ""
 			if route == "unmatched" {
-				path = r.URL.Path
+				path = maskPath(r.URL.Path)
 			}
-			// request_id comes from the context (logctx); the path and
-			// method are capped there too.
+			// request_id comes from the context (logctx), which caps the
+			// path too; a made-up method is "OTHER", as in the metrics.
 			log.LogAttrs(r.Context(), lvl, "request",
-				slog.String("method", r.Method),
+				slog.String("method", methodLabel(r.Method)),
 				slog.String("route", route),
 				slog.String("path", path),
 				slog.Int("status", status(ww)),
@@ -138,4 +141,15 @@ func status(ww middleware.WrapResponseWriter) int {
 		return c
 	}
 	return http.StatusOK
+}
+
+var (
+	emailRE  = regexp.MustCompile(`[^/@\s]+@[^/@\s]+`)
+	digitsRE = regexp.MustCompile(`[0-9]+`)
+)
+
+// maskPath hides what could be personal data in a path no route knows:
+// an e-mail address becomes "[email]" and every run of digits "#".
+func maskPath(p string) string {
+	return digitsRE.ReplaceAllLiteralString(emailRE.ReplaceAllLiteralString(p, "[email]"), "#")
 }
