@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/prompts"
@@ -94,6 +95,16 @@ type turnState struct {
 	// for that data.
 	notices   []string
 	piiNotice string
+	// record is what the conversation keeps of the reply when it must
+	// differ from what the citizen sees: a form step that echoes their
+	// name, phone or e-mail keeps them masked. It stands for reply text
+	// recordOf only; "" or another text: the reply is kept as it is.
+	record, recordOf string
+	// draft is the conversation's form in progress, read once per turn
+	// (draftErr: why it could not be); loaded tells whether it was read.
+	draft    *forms.Draft
+	draftErr error
+	loaded   bool
 }
 
 // Handle answers one turn. Events stream the reply as it forms (emit may be
@@ -136,7 +147,11 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 		e.cfg.Log.InfoContext(ctx, "personal data masked", "conversation", st.conv, "kinds", pii)
 		st.piiNotice = e.message(st, "pii_removed", nil)
 	}
-	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, historyText(text, t), st.script); err != nil {
+	if e.cfg.Forms != nil {
+		st.draft, st.draftErr = e.cfg.Forms.Active(ctx, st.conv)
+		st.loaded = true
+	}
+	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, userRecord(st, t, raw, text), st.script); err != nil {
 		return nil, err
 	}
 
@@ -161,7 +176,13 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	st.reply.PromptTokens, st.reply.CompletionTokens = st.answer.PromptTokens, st.answer.CompletionTokens
 	st.reply.Script = st.script
 	st.answer.Reply = st.reply
-	if err := e.cfg.Memory.SaveAnswer(ctx, st.conv, m.Slug, st.answer); err != nil {
+	record := st.answer
+	if st.record != "" && st.recordOf == st.reply.Text {
+		masked := *st.reply
+		masked.Text = st.record
+		record.Reply = &masked
+	}
+	if err := e.cfg.Memory.SaveAnswer(ctx, st.conv, m.Slug, record); err != nil {
 		// The citizen still gets the answer; the record is what failed.
 		e.cfg.Log.ErrorContext(ctx, "record answer", "conversation", st.conv, "err", err)
 	}
@@ -187,6 +208,30 @@ func historyText(masked string, t Turn) string {
 		parts = append(parts, "[izbor]")
 	}
 	return strings.Join(parts, " ")
+}
+
+// userRecord is what the conversation keeps of the citizen's message:
+// historyText, except that a typed answer to a form's question for a
+// sensitive value (a name, a phone, an e-mail, a postal address) is kept
+// as the question's label only: the form stores the value encrypted, the
+// record must not keep it in clear. An emergency typed instead is kept.
+func userRecord(st *turnState, t Turn, raw, masked string) string {
+	if st.draft != nil && t.Payload == "" && strings.TrimSpace(raw) != "" && Classify(raw).Route != RouteEmergency {
+		if label, ok := st.draft.SensitiveQuestion(); ok {
+			return "[" + label + "]"
+		}
+	}
+	return historyText(masked, t)
+}
+
+// activeDraft returns the conversation's form in progress as read at the
+// start of the turn.
+func (e *Engine) activeDraft(ctx context.Context, st *turnState) (*forms.Draft, error) {
+	if !st.loaded {
+		st.draft, st.draftErr = e.cfg.Forms.Active(ctx, st.conv)
+		st.loaded = true
+	}
+	return st.draft, st.draftErr
 }
 
 // failed answers a turn whose storage or service failed with the generic
@@ -309,7 +354,11 @@ func (e *Engine) prependNotices(st *turnState) {
 		notices = append(notices, st.piiNotice)
 	}
 	if len(notices) > 0 {
-		st.reply.Text = strings.Join(notices, "\n\n") + "\n\n" + st.reply.Text
+		prefix := strings.Join(notices, "\n\n") + "\n\n"
+		if st.record != "" && st.recordOf == st.reply.Text {
+			st.record, st.recordOf = prefix+st.record, prefix+st.recordOf
+		}
+		st.reply.Text = prefix + st.reply.Text
 		st.notices, st.piiNotice = nil, ""
 	}
 }

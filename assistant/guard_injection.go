@@ -60,12 +60,23 @@ const injectionTarget = "uputstv*|instrukcij*|pravil*|naredb*|komand*|ograničen
 // replace the assistant's instructions, in Serbian (either script) or
 // English. It is a cheap first filter; the system prompt also tells the
 // model to ignore such requests.
+//
+// Disguises are undone first (see undisguise): full-width and other
+// compatibility letters, combining marks, invisible characters, Latin
+// look-alikes from Cyrillic or Greek inside a Latin word ("ignоre" with a
+// Cyrillic о) and words spelled out letter by letter ("i g n o r e").
 func LooksLikeInjection(s string) bool {
-	ws := routeWords(s)
-	if injectionPhrases.any(ws) {
-		return true
+	s = undisguise(s)
+	for _, text := range []string{s, lookAlikesToLatin(s)} {
+		ws, joined := joinSpelledOut(routeWords(text))
+		if injectionPhrases.any(ws) || spelledOutInjection(joined) {
+			return true
+		}
+		// "DAN" ("Do Anything Now") only in capitals and with a role word:
+		// "dan" is Serbian for day, and "DOBAR DAN" is a greeting.
+		if danRE.MatchString(text) && strings.ToUpper(text) != text && danContext.any(ws) {
+			return true
+		}
 	}
-	// "DAN" ("Do Anything Now") only in capitals and with a role word:
-	// "dan" is Serbian for day, and "DOBAR DAN" is a greeting.
-	return danRE.MatchString(s) && strings.ToUpper(s) != s && danContext.any(ws)
+	return false
 }

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,7 +28,10 @@ type Services interface {
 // reports whether it answered. raw is the citizen's unmasked text: a form
 // asks for a JMBG or a phone number on purpose.
 func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string) (bool, error) {
-	draft, err := e.cfg.Forms.Active(ctx, st.conv)
+	draft, err := e.activeDraft(ctx, st)
+	if errors.Is(err, forms.ErrDraftDiscarded) {
+		return e.draftDiscarded(ctx, st, t, raw, err)
+	}
 	if err != nil {
 		return false, err
 	}
@@ -41,12 +45,37 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 	step, err := e.cfg.Forms.Step(ctx, draft, forms.Input{
 		Text: raw, Payload: t.Payload, Location: formLocation(t.Location), Attachments: formAttachments(t.Attachments),
 	})
+	if errors.Is(err, forms.ErrDraftDiscarded) {
+		return e.draftDiscarded(ctx, st, t, raw, err)
+	}
 	if err != nil {
 		return false, err
 	}
 	e.stepReply(st, RouteForm, step)
 	return true, nil
 }
+
+// draftDiscarded tells the citizen that their form in progress could not
+// be read (its data key is gone) and was deleted. A turn meant for that
+// form (a cancel, a form button) gets only that; any other turn goes on
+// as if no form had been open, the notice first.
+func (e *Engine) draftDiscarded(ctx context.Context, st *turnState, t Turn, raw string, cause error) (bool, error) {
+	e.cfg.Log.WarnContext(ctx, "unreadable draft discarded", "conversation", st.conv, "err", cause)
+	control := false // a button of the lost form (confirm, cancel, a choice)
+	if name, ok := strings.CutPrefix(t.Payload, "form:"); ok {
+		_, isForm := forms.Lookup(name)
+		control = !isForm
+	}
+	if ws := routeWords(raw); control || t.Payload == "" && len(ws) == 1 && cancelWords[ws[0]] {
+		e.say(st, RouteForm, StatusAnswered, prompts.FormDiscarded, mainServices)
+		return true, nil
+	}
+	st.notices = append(st.notices, e.message(st, prompts.FormDiscarded, nil))
+	return e.noOpenForm(ctx, st, t, raw)
+}
+
+// cancelWords are the typed words with which forms take a cancel.
+var cancelWords = wordSet("otkaži otkazi odustani odustajem prekini cancel")
 
 // noOpenForm answers, when no form is open, a confirmation of a form that
 // was filed from this conversation: a stale "Potvrdi" button (a double
@@ -232,6 +261,8 @@ func (e *Engine) stepReply(st *turnState, route Route, step *forms.Step) {
 	st.reply.Route, st.reply.Status = route, StatusAnswered
 	st.reply.Form = step.Form
 	st.reply.Text = mirror(step.Prompt, st.script)
+	// The record keeps the step with the citizen's sensitive values masked.
+	st.record, st.recordOf = mirror(cmp.Or(step.Record, step.Prompt), st.script), st.reply.Text
 	for _, b := range step.Buttons {
 		st.reply.QuickReplies = append(st.reply.QuickReplies, QuickReply{Label: mirror(b.Label, st.script), Payload: b.Payload})
 	}

@@ -89,6 +89,8 @@ func (tb *testBundle) fileReport(t *testing.T, user string) *forms.Case {
 func TestBrowserResolveCase(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.New(t, 412, 915)
+	console := browsertest.WatchConsole(t, ctx)
+	defer console.NoCSPViolations(t) // the staff pages under their strict CSP
 	tb := setup(t)
 	c := tb.fileReport(t, "viber-citizen-42")
 	if c.BodyKey != "jkp-cistoca" {
@@ -177,6 +179,8 @@ func TestBrowserResolveCase(t *testing.T) {
 func TestBrowserAnalytics(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.New(t, 412, 915)
+	console := browsertest.WatchConsole(t, ctx)
+	defer console.NoCSPViolations(t) // the staff pages under their strict CSP
 	tb := setup(t)
 	tb.fileReport(t, "viber-citizen-7")
 	tb.mustCase(t, caseOpts{Body: "jkp-vodokanal", Fields: map[string]string{"category": "water_sewage"}})

@@ -175,7 +175,7 @@ func (o *Office) handleCase(w http.ResponseWriter, r *http.Request) {
 	o.render(w, r, http.StatusOK, "case", map[string]any{
 		"Title": "Predmet " + c.Ref, "Case": c, "Events": events, "Attachments": atts,
 		"Category": categoryLabel(c.Fields["category"]), "Location": locationOf(c.Fields),
-		"Contact": contactOf(c.Fields), "Fields": otherFields(c.Form, c.Fields), "Next": next,
+		"Contact": contactOf(c), "Fields": otherFields(c), "Next": next,
 		"Bodies": bodiesOf(m), "Msg": r.URL.Query().Get("msg"),
 	})
 }
@@ -227,17 +227,28 @@ func locationOf(f map[string]string) *location {
 	return l
 }
 
-// contactFields are the citizen's contact details: shown only when the
-// citizen consented to being contacted (contact_consent = yes).
+// contactFields are the citizen's contact details: a communal report's
+// are shown only when the citizen consented to being contacted
+// (contact_consent = yes); a civil-registry request asks for its contact
+// to be used.
 var contactFields = []struct{ key, label string }{{"name", "Ime i prezime"}, {"phone", "Telefon"}, {"contact", "Kontakt"}}
 
-func contactOf(f map[string]string) []fieldView {
-	if f["contact_consent"] != "yes" {
+// caseValue is a field of a case as the clerk reads it: a sensitive value
+// in clear (forms decrypts it for CaseForStaff), the rest as stored.
+func caseValue(c *forms.Case, key string) string {
+	if v, ok := c.Private[key]; ok {
+		return v
+	}
+	return c.Fields[key]
+}
+
+func contactOf(c *forms.Case) []fieldView {
+	if c.Kind == forms.KindCommunalReport && c.Fields["contact_consent"] != "yes" {
 		return nil
 	}
 	var out []fieldView
 	for _, k := range contactFields {
-		if v := f[k.key]; v != "" {
+		if v := caseValue(c, k.key); v != "" {
 			out = append(out, fieldView{k.label, v})
 		}
 	}
@@ -247,7 +258,8 @@ func contactOf(f map[string]string) []fieldView {
 // otherFields lists the remaining fields of the form for the case page,
 // labelled as the citizen saw them (a request's delivery details
 // included); contact details never, whatever the consent.
-func otherFields(form string, f map[string]string) []fieldView {
+func otherFields(c *forms.Case) []fieldView {
+	f := c.Fields
 	skip := map[string]bool{"category": true, "location": true, "description": true, "contact_consent": true, "attachments": true}
 	for _, k := range contactFields {
 		skip[k.key] = true
@@ -259,10 +271,10 @@ func otherFields(form string, f map[string]string) []fieldView {
 		}
 	}
 	slices.Sort(keys)
-	def, _ := forms.Lookup(form)
+	def, _ := forms.Lookup(c.Form)
 	var out []fieldView
 	for _, k := range keys {
-		out = append(out, labelled(def, k, f[k]))
+		out = append(out, labelled(def, k, caseValue(c, k)))
 	}
 	return out
 }
@@ -301,12 +313,13 @@ func (o *Office) handleAttachment(w http.ResponseWriter, r *http.Request) {
 		o.fail(w, r, err)
 		return
 	}
-	// A video player fetches in ranges: one audit row per view, at its start.
-	if rg := r.Header.Get("Range"); rg == "" || strings.HasPrefix(rg, "bytes=0-") {
-		if err := o.audit(r.Context(), st, actionViewAttachment, c.ID, strconv.FormatInt(aid, 10)); err != nil {
-			o.fail(w, r, err)
-			return
-		}
+	// Every fetch is audited before a byte goes out, whatever its Range
+	// (a video player fetches in ranges: one row per fetch). Guessing
+	// which spelling of Range starts a view left some unaudited; a fetch
+	// that ends up serving nothing (416, 304) is audited too.
+	if err := o.audit(r.Context(), st, actionViewAttachment, c.ID, strconv.FormatInt(aid, 10)); err != nil {
+		o.fail(w, r, err) // no audit row, no bytes
+		return
 	}
 	w.Header().Set("Content-Type", a.MIME)
 	w.Header().Set("Content-Disposition", "inline")

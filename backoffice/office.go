@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -32,10 +34,21 @@ type Config struct {
 	// and development on http://localhost.
 	InsecureCookies bool
 	SessionTTL      time.Duration // default 12h
-	// LoginMaxFailures failed logins per IP and e-mail within LoginWindow
-	// answer 429 until the window has passed (default 5 in 15 minutes).
-	LoginMaxFailures int
-	LoginWindow      time.Duration
+	// LoginMaxFailures failed logins for one e-mail (from any address)
+	// within LoginWindow lock it: further attempts answer 429 until the
+	// oldest leaves the window (default 5 in 15 minutes).
+	// LoginIPMaxFailures failed logins from one client address (any
+	// e-mail) in the window do the same for the address (default 20).
+	LoginMaxFailures   int
+	LoginIPMaxFailures int
+	LoginWindow        time.Duration
+	// LoginConcurrency password checks run at once, each holding 64 MiB
+	// (default: half the CPUs, at most 2). A login that cannot expect
+	// its check to end within LoginBudget of its arrival (waiting for a
+	// free one, plus the time checks take now) answers 503 with
+	// Retry-After (default 3s).
+	LoginConcurrency int
+	LoginBudget      time.Duration
 	Now              func() time.Time // default time.Now
 }
 
@@ -48,8 +61,10 @@ type Office struct {
 	reg     *municipality.Registry
 	log     *slog.Logger
 	now     func() time.Time
-	limiter *loginLimiter
+	hashers *hashPool
 	pages   map[string]*template.Template
+	// passwordChecks counts password comparisons (tests read it).
+	passwordChecks atomic.Int64
 }
 
 //go:embed templates/*.html templates/style.css
@@ -63,7 +78,10 @@ func New(cfg Config) *Office {
 	}
 	cfg.SessionTTL = cmp.Or(cfg.SessionTTL, 12*time.Hour)
 	cfg.LoginMaxFailures = cmp.Or(cfg.LoginMaxFailures, 5)
+	cfg.LoginIPMaxFailures = cmp.Or(cfg.LoginIPMaxFailures, 20)
 	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, 15*time.Minute)
+	cfg.LoginConcurrency = cmp.Or(cfg.LoginConcurrency, min(2, max(1, runtime.GOMAXPROCS(0)/2)))
+	cfg.LoginBudget = cmp.Or(cfg.LoginBudget, 3*time.Second)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -71,7 +89,7 @@ func New(cfg Config) *Office {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	o := &Office{cfg: cfg, store: cfg.Store, forms: cfg.Forms, usage: cfg.Usage, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
-		limiter: newLoginLimiter(cfg.LoginMaxFailures, cfg.LoginWindow), pages: map[string]*template.Template{}}
+		hashers: newHashPool(cfg.LoginConcurrency, cfg.LoginBudget), pages: map[string]*template.Template{}}
 	for _, p := range []string{"login", "queue", "case", "analytics", "error"} {
 		o.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
@@ -95,10 +113,18 @@ func (o *Office) Routes(r chi.Router) {
 	})
 }
 
-// noStore keeps staff pages (personal data) out of shared and browser caches.
+// staffCSP allows the staff pages their own stylesheet, attachments'
+// photos and video, and forms posting back to MIA: no script at all, no
+// framing (clickjacking a status change), no other origin.
+const staffCSP = "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// noStore keeps staff pages (personal data) out of shared and browser
+// caches and sets their strict security headers.
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Security-Policy", staffCSP)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("X-Frame-Options", "DENY")
 		w.Header().Set("Referrer-Policy", "same-origin")

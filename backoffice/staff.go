@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/argon2"
 
@@ -156,12 +155,19 @@ func checkPassword(password, phc string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is checked when the e-mail is unknown, so a login takes as
-// long for a missing account as for a wrong password.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := hashPassword("no such account, constant time")
-	return h
-})
+// dummyHash returns a hash to check when the e-mail is unknown, so a
+// login costs as much and takes as long for a missing account as for a
+// wrong password. It has the current parameters and a random salt and key:
+// checking it runs the full argon2id, and nothing matches it.
+func dummyHash() string {
+	b := make([]byte, 16+argonKeyLen)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("backoffice: crypto/rand: %v", err)) // never fails on supported systems
+	}
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(b[:16]), b64.EncodeToString(b[16:]))
+}
 
 // SetStaffDisabled disables or re-enables an account; disabling also ends
 // its sessions. An unknown e-mail is an error of kind fault.ErrNotFound.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -20,7 +19,7 @@ const (
 
 // Attachment is a file the citizen sent, as the channel downloaded it.
 // ContentType is what the channel declared; it is ignored: the type is
-// sniffed from Data.
+// sniffed from Data, and Data is cleaned (CleanMedia) before it is stored.
 type Attachment struct {
 	Name        string
 	ContentType string
@@ -70,79 +69,10 @@ func SniffMedia(data []byte) string {
 	return ""
 }
 
-// prepareAttachment sniffs, size-checks and cleans one attachment,
-// returning the bytes to store and their content type.
+// prepareAttachment returns the bytes of an attachment to store and
+// their content type: CleanMedia's, never the bytes the citizen sent.
 func prepareAttachment(a Attachment) ([]byte, string, error) {
-	mime := SniffMedia(a.Data)
-	switch mime {
-	case MIMEJPEG, MIMEPNG, MIMEWebP:
-		if len(a.Data) > MaxPhotoBytes {
-			return nil, "", errPhotoSize
-		}
-	case MIMEMP4, MIMEQuickTime:
-		if len(a.Data) > MaxVideoBytes {
-			return nil, "", errVideoSize
-		}
-	default:
-		return nil, "", errNotMedia
-	}
-	data := a.Data
-	if mime == MIMEJPEG {
-		var err error
-		if data, err = StripJPEGMetadata(data); err != nil {
-			return nil, "", errNotMedia
-		}
-	}
-	return data, mime, nil
-}
-
-// StripJPEGMetadata removes the APP1 segments (EXIF, with its GPS block,
-// and XMP) and APP13 (IPTC) from a JPEG, keeping the image data intact.
-// It fails on a truncated or malformed header.
-func StripJPEGMetadata(data []byte) ([]byte, error) {
-	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
-		return nil, errors.New("not a JPEG")
-	}
-	out := make([]byte, 0, len(data))
-	out = append(out, 0xFF, 0xD8)
-	i := 2
-	for i < len(data) {
-		if data[i] != 0xFF {
-			return nil, errors.New("jpeg: marker expected")
-		}
-		for i < len(data) && data[i] == 0xFF { // fill bytes
-			i++
-		}
-		if i >= len(data) {
-			return nil, errors.New("jpeg: truncated")
-		}
-		marker := data[i]
-		i++
-		switch {
-		case marker == 0xD9: // EOI
-			return append(out, 0xFF, 0xD9), nil
-		case marker == 0x01 || marker >= 0xD0 && marker <= 0xD7: // no length
-			out = append(out, 0xFF, marker)
-			continue
-		}
-		if i+2 > len(data) {
-			return nil, errors.New("jpeg: truncated")
-		}
-		n := int(binary.BigEndian.Uint16(data[i:]))
-		if n < 2 || i+n > len(data) {
-			return nil, errors.New("jpeg: bad segment length")
-		}
-		if marker == 0xDA { // start of scan: the rest is image data
-			out = append(out, 0xFF, marker)
-			return append(out, data[i:]...), nil
-		}
-		if marker != 0xE1 && marker != 0xED {
-			out = append(out, 0xFF, marker)
-			out = append(out, data[i:i+n]...)
-		}
-		i += n
-	}
-	return out, nil
+	return CleanMedia(a.Data, a.ContentType)
 }
 
 // AttachmentStore keeps attachment bytes. postgres/casestore keeps them

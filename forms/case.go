@@ -47,22 +47,28 @@ func (s CaseStatus) Label() string { return statusLabels[s] }
 
 // Case is a filed report or request.
 type Case struct {
-	ID           int64             `json:"id"`
-	Municipality string            `json:"municipality"`
-	Ref          string            `json:"ref"` // e.g. SO-KP-2026-000123
-	Kind         string            `json:"kind"`
-	Form         string            `json:"form"`
-	Status       CaseStatus        `json:"status"`
-	BodyKey      string            `json:"body_key,omitempty"`
-	BodyName     string            `json:"body_name,omitempty"`
-	Fields       map[string]string `json:"fields"` // JMBG not included
-	JMBGMasked   string            `json:"jmbg_masked,omitempty"`
-	FeeExempt    bool              `json:"fee_exempt"`
-	DueAt        *time.Time        `json:"due_at,omitempty"`
-	Channel      string            `json:"channel"`
-	ChannelUser  string            `json:"channel_user"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
+	ID           int64      `json:"id"`
+	Municipality string     `json:"municipality"`
+	Ref          string     `json:"ref"` // e.g. SO-KP-2026-000123
+	Kind         string     `json:"kind"`
+	Form         string     `json:"form"`
+	Status       CaseStatus `json:"status"`
+	BodyKey      string     `json:"body_key,omitempty"`
+	BodyName     string     `json:"body_name,omitempty"`
+	// Fields are the answers: free text with personal data masked, and
+	// sensitive values (names, phone, e-mail, postal address) only as a
+	// masked display; the JMBG is not included.
+	Fields     map[string]string `json:"fields"`
+	JMBGMasked string            `json:"jmbg_masked,omitempty"`
+	// Private holds the sensitive values in clear: set on a case just
+	// filed and by CaseForStaff, nil otherwise. Never serialised.
+	Private     map[string]string `json:"-"`
+	FeeExempt   bool              `json:"fee_exempt"`
+	DueAt       *time.Time        `json:"due_at,omitempty"`
+	Channel     string            `json:"channel"`
+	ChannelUser string            `json:"channel_user"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
 	// NextSteps tells the citizen what happens now (Serbian Latin).
 	NextSteps string `json:"next_steps"`
 }
@@ -129,13 +135,23 @@ func (s *Service) submit(ctx context.Context, tx Tx, m *municipality.Municipalit
 		if !ok {
 			continue
 		}
-		if f.Type == TypeJMBG {
+		switch {
+		case f.Type == TypeJMBG:
 			if jmbgEnc, err = s.crypter.Encrypt("jmbg", []byte(v)); err != nil {
 				return nil, err
 			}
 			c.JMBGMasked = MaskJMBG(v)
 			continue
+		case f.Sensitive && v != "":
+			if c.Private == nil {
+				c.Private = map[string]string{}
+			}
+			c.Private[f.Name] = v
+			c.Fields[f.Name] = maskedValue(&f, v)
+			continue
 		}
+		// Masked when accepted; again here for a draft begun before.
+		v = maskFreeText(&f, v)
 		c.Fields[f.Name] = v
 		if f.Type == TypeChoice {
 			if o, ok := f.Option(v); ok && o.FeeExempt {
@@ -152,7 +168,11 @@ func (s *Service) submit(ctx context.Context, tx Tx, m *municipality.Municipalit
 		due := time.Date(now.Year(), now.Month(), now.Day()+ExtractDeadlineDays, 0, 0, 0, 0, time.UTC)
 		c.DueAt = &due
 	}
-	if err := tx.InsertCase(ctx, c, jmbgEnc); err != nil {
+	privateEnc, err := s.sealPrivate(c.Private)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.InsertCase(ctx, c, jmbgEnc, privateEnc); err != nil {
 		return nil, fmt.Errorf("file case: %w", err)
 	}
 	e := CaseEvent{CaseID: c.ID, To: StatusReceived, Actor: "citizen", Note: "podneto kanalom " + d.Channel, CreatedAt: now}
@@ -188,7 +208,9 @@ func (s *Service) caseByID(ctx context.Context, q caseReader, id int64) (*Case, 
 }
 
 // CaseForStaff returns any case of the municipality, with the masked
-// JMBG, or an error of kind fault.ErrNotFound.
+// JMBG and the other sensitive values decrypted into Private (the clerk
+// needs the phone, e-mail or postal address to do the work), or an error
+// of kind fault.ErrNotFound.
 func (s *Service) CaseForStaff(ctx context.Context, municipality string, id int64) (*Case, error) {
 	c, err := s.caseByID(ctx, s.store, id)
 	if err != nil {
@@ -197,7 +219,36 @@ func (s *Service) CaseForStaff(ctx context.Context, municipality string, id int6
 	if c.Municipality != municipality {
 		return nil, errCaseNotFound
 	}
+	sealed, err := s.store.CasePrivate(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Private, err = s.openPrivate(sealed); err != nil {
+		return nil, err
+	}
+	if m, err := s.reg.Get(c.Municipality); err == nil {
+		s.describe(m, c)
+	}
 	return c, nil
+}
+
+// NextStepsRecord is NextSteps as a conversation's record keeps it: with
+// the sensitive values masked.
+func (c *Case) NextStepsRecord() string {
+	def, ok := Lookup(c.Form)
+	if !ok || len(c.Private) == 0 {
+		return c.NextSteps // built from Fields, already masked
+	}
+	return hideValues(c.NextSteps, def.sensitiveValues(c.Private))
+}
+
+// value is a field's value: in clear when c carries it, else as Fields
+// show it.
+func (c *Case) value(name string) string {
+	if v, ok := c.Private[name]; ok {
+		return v
+	}
+	return c.Fields[name]
 }
 
 // errCaseNotFound answers for a case that does not exist and for one the
@@ -258,9 +309,9 @@ func (s *Service) describe(m *municipality.Municipality, c *Case) {
 		case "counter":
 			fmt.Fprintf(&b, " Dokument preuzimate lično u Gradskom uslužnom centru, šalter 8 (%s), uz ličnu kartu i broj zahteva.", m.Address)
 		case "post":
-			fmt.Fprintf(&b, " Dokument šaljemo poštom na adresu: %s.", c.Fields["post_address"])
+			fmt.Fprintf(&b, " Dokument šaljemo poštom na adresu: %s.", c.value("post_address"))
 		case "electronic":
-			fmt.Fprintf(&b, " Dokument šaljemo elektronski na %s.", c.Fields["email"])
+			fmt.Fprintf(&b, " Dokument šaljemo elektronski na %s.", c.value("email"))
 		}
 	}
 	c.NextSteps = b.String()

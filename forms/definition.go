@@ -57,7 +57,8 @@ type Field struct {
 	Optional bool      `yaml:"optional"` // may be skipped with the "Preskoči" button
 	// When makes the field apply only when earlier fields have these values.
 	When map[string]string `yaml:"when"`
-	// Sensitive values are encrypted in the draft and hidden from the model.
+	// Sensitive values are encrypted in the draft and the case, hidden
+	// from the model and masked wherever they are shown but to staff.
 	Sensitive bool `yaml:"sensitive"`
 }
 

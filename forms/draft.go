@@ -1,12 +1,16 @@
 package forms
 
 import (
+	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/miasrbija/mia/fault"
 )
 
 // DraftStatus is where a draft stands.
@@ -105,14 +109,16 @@ func (s *Service) storedValues(def *Definition, values map[string]string) (map[s
 	return out, nil
 }
 
-// openValues decrypts stored values.
+// openValues decrypts stored values. A value that cannot be opened (its
+// key is no longer configured, or it was altered) is an error matching
+// ErrUnreadable; the error names the field, never the value.
 func (s *Service) openValues(def *Definition, stored map[string]string) (map[string]string, error) {
 	out := make(map[string]string, len(stored))
 	for k, v := range stored {
 		if f, ok := def.Field(k); ok && f.Sensitive && strings.HasPrefix(v, encPrefix) {
 			ct, err := base64.StdEncoding.DecodeString(v[len(encPrefix):])
 			if err != nil {
-				return nil, fmt.Errorf("draft field %s: %w", k, err)
+				return nil, fmt.Errorf("draft field %s: %w", k, ErrUnreadable)
 			}
 			pt, err := s.crypter.Decrypt(k, ct)
 			if err != nil {
@@ -123,4 +129,44 @@ func (s *Service) openValues(def *Definition, stored map[string]string) (map[str
 		out[k] = v
 	}
 	return out, nil
+}
+
+// ErrDraftDiscarded is returned by Active, Step and Start's resume when the
+// conversation's draft could not be read (its personal data was sealed
+// with a data key that is no longer configured) and was therefore
+// deleted: the conversation goes on without it, and the citizen should be
+// told to start again.
+var ErrDraftDiscarded = errors.New("forms: the draft could not be read and was discarded")
+
+// discardDraft deletes an unreadable draft (and its attachments) so the
+// conversation is not stuck on it, and returns ErrDraftDiscarded with the
+// cause (which names the field, never a value). A draft that reads after
+// all once locked (another process rewrote it) is returned instead.
+func (s *Service) discardDraft(ctx context.Context, id int64, cause error) (*Draft, error) {
+	var d *Draft
+	var cleanup []string
+	var muni string
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		rec, err := tx.LockDraft(ctx, id)
+		if errors.Is(err, fault.ErrNotFound) {
+			return nil // discarded meanwhile by a concurrent turn
+		}
+		if err != nil {
+			return err
+		}
+		muni = rec.Municipality
+		if d, err = s.openDraft(rec); !errors.Is(err, ErrUnreadable) {
+			return err
+		}
+		cleanup, err = s.deleteDraft(ctx, tx, &Draft{ID: id})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("discard unreadable draft %d: %w", id, err)
+	}
+	if d != nil {
+		return d, nil
+	}
+	s.deleteBlobs(ctx, muni, cleanup)
+	return nil, fmt.Errorf("%w: draft %d: %w", ErrDraftDiscarded, id, cause)
 }

@@ -7,3 +7,7 @@ var (
 	WithChecksum = withChecksum
 	JPEGWithEXIF = jpegWithEXIF
 )
+
+// LegacySeal seals in the first format (no key id), as values stored
+// before key rotation existed.
+var LegacySeal = legacySeal

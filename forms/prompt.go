@@ -31,6 +31,7 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, errs []FieldEr
 		b.WriteString(st.Summary)
 		st.Buttons = []Button{btnConfirm, btnChange, btnCancel}
 		st.Prompt = b.String()
+		st.Record = hideValues(st.Prompt, def.sensitiveValues(d.values))
 		return st
 	}
 	f, _ := def.Field(d.Current)
@@ -53,6 +54,7 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, errs []FieldEr
 	}
 	st.Buttons = append(st.Buttons, btnCancel)
 	st.Prompt = b.String()
+	st.Record = st.Prompt // a question echoes no value
 	return st
 }
 
@@ -83,6 +85,10 @@ func (def *Definition) summaryText(values map[string]string) string {
 	return b.String()
 }
 
+// filedStep tells the citizen the case is filed. The next steps may
+// name the e-mail or postal address the document goes to: in clear only
+// when c carries its private values (just filed), masked in the record.
 func (s *Service) filedStep(m *municipality.Municipality, d *Draft, c *Case) *Step {
-	return &Step{DraftID: d.ID, Form: d.Form, Status: DraftSubmitted, Case: c, Done: true, Prompt: c.NextSteps}
+	return &Step{DraftID: d.ID, Form: d.Form, Status: DraftSubmitted, Case: c, Done: true, Prompt: c.NextSteps,
+		Record: c.NextStepsRecord()}
 }

@@ -84,6 +84,10 @@ type Step struct {
 	Buttons []Button     `json:"buttons,omitempty"`
 	Errors  []FieldError `json:"errors,omitempty"`
 	Summary string       `json:"summary,omitempty"`
+	// Record is Prompt as a conversation's record keeps it: sensitive
+	// values the citizen gave (name, phone, e-mail, address) masked. The
+	// live reply may show Prompt; only Record is stored.
+	Record string `json:"-"`
 	// Case is the filed case, once confirmed (also on a repeated confirm).
 	Case *Case `json:"case,omitempty"`
 	// Done means the conversation leaves the form (filed or cancelled).
@@ -136,7 +140,11 @@ func (s *Service) Active(ctx context.Context, conversationID int64) (*Draft, err
 	if err != nil {
 		return nil, fmt.Errorf("active draft: %w", err)
 	}
-	return s.openDraft(rec)
+	d, err := s.openDraft(rec)
+	if errors.Is(err, ErrUnreadable) {
+		return s.discardDraft(ctx, rec.ID, err)
+	}
+	return d, err
 }
 
 // Start opens a draft of a form and returns its first question. When the
@@ -157,6 +165,13 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Step, error) {
 		return nil, fmt.Errorf("start form: %w", err)
 	}
 	d, err := s.Active(ctx, in.ConversationID)
+	if errors.Is(err, ErrDraftDiscarded) {
+		// An unreadable draft stood in the way: it is gone, start afresh.
+		if err = s.store.CreateDraft(ctx, DraftRecord{ConversationID: in.ConversationID, Municipality: m.Slug, Form: def.Name,
+			Channel: in.Channel, ChannelUser: in.ChannelUser, Status: DraftActive, Current: first.Name, Values: map[string]string{}}); err == nil {
+			d, err = s.Active(ctx, in.ConversationID)
+		}
+	}
 	if err != nil || d == nil {
 		return nil, cmp.Or(err, fmt.Errorf("start form: draft vanished"))
 	}
@@ -166,6 +181,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Step, error) {
 		intro = "Nastavljamo započeti obrazac: " + mustDef(d.Form).Title + "."
 	}
 	st.Prompt = intro + "\n" + st.Prompt
+	st.Record = intro + "\n" + st.Record
 	return st, nil
 }
 
@@ -228,17 +244,28 @@ func (s *Service) Step(ctx context.Context, draft *Draft, in Input) (*Step, erro
 		return nil, err
 	}
 	s.deleteBlobs(ctx, muni, cleanup)
+	if st == nil {
+		return nil, fmt.Errorf("%w: draft %d", ErrDraftDiscarded, draft.ID)
+	}
+	if st.Record == "" {
+		st.Record = st.Prompt // a step that echoes no value (a menu, a cancel)
+	}
 	return st, nil
 }
 
 // step is Step inside its transaction. It returns what to say, the blob
-// keys to delete once committed and the draft's municipality.
+// keys to delete once committed and the draft's municipality; no step and
+// no error means the draft could not be read and was deleted.
 func (s *Service) step(ctx context.Context, tx Tx, draftID int64, in Input) (*Step, []string, string, error) {
 	rec, err := tx.LockDraft(ctx, draftID)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	d, err := s.openDraft(rec)
+	if errors.Is(err, ErrUnreadable) {
+		cleanup, err := s.deleteDraft(ctx, tx, &Draft{ID: rec.ID})
+		return nil, cleanup, rec.Municipality, err
+	}
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -378,7 +405,7 @@ func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *
 		if f.Sensitive && strings.TrimSpace(v) == placeholder(&f) {
 			continue // the model echoed the ModelView placeholder: keep the stored value
 		}
-		norm, err := parseValue(m, &f, v, nil, s.now())
+		norm, err := s.parse(m, &f, v, nil)
 		if err != nil {
 			errs = append(errs, fieldError(&f, err.Error()))
 			continue
@@ -406,7 +433,7 @@ func (s *Service) applyCurrent(ctx context.Context, tx Tx, m *municipality.Munic
 	}
 	if (!ok || f.Type != TypeLocation) && in.Location != nil {
 		if lf := def.fieldOfType(TypeLocation); lf != nil {
-			v, err := parseValue(m, lf, "", in.Location, s.now())
+			v, err := s.parse(m, lf, "", in.Location)
 			if err != nil {
 				return []FieldError{fieldError(lf, err.Error())}, nil
 			}
@@ -426,7 +453,7 @@ func (s *Service) applyCurrent(ctx context.Context, tx Tx, m *municipality.Munic
 		}
 		return s.addAttachments(ctx, tx, d, f, in.Attachments)
 	}
-	v, err := parseValue(m, f, in.Text, in.Location, s.now())
+	v, err := s.parse(m, f, in.Text, in.Location)
 	if err != nil {
 		return []FieldError{fieldError(f, err.Error())}, nil
 	}

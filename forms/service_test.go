@@ -192,7 +192,9 @@ func TestCommunalReportGuided(t *testing.T) {
 	if !strings.Contains(st.Prompt, "SO-KP-2026-000001") || !strings.Contains(st.Prompt, "Prostor") {
 		t.Errorf("next steps: %s", st.Prompt)
 	}
-	if c.Fields["phone"] != "+381641234567" || !strings.HasPrefix(c.Fields["location"], "geo:45.77") {
+	// The phone is kept encrypted: the case shows it masked, in clear only
+	// in Private (a case just filed, or read by staff).
+	if c.Fields["phone"] != "+381******567" || c.Private["phone"] != "+381641234567" || !strings.HasPrefix(c.Fields["location"], "geo:45.77") {
 		t.Errorf("fields: %v", c.Fields)
 	}
 	if a, _ := tb.svc.Active(tb.ctx, d.ConversationID); a != nil {
@@ -288,7 +290,8 @@ func TestRegistryExtractGuided(t *testing.T) {
 	if want := testNow.AddDate(0, 0, 8).Format("2006-01-02"); c.DueAt.Format("2006-01-02") != want {
 		t.Errorf("due %s, want %s", c.DueAt, want)
 	}
-	if c.Fields["email"] != "" || c.Fields["contact"] != "jovana@primer.rs" || !strings.Contains(c.NextSteps, "poštom") || !strings.Contains(c.NextSteps, "8 dana") {
+	if c.Fields["email"] != "" || c.Fields["contact"] != "j***@primer.rs" || c.Private["contact"] != "jovana@primer.rs" ||
+		!strings.Contains(c.NextSteps, "poštom") || !strings.Contains(c.NextSteps, "8 dana") {
 		t.Errorf("case: %v / %s", c.Fields, c.NextSteps)
 	}
 	tb.assertNoClearJMBG(t, tb.jmbg)
@@ -327,7 +330,7 @@ func TestRegistryExtractModelValues(t *testing.T) {
 	// The draft remembers what the model gave, but not the JMBG.
 	dd, _ := tb.svc.Active(tb.ctx, d.ConversationID)
 	mv := dd.ModelView()
-	if mv["register"] != "citizenship" || mv["email"] != "ana@example.rs" {
+	if mv["register"] != "citizenship" || mv["email"] != "[EMAIL]" { // sensitive: hidden from a model
 		t.Errorf("model view: %v", mv)
 	}
 	st = tb.step(t, d, Input{Values: map[string]string{"jmbg": tb.jmbg}}, "")

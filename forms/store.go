@@ -30,6 +30,9 @@ type Store interface {
 	// CitizenCase returns the case with the reference number filed by
 	// the channel user (all four must match).
 	CitizenCase(ctx context.Context, municipality, ref, channel, channelUser string) (*Case, error)
+	// CasePrivate returns a case's encrypted sensitive values other than
+	// the JMBG, as InsertCase stored them (nil: none).
+	CasePrivate(ctx context.Context, id int64) ([]byte, error)
 	// CaseEvents returns a case's events, oldest first.
 	CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error)
 	// FindCases returns the cases in scope matching f, newest first, at
@@ -68,8 +71,9 @@ type Tx interface {
 	// transaction ends, so numbers are never given twice.
 	NextCaseNumber(ctx context.Context, municipality, kind string, year int) (int, error)
 	// InsertCase stores a new case (its CreatedAt and UpdatedAt as given)
-	// with the encrypted JMBG (nil: none) and sets c.ID.
-	InsertCase(ctx context.Context, c *Case, jmbgEnc []byte) error
+	// with the encrypted JMBG and the encrypted other sensitive values
+	// (PurposePrivate; nil: none) and sets c.ID. c.Private is not stored.
+	InsertCase(ctx context.Context, c *Case, jmbgEnc, privateEnc []byte) error
 	// Case returns a case by id.
 	Case(ctx context.Context, id int64) (*Case, error)
 	// LockCase returns a case and holds its row lock until the transaction

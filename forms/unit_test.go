@@ -10,12 +10,12 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/miasrbija/mia/forms/mediatest"
 	"github.com/miasrbija/mia/municipality"
 )
 
@@ -152,32 +152,6 @@ func jpegWithEXIF(t testing.TB) []byte {
 	return append(out, raw[2:]...)
 }
 
-func TestStripJPEGMetadata(t *testing.T) {
-	t.Parallel()
-	in := jpegWithEXIF(t)
-	if !bytes.Contains(in, []byte("GPSLAT")) || !bytes.Contains(in, []byte("Exif")) {
-		t.Fatal("fixture lacks the EXIF block")
-	}
-	out, err := StripJPEGMetadata(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{"Exif", "GPSLAT", "GPSLON"} {
-		if bytes.Contains(out, []byte(s)) {
-			t.Errorf("%s left in the stripped JPEG", s)
-		}
-	}
-	if _, err := jpeg.Decode(bytes.NewReader(out)); err != nil {
-		t.Errorf("stripped JPEG does not decode: %v", err)
-	}
-	if ct := http.DetectContentType(out); ct != "image/jpeg" {
-		t.Errorf("stripped content type %s", ct)
-	}
-	if _, err := StripJPEGMetadata([]byte("\xFF\xD8\xFF\xE1\x00")); err == nil {
-		t.Error("truncated JPEG accepted")
-	}
-}
-
 func TestSniffMedia(t *testing.T) {
 	t.Parallel()
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
@@ -307,7 +281,7 @@ func TestPrepareAttachmentLimits(t *testing.T) {
 	if _, _, err := prepareAttachment(Attachment{Data: bigPhoto}); !errors.Is(err, errPhotoSize) {
 		t.Errorf("11 MB photo: %v", err)
 	}
-	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 20<<20)...)
+	video := mediatest.Video(mediatest.VideoOpts{SampleBytes: 20 << 20})
 	if _, mime, err := prepareAttachment(Attachment{Data: video}); err != nil || mime != MIMEMP4 {
 		t.Errorf("20 MB video: %s %v", mime, err)
 	}

@@ -2,7 +2,6 @@ package forms
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -33,8 +32,6 @@ func fieldError(f *Field, msg string) FieldError {
 func fold(s string) string {
 	return strings.Join(strings.Fields(serbian.Fold(strings.TrimSpace(s))), " ")
 }
-
-var pointRE = regexp.MustCompile(`^(-?\d{1,3}\.\d+)\s*[,; ]\s*(-?\d{1,3}\.\d+)$`)
 
 // parseValue validates one typed (or model-given) value for a field and
 // returns it normalised for storage. loc is a shared location, only for
@@ -85,34 +82,11 @@ func parseValue(m *municipality.Municipality, f *Field, text string, loc *Locati
 		}
 		return j, nil
 	case TypeLocation:
-		if loc != nil && loc.Address == "" {
-			return pointValue(m, loc.Lat, loc.Lon)
-		}
-		if loc != nil {
-			text = strings.TrimSpace(loc.Address)
-		}
-		if p := pointRE.FindStringSubmatch(text); p != nil {
-			lat, _ := strconv.ParseFloat(p[1], 64)
-			lon, _ := strconv.ParseFloat(p[2], 64)
-			return pointValue(m, lat, lon)
-		}
-		if n := utf8.RuneCountInString(text); n < 5 || n > 300 {
-			return "", fmt.Errorf("upišite adresu (ulica i broj, mesto) ili podelite lokaciju")
-		}
-		return text, nil
+		return locationValue(m, text, loc) // location.go
 	case TypeAttachments:
 		return "", fmt.Errorf("pošaljite fotografiju ili video kao prilog")
 	}
 	return "", fmt.Errorf("nepoznato polje")
-}
-
-// pointValue stores a point as "geo:LAT,LON" after checking it lies in the
-// municipality's territory.
-func pointValue(m *municipality.Municipality, lat, lon float64) (string, error) {
-	if !m.Bounds.Contains(lat, lon) {
-		return "", fmt.Errorf("lokacija koju ste podelili je van teritorije: %s prima prijave samo za svoje područje. Podelite lokaciju na mestu problema ili upišite adresu", m.Name)
-	}
-	return fmt.Sprintf("geo:%.6f,%.6f", lat, lon), nil
 }
 
 // matchOption accepts an option's value, its label in either script with

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Municipality is one city or municipality served by the deployment.
@@ -21,21 +22,59 @@ type Municipality struct {
 	Name    string `yaml:"name"`     // Latin, e.g. "Grad Sombor"
 	NameCyr string `yaml:"name_cyr"` // Cyrillic, e.g. "Град Сомбор"
 	// RefPrefix starts every case reference number, e.g. "SO" in SO-KP-2026-000123.
-	RefPrefix    string   `yaml:"ref_prefix"`
-	Address      string   `yaml:"address"`
-	Phone        string   `yaml:"phone"`
-	Email        string   `yaml:"email"`
-	Website      string   `yaml:"website"`
-	OfficeHours  string   `yaml:"office_hours"`
-	Bounds       Bounds   `yaml:"bounds"`
-	Bodies       []Body   `yaml:"bodies"`
-	AllowOrigins []string `yaml:"allow_origins"` // web origins allowed to embed the chat widget
+	RefPrefix   string `yaml:"ref_prefix"`
+	Address     string `yaml:"address"`
+	Phone       string `yaml:"phone"`
+	Email       string `yaml:"email"`
+	Website     string `yaml:"website"`
+	OfficeHours string `yaml:"office_hours"`
+	// Boundary is the territory reports must fall in (see Boundary);
+	// Bounds, a rectangle, serves only a municipality that has none.
+	Boundary     *Boundary `yaml:"boundary"`
+	Bounds       Bounds    `yaml:"bounds"`
+	Bodies       []Body    `yaml:"bodies"`
+	AllowOrigins []string  `yaml:"allow_origins"` // web origins allowed to embed the chat widget
 	// ViberTokenEnv names the environment variable holding this municipality's
 	// Viber bot token; tokens are secrets and never live in the file.
 	ViberTokenEnv string `yaml:"viber_token_env"`
+	// MediaRetentionDays is how long the photos and videos of a filed case
+	// are kept after the case's last change; then the retention job
+	// deletes them (the case itself stays). 0 in the file means
+	// DefaultMediaRetentionDays; see MediaRetention.
+	MediaRetentionDays int `yaml:"media_retention_days"`
 }
 
-// Bounds is the rectangle a reported location must fall in.
+// Bounds of MediaRetentionDays. A case is handled within weeks; a year
+// covers complaints and appeals, and ten years is the longest a city
+// keeps such records at all.
+const (
+	DefaultMediaRetentionDays = 365
+	MaxMediaRetentionDays     = 3650
+)
+
+// MediaRetention returns how long a filed case's media is kept after the
+// case's last change.
+func (m *Municipality) MediaRetention() time.Duration {
+	days := m.MediaRetentionDays
+	if days == 0 {
+		days = DefaultMediaRetentionDays
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// InTerritory reports whether a point (WGS 84 degrees) lies in the
+// municipality: inside its Boundary, or, for a municipality configured
+// without one, inside its Bounds rectangle.
+func (m *Municipality) InTerritory(lat, lon float64) bool {
+	if m.Boundary != nil {
+		return m.Boundary.Contains(lat, lon)
+	}
+	return m.Bounds.Contains(lat, lon)
+}
+
+// Bounds is a rectangle: the coarse territory of a municipality configured
+// without a Boundary. A rectangle takes in neighbours' land, so a
+// municipality should have a Boundary.
 type Bounds struct {
 	MinLat float64 `yaml:"min_lat"`
 	MaxLat float64 `yaml:"max_lat"`
@@ -120,9 +159,15 @@ func (m *Municipality) Validate() error {
 	if !prefixRE.MatchString(m.RefPrefix) {
 		bad("%s: ref_prefix %q: expected 2-4 capital letters", m.Slug, m.RefPrefix)
 	}
-	b := m.Bounds
-	if b.MinLat >= b.MaxLat || b.MinLon >= b.MaxLon || b.MinLat < -90 || b.MaxLat > 90 || b.MinLon < -180 || b.MaxLon > 180 {
-		bad("%s: bounds: expected min_lat < max_lat and min_lon < max_lon in degrees", m.Slug)
+	// Bounds are required without a boundary, and checked whenever given.
+	if b := m.Bounds; m.Boundary == nil || b != (Bounds{}) {
+		if b.MinLat >= b.MaxLat || b.MinLon >= b.MaxLon || b.MinLat < -90 || b.MaxLat > 90 || b.MinLon < -180 || b.MaxLon > 180 {
+			bad("%s: bounds: expected min_lat < max_lat and min_lon < max_lon in degrees (or a boundary)", m.Slug)
+		}
+	}
+	if m.MediaRetentionDays < 0 || m.MediaRetentionDays > MaxMediaRetentionDays {
+		bad("%s: media_retention_days %d: expected 1 to %d days (0 or absent: %d)", m.Slug, m.MediaRetentionDays,
+			MaxMediaRetentionDays, DefaultMediaRetentionDays)
 	}
 	keys := map[string]bool{}
 	for _, body := range m.Bodies {

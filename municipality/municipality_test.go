@@ -3,6 +3,7 @@ package municipality
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaultConfigServesSombor(t *testing.T) {
@@ -33,12 +34,6 @@ func TestDefaultConfigServesSombor(t *testing.T) {
 			t.Errorf("BodyFor(%s, village=%v) = %q, %v; want %q", tt.category, tt.village, b.Key, ok, tt.want)
 		}
 	}
-	if !m.Bounds.Contains(45.7733, 19.1151) { // Sombor city centre
-		t.Error("Sombor centre outside Sombor's bounds")
-	}
-	if m.Bounds.Contains(44.8125, 20.4612) { // Belgrade
-		t.Error("Belgrade inside Sombor's bounds")
-	}
 }
 
 func TestParseRejects(t *testing.T) {
@@ -66,6 +61,8 @@ municipalities:
 		{"unknown category", "animals, other]", "animals, other, parking]", `unknown category "parking"`},
 		{"inverted bounds", "min_lat: 45, max_lat: 46", "min_lat: 46, max_lat: 45", "bounds"},
 		{"missing default", "municipalities:", "default: sombor\nmunicipalities:", `default "sombor"`},
+		{"negative media retention", "ref_prefix: NG", "ref_prefix: NG\n    media_retention_days: -1", "media_retention_days"},
+		{"media retention too long", "ref_prefix: NG", "ref_prefix: NG\n    media_retention_days: 4000", "media_retention_days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,5 +84,21 @@ func TestGetUnknown(t *testing.T) {
 	}
 	if m, err := r.Get(""); err != nil || m.Slug != "sombor" {
 		t.Fatalf("Get(\"\") = %v, %v", m, err)
+	}
+}
+
+func TestMediaRetention(t *testing.T) {
+	r, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Default().MediaRetention(); got != 365*24*time.Hour {
+		t.Errorf("Sombor keeps case media %v, want 365 days", got)
+	}
+	if got := (&Municipality{}).MediaRetention(); got != DefaultMediaRetentionDays*24*time.Hour {
+		t.Errorf("unset retention = %v, want the default", got)
+	}
+	if got := (&Municipality{MediaRetentionDays: 30}).MediaRetention(); got != 30*24*time.Hour {
+		t.Errorf("30 days = %v", got)
 	}
 }

@@ -2,17 +2,33 @@ package municipality
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed municipalities.yaml
-var defaultFile []byte
+// defaultFS holds the default configuration and the files it names (the
+// boundary of Sombor).
+//
+//go:embed municipalities.yaml sombor.geojson
+var defaultFS embed.FS
+
+const defaultName = "municipalities.yaml"
+
+// defaultData is the embedded configuration file.
+func defaultData() []byte {
+	data, err := defaultFS.ReadFile(defaultName)
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return data
+}
 
 // File is the shape of the municipalities configuration file.
 type File struct {
@@ -32,25 +48,34 @@ type Registry struct {
 var ErrUnknown = errors.New("unknown municipality")
 
 // Load reads the configuration file at path; an empty path loads the
-// embedded default that serves Sombor.
+// embedded default that serves Sombor. Files the configuration names (a
+// boundary's GeoJSON) are read relative to the file's directory.
 func Load(path string) (*Registry, error) {
-	data := defaultFile
-	if path != "" {
-		var err error
-		if data, err = os.ReadFile(path); err != nil {
-			return nil, fmt.Errorf("read municipalities file: %w", err)
-		}
+	if path == "" {
+		return Parse(defaultData())
 	}
-	r, err := Parse(data)
-	if err != nil && path != "" {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read municipalities file: %w", err)
+	}
+	r, err := ParseFS(data, os.DirFS(filepath.Dir(path)))
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return r, err
+	return r, nil
 }
 
 // Parse parses and validates a configuration file's contents. Unknown keys
 // are an error: a misspelt key would otherwise silently drop a setting.
-func Parse(data []byte) (*Registry, error) {
+// Files the contents name are read from the embedded default's directory
+// (sombor.geojson); ParseFS reads them from elsewhere.
+func Parse(data []byte) (*Registry, error) { return ParseFS(data, defaultFS) }
+
+// ParseFS is Parse reading the files the configuration names (boundary
+// GeoJSON) from fsys, the configuration file's directory.
+func ParseFS(data []byte, fsys fs.FS) (*Registry, error) { return parse(data, fsys) }
+
+func parse(data []byte, fsys fs.FS) (*Registry, error) {
 	var f File
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -65,6 +90,11 @@ func Parse(data []byte) (*Registry, error) {
 	seen := map[string]bool{}
 	for i := range f.Municipalities {
 		m := &f.Municipalities[i]
+		if m.Boundary != nil {
+			if err := m.Boundary.load(fsys); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", m.Slug, err))
+			}
+		}
 		if err := m.Validate(); err != nil {
 			errs = append(errs, err)
 		}

@@ -48,6 +48,7 @@ const (
 	FormExtract        = "form_extract"       // the model's instructions for filling a form from a message
 	FormAlreadyFiled   = "form_already_filed" // data: ref, status
 	FormClosed         = "form_closed"        // a button of a form that is no longer open
+	FormDiscarded      = "form_discarded"     // a draft that could not be read (data key changed) was deleted
 
 	// Quick-reply button labels.
 	QuickCommunalReport  = "qr_communal_report"
@@ -62,7 +63,7 @@ var names = []string{
 	Greeting, Thanks,
 	EmergencyGeneral, EmergencyPolice, EmergencyFire, EmergencyAmbulance,
 	Abuse, OutOfScope, NoSource, InjectionRefusal, FallbackNotice,
-	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed,
+	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded,
 	QuickCommunalReport, QuickRegistryExtract, QuickCaseStatus,
 	QuickPropertyTax, QuickChildAllowance, QuickContact,
 }

@@ -183,17 +183,24 @@ func TestCORS(t *testing.T) {
 	tests := []struct {
 		origin string
 		allow  bool
+		host   string // the Host header; "" is the server's
 	}{
-		{"https://www.sombor.rs", true}, // Municipality.AllowOrigins
-		{b.srv.URL, true},               // the demo page's own origin
-		{"https://evil.example", false},
-		{"https://sombor.rs.evil.example", false},
+		{"https://www.sombor.rs", true, ""}, // Municipality.AllowOrigins
+		{b.srv.URL, true, ""},               // MIA's own public origin (Config.PublicOrigins)
+		{"https://evil.example", false, ""},
+		{"https://sombor.rs.evil.example", false, ""},
+		// An Origin equal to a Host the client chose is nobody's page.
+		{"http://evil.example", false, "evil.example"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.origin, func(t *testing.T) {
+			h := map[string]string{"Origin": tt.origin}
+			if tt.host != "" {
+				h["Host"] = tt.host
+			}
 			pre := b.do(t, "OPTIONS", "/api/v1/sombor/conversations", nil,
-				map[string]string{"Origin": tt.origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
-			res := b.do(t, "POST", "/api/v1/sombor/conversations", nil, map[string]string{"Origin": tt.origin})
+				map[string]string{"Origin": tt.origin, "Host": h["Host"], "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+			res := b.do(t, "POST", "/api/v1/sombor/conversations", nil, h)
 			if tt.allow {
 				if pre.StatusCode != http.StatusNoContent || pre.Header.Get("Access-Control-Allow-Origin") != tt.origin ||
 					!strings.Contains(pre.Header.Get("Access-Control-Allow-Methods"), "POST") ||

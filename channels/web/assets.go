@@ -60,6 +60,8 @@ var widgetTexts = map[string]string{
 	"remove":         "Ukloni priloge",
 	"tooMany":        "Najviše 5 priloga u jednoj poruci; poslaće se prvih 5.",
 	"fileTooBig":     "Prilog je prevelik. Fotografija može imati najviše 10 MB, a video 50 MB.",
+	"mediaNoForm":    "Fotografiju ili video možete poslati uz prijavu komunalnog problema. Napišite šta želite da prijavite, pa pošaljite prilog kada Vas MIA pita za njega.",
+	"uploadBusy":     "Trenutno se šalje mnogo priloga. Pokušajte ponovo za minut.",
 	"locating":       "Određujem lokaciju…",
 	"geoDenied":      "Pristup lokaciji nije dozvoljen. Dozvolite ga u podešavanjima pregledača ili upišite adresu (ulica i broj, mesto).",
 	"geoUnavailable": "Lokaciju nije moguće odrediti na ovom uređaju. Upišite adresu (ulica i broj, mesto).",
@@ -69,7 +71,8 @@ var widgetTexts = map[string]string{
 	"noText":         "(izbor, lokacija ili prilog)",
 }
 
-// buildWidget puts the texts in both scripts into widget.js.
+// buildWidget puts the texts in both scripts and the stylesheet into
+// widget.js.
 func buildWidget() ([]byte, error) {
 	cyr := make(map[string]string, len(widgetTexts))
 	for k, v := range widgetTexts {
@@ -81,11 +84,18 @@ func buildWidget() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	const marker = "/*TEXTS*/null"
-	if !bytes.Contains(widgetSource, []byte(marker)) {
-		return nil, fmt.Errorf("web: widget.js lacks %s", marker)
+	css, err := json.Marshal(string(widgetCSS))
+	if err != nil {
+		return nil, err
 	}
-	return bytes.Replace(widgetSource, []byte(marker), texts, 1), nil
+	out := widgetSource
+	for marker, v := range map[string][]byte{"/*TEXTS*/null": texts, "/*CSS*/null": css} {
+		if !bytes.Contains(out, []byte(marker)) {
+			return nil, fmt.Errorf("web: widget.js lacks %s", marker)
+		}
+		out = bytes.Replace(out, []byte(marker), v, 1)
+	}
+	return out, nil
 }
 
 func (h *Handler) widgetJS(w http.ResponseWriter, r *http.Request) {
@@ -114,6 +124,7 @@ type demoView struct {
 func (h *Handler) demoPage(w http.ResponseWriter, r *http.Request) {
 	m := h.cfg.Municipalities.Default()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setCSP(w, demoCSP(m))
 	err := demoTmpl.Execute(w, demoView{Slug: m.Slug, Name: m.Name, NameCyr: m.NameCyr, Address: m.Address,
 		Phone: m.Phone, Email: m.Email, Hours: m.OfficeHours})
 	if err != nil {

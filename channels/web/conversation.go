@@ -2,11 +2,8 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -19,24 +16,18 @@ import (
 	"github.com/miasrbija/mia/forms"
 )
 
-// newToken returns a conversation token: 128 random bits, base64url.
-func newToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 type conversationResponse struct {
 	Token        string `json:"token"`
 	Municipality string `json:"municipality"`
 }
 
 // createConversation starts a conversation and returns its token, which
-// the browser keeps and sends with every message.
+// the browser keeps and sends with every message. Only the token's hash
+// is stored (userID); the token is shown this once.
 func (h *Handler) createConversation(w http.ResponseWriter, r *http.Request) {
 	m := municipalityFrom(r.Context())
 	tok := newToken()
-	if _, err := h.cfg.History.Conversation(r.Context(), m.Slug, assistant.ChannelWeb, tok); err != nil {
+	if _, err := h.cfg.History.Conversation(r.Context(), m.Slug, assistant.ChannelWeb, userID(tok)); err != nil {
 		h.cfg.Log.ErrorContext(r.Context(), "create conversation", "err", err)
 		writeError(w, errInternal)
 		return
@@ -57,25 +48,16 @@ type historyResponse struct {
 // that was reloaded. Citizens' messages come back as stored: with
 // personal data masked.
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
-	m := municipalityFrom(r.Context())
 	ctx := r.Context()
 	// A turn still running (its client left, the citizen reloaded) is
 	// waited for, so the history shows how it ended.
 	if !h.turns.wait(ctx, conversationKey(ctx)) {
 		return // the client left
 	}
-	// Reading never creates a conversation: an unknown token has none.
+	// The conversationToken middleware found the conversation: reading
+	// never creates one.
 	out := historyResponse{Messages: []historyMessage{}}
-	conv, found, err := h.cfg.History.FindConversation(ctx, m.Slug, assistant.ChannelWeb, tokenFrom(ctx))
-	if err != nil {
-		h.cfg.Log.ErrorContext(ctx, "find conversation", "err", err)
-		writeError(w, errInternal)
-		return
-	}
-	if !found {
-		writeJSON(w, http.StatusOK, out)
-		return
-	}
+	conv := conversationFrom(ctx)
 	msgs, err := h.cfg.History.History(ctx, conv, h.cfg.HistoryMessages)
 	if err != nil {
 		h.cfg.Log.ErrorContext(ctx, "history", "conversation", conv, "err", err)
@@ -126,7 +108,9 @@ func turnFromRequest(req messageRequest) (assistant.Turn, *apiError) {
 	if !utf8.ValidString(req.Text) || !utf8.ValidString(req.Payload) || len(req.Payload) > maxPayload {
 		return assistant.Turn{}, &errBadJSON
 	}
-	t := assistant.Turn{Text: req.Text, Payload: req.Payload}
+	// Control and format characters go before anything reads or stores
+	// the text (U+0000 above all: PostgreSQL refuses it in text).
+	t := assistant.Turn{Text: assistant.CleanText(req.Text), Payload: assistant.CleanText(req.Payload)}
 	if l := req.Location; l != nil {
 		loc, ok := l.location()
 		if !ok {
@@ -143,8 +127,11 @@ func turnFromRequest(req messageRequest) (assistant.Turn, *apiError) {
 // location checks a shared location: a point needs both coordinates, in
 // range; an address must be text of sensible length.
 func (l *wireLocation) location() (*assistant.Location, bool) {
-	out := &assistant.Location{Address: strings.TrimSpace(l.Address)}
-	if !utf8.ValidString(out.Address) || len(out.Address) > maxAddress {
+	if !utf8.ValidString(l.Address) {
+		return nil, false
+	}
+	out := &assistant.Location{Address: strings.TrimSpace(assistant.CleanText(l.Address))}
+	if len(out.Address) > maxAddress {
 		return nil, false
 	}
 	switch {
@@ -174,7 +161,9 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 		reqErr *apiError
 	)
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		turn, reqErr = h.readUpload(w, r)
+		var done func()
+		turn, done, reqErr = h.readUpload(w, r)
+		defer done() // after the turn: its files' memory and temporary copies
 	} else {
 		turn, reqErr = h.readJSON(w, r)
 	}
@@ -182,7 +171,11 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, *reqErr)
 		return
 	}
-	turn.Municipality, turn.Channel, turn.UserID = m.Slug, assistant.ChannelWeb, tokenFrom(ctx)
+	// Whatever the body's form (an upload with files builds its turn
+	// itself), the citizen's text reaches the engine clean; CleanText is
+	// idempotent.
+	turn.Text, turn.Payload = assistant.CleanText(turn.Text), assistant.CleanText(turn.Payload)
+	turn.Municipality, turn.Channel, turn.UserID = m.Slug, assistant.ChannelWeb, userFrom(ctx)
 
 	// One turn of a conversation at a time: an earlier one may still run
 	// after its client left.
@@ -213,9 +206,10 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 // conversationKey names the conversation of a request that passed the
-// municipality and conversationToken middleware.
+// municipality and conversationToken middleware (by the token's hash: the
+// rate limiter's keys hold no token either).
 func conversationKey(ctx context.Context) string {
-	return municipalityFrom(ctx).Slug + "/" + tokenFrom(ctx)
+	return municipalityFrom(ctx).Slug + "/" + userFrom(ctx)
 }
 
 // readJSON reads a JSON message, capped at MaxBody.
@@ -232,93 +226,20 @@ func (h *Handler) readJSON(w http.ResponseWriter, r *http.Request) (assistant.Tu
 	return turnFromRequest(req)
 }
 
-// readUpload reads a multipart message: an optional text (and payload)
-// field and up to maxFiles "file" parts. The whole body is capped at
-// MaxUpload and each file at maxFileBytes (413 beyond); the content type a
-// browser declares is passed on but the forms sniff the bytes themselves.
-// Other parts are skipped.
-func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request) (assistant.Turn, *apiError) {
-	r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxUpload)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return assistant.Turn{}, &errBadJSON
-	}
-	var (
-		req   messageRequest
-		files []assistant.Attachment
-	)
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return assistant.Turn{}, uploadError(err)
-		}
-		switch p.FormName() {
-		case "text", "payload":
-			b, err := io.ReadAll(io.LimitReader(p, h.cfg.MaxBody+1))
-			if err != nil {
-				return assistant.Turn{}, uploadError(err)
-			}
-			if int64(len(b)) > h.cfg.MaxBody {
-				return assistant.Turn{}, &errTooLarge
-			}
-			if p.FormName() == "text" {
-				req.Text = string(b)
-			} else {
-				req.Payload = string(b)
-			}
-		case "file":
-			if len(files) == maxFiles {
-				return assistant.Turn{}, &errTooManyFiles
-			}
-			data, err := io.ReadAll(io.LimitReader(p, maxFileBytes+1))
-			if err != nil {
-				return assistant.Turn{}, uploadError(err)
-			}
-			if len(data) > maxFileBytes {
-				return assistant.Turn{}, &errUploadTooLarge
-			}
-			if len(data) == 0 {
-				continue // an empty file input
-			}
-			files = append(files, assistant.Attachment{Name: fileName(p.FileName()), MIME: p.Header.Get("Content-Type"),
-				Size: int64(len(data)), Data: data})
-		}
-		_ = p.Close()
-	}
-	if len(files) == 0 {
-		return turnFromRequest(req)
-	}
-	// Text alone may be empty when files came.
-	if !utf8.ValidString(req.Text) || !utf8.ValidString(req.Payload) || len(req.Payload) > maxPayload {
-		return assistant.Turn{}, &errBadJSON
-	}
-	return assistant.Turn{Text: req.Text, Payload: req.Payload, Attachments: files}, nil
-}
-
-// uploadError maps a failed read of a multipart body to its API error.
-func uploadError(err error) *apiError {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return &errUploadTooLarge
-	}
-	return &errBadJSON
-}
-
 // fileName keeps the last element of a browser's file name, valid UTF-8,
 // without control characters and of bounded length.
 func fileName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
+	// CleanText drops invalid UTF-8, control and format characters; a
+	// name also loses the newline and tab a message may keep.
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+		if r == '\n' || r == '\t' || r == utf8.RuneError {
 			return -1
 		}
 		return r
-	}, strings.ToValidUTF8(name, ""))
+	}, assistant.CleanText(name))
 	for len(name) > maxFileName {
 		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]

@@ -68,6 +68,7 @@ func (h *Handler) documentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setCSP(w, documentCSP(m))
 	if err := documentTmpl.Execute(w, v); err != nil {
 		h.cfg.Log.ErrorContext(ctx, "render document page", "err", err)
 	}
@@ -75,6 +76,7 @@ func (h *Handler) documentPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) pageError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setCSP(w, documentCSP(nil))
 	w.WriteHeader(status)
 	_ = errorTmpl.Execute(w, msg)
 }
@@ -174,7 +176,7 @@ var documentTmpl = template.Must(template.New("document").Parse(`<!doctype html>
 <div class="mia-doc-body">{{.Before}}</div>
 {{else}}<div class="mia-doc-body">{{.Before}}{{if .Marked}}<mark id="citat">{{.Marked}}</mark>{{end}}{{.After}}</div>{{end}}
 </main>
-{{if .Marked}}<script>document.getElementById("citat").scrollIntoView({block: "center"});</script>{{end}}
+{{if .Marked}}<script>` + citeScript + `</script>{{end}}
 </body>
 </html>
 `))

@@ -4,12 +4,11 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/municipality"
 )
 
@@ -17,7 +16,7 @@ type ctxKey int
 
 const (
 	municipalityKey ctxKey = iota
-	tokenKey
+	conversationCtxKey
 )
 
 // municipalityFrom returns the municipality the municipality middleware found.
@@ -26,10 +25,25 @@ func municipalityFrom(ctx context.Context) *municipality.Municipality {
 	return m
 }
 
-// tokenFrom returns the conversation token the conversationToken middleware checked.
-func tokenFrom(ctx context.Context) string {
-	t, _ := ctx.Value(tokenKey).(string)
-	return t
+// conversationRef is the conversation the conversationToken middleware
+// found: its id and the citizen's id on channel web (userID of the token).
+type conversationRef struct {
+	id   int64
+	user string
+}
+
+// userFrom returns the citizen's id (the token's hash) of the conversation
+// the conversationToken middleware found.
+func userFrom(ctx context.Context) string {
+	c, _ := ctx.Value(conversationCtxKey).(conversationRef)
+	return c.user
+}
+
+// conversationFrom returns the id of the conversation the
+// conversationToken middleware found.
+func conversationFrom(ctx context.Context) int64 {
+	c, _ := ctx.Value(conversationCtxKey).(conversationRef)
+	return c.id
 }
 
 // municipality resolves {municipality}; an unknown slug is a 404.
@@ -45,9 +59,11 @@ func (h *Handler) municipality(next http.Handler) http.Handler {
 }
 
 // cors lets the municipality's own sites (Municipality.AllowOrigins) and
-// this server's own pages call the API from a browser. A request from any
-// other origin is refused outright, not only hidden from the page: the
-// engine's answers are not for other sites to embed.
+// MIA's own public origins (Config.PublicOrigins: its demo and document
+// pages) call the API from a browser. A request from any other origin is
+// refused outright, not only hidden from the page: the engine's answers
+// are not for other sites to embed. The Host header is never trusted for
+// this: a client chooses it.
 func (h *Handler) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
@@ -56,7 +72,7 @@ func (h *Handler) cors(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("Vary", "Origin")
-		if !allowedOrigin(origin, r, municipalityFrom(r.Context())) {
+		if !allowedOrigin(origin, municipalityFrom(r.Context()), h.cfg.PublicOrigins) {
 			writeError(w, errOrigin)
 			return
 		}
@@ -73,13 +89,8 @@ func (h *Handler) cors(next http.Handler) http.Handler {
 	})
 }
 
-func allowedOrigin(origin string, r *http.Request, m *municipality.Municipality) bool {
-	if slices.Contains(m.AllowOrigins, origin) {
-		return true
-	}
-	// The demo page and document pages are served by this server.
-	u, err := url.Parse(origin)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == r.Host
+func allowedOrigin(origin string, m *municipality.Municipality, public []string) bool {
+	return slices.Contains(m.AllowOrigins, origin) || slices.Contains(public, origin)
 }
 
 // limitIP applies the per-client-IP limit to every API request.
@@ -115,17 +126,30 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// tokenRE is what newToken makes: 16 random bytes, base64url.
-var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
-
-// conversationToken checks {token}'s form; a malformed one is a 404.
+// conversationToken admits only a token the server issued: one of the
+// municipality's web conversations must have its hash. Any other token,
+// well-formed or not, is a 404 and creates nothing, so a client cannot
+// choose its own token (and with it a conversation another citizen could
+// be steered into).
 func (h *Handler) conversationToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		tok := chi.URLParam(r, "token")
 		if !tokenRE.MatchString(tok) {
 			writeError(w, errBadToken)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey, tok)))
+		user := userID(tok)
+		conv, found, err := h.cfg.History.FindConversation(ctx, municipalityFrom(ctx).Slug, assistant.ChannelWeb, user)
+		if err != nil {
+			h.cfg.Log.ErrorContext(ctx, "find conversation", "err", err)
+			writeError(w, errInternal)
+			return
+		}
+		if !found {
+			writeError(w, errBadToken)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, conversationCtxKey, conversationRef{id: conv, user: user})))
 	})
 }

@@ -30,6 +30,9 @@ func (stub) Conversation(context.Context, string, assistant.Channel, string) (in
 	return 1, nil
 }
 func (stub) History(context.Context, int64, int) ([]assistant.HistoryMessage, error) { return nil, nil }
+func (stub) AcceptsMedia(context.Context, string, assistant.Channel, string) (bool, error) {
+	return false, nil
+}
 func (stub) FindConversation(context.Context, string, assistant.Channel, string) (int64, bool, error) {
 	return 0, false, nil
 }

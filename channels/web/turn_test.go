@@ -49,6 +49,10 @@ func (g *gate) Handle(ctx context.Context, t assistant.Turn, emit func(assistant
 	return g.next.Handle(ctx, t, emit)
 }
 
+func (g *gate) AcceptsMedia(ctx context.Context, municipality string, ch assistant.Channel, user string) (bool, error) {
+	return g.next.AcceptsMedia(ctx, municipality, ch, user)
+}
+
 // disconnectWatch tells when the server saw the client of a request marked
 // with the X-Test-Watch header go away (its request context ended) while
 // the handler still ran.
@@ -189,7 +193,7 @@ func TestConfirmThenLeave(t *testing.T) {
 		t.Fatalf("the history does not show the case's number: %v", last)
 	}
 	ctx := context.Background()
-	if _, err := b.forms.CaseForCitizen(ctx, "sombor", m[0], "web", tok); err != nil {
+	if _, err := b.forms.CaseForCitizen(ctx, "sombor", m[0], "web", webUser(tok)); err != nil {
 		t.Fatalf("case %s: %v", m[0], err)
 	}
 
@@ -197,7 +201,7 @@ func TestConfirmThenLeave(t *testing.T) {
 	doneReply(t, b.do(t, "POST", path, map[string]string{"payload": "form:confirm"}, nil))
 	n, _ := strconv.Atoi(m[2])
 	next := fmt.Sprintf("SO-KP-%s-%06d", m[1], n+1)
-	if _, err := b.forms.CaseForCitizen(ctx, "sombor", next, "web", tok); err == nil {
+	if _, err := b.forms.CaseForCitizen(ctx, "sombor", next, "web", webUser(tok)); err == nil {
 		t.Errorf("a second case %s was filed", next)
 	}
 	var refs []string

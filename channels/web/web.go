@@ -5,17 +5,21 @@
 //
 // The channel only translates: an HTTP request becomes an assistant.Turn
 // and the engine's reply stream becomes SSE events. No business rule lives
-// here. The browser keeps a random conversation token (localStorage); it
-// is the Turn.UserID of channel web.
+// here. The server issues a random conversation token, which the browser
+// keeps (localStorage); its SHA-256 (userID) is the Turn.UserID of channel
+// web and all the server stores (see token.go).
 package web
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/municipality"
@@ -25,6 +29,9 @@ import (
 // Assistant answers one turn, streaming its events; *assistant.Engine is one.
 type Assistant interface {
 	Handle(ctx context.Context, t assistant.Turn, emit func(assistant.Event)) (*assistant.Reply, error)
+	// AcceptsMedia reports whether the citizen's conversation has a form
+	// open that takes photos or video; an upload is refused unread when not.
+	AcceptsMedia(ctx context.Context, municipality string, ch assistant.Channel, user string) (bool, error)
 }
 
 // History finds a citizen's conversation and its earlier messages; every
@@ -66,6 +73,10 @@ type Config struct {
 	History        History
 	Documents      Documents
 	Log            *slog.Logger
+	// PublicOrigins are MIA's own origins (scheme://host[:port]), where its
+	// demo and document pages are served; the API accepts browser calls
+	// from them besides each municipality's AllowOrigins.
+	PublicOrigins []string
 	// PerIP limits every API request of one client IP. Default 2/s, burst 40.
 	PerIP Limit
 	// PerConversation limits the messages sent to one conversation.
@@ -78,6 +89,17 @@ type Config struct {
 	// beyond). Default 55 MiB: one video of the forms' 50 MB limit and
 	// room for the rest.
 	MaxUpload int64
+	// UploadDir is where uploaded files wait, on disk, for their turn;
+	// each is removed when the turn ends. "" is the system's temporary
+	// directory (os.TempDir).
+	UploadDir string
+	// UploadMemory bounds the bytes of uploaded files held in memory at
+	// once, across all requests: a turn with files waits for room (503
+	// after 2 minutes); a message larger than the budget waits until it is
+	// alone. Default 40 MiB. Each byte of a file is held about four times
+	// while its turn runs (as sent, cleaned, and twice in the database
+	// driver): some 200 MB of memory at most with the default.
+	UploadMemory int64
 	// HistoryMessages is how many messages a reload gets back. Default 50.
 	HistoryMessages int
 	// TurnTimeout bounds one turn. A turn runs on when its request ends (a
@@ -96,6 +118,8 @@ type Handler struct {
 	convLim *limiter
 	turns   *turns
 	widget  []byte // widget.js with the texts in both scripts
+	// uploadMem holds the bytes of uploaded files in memory (UploadMemory).
+	uploadMem *semaphore.Weighted
 }
 
 // New validates the configuration and returns the handler.
@@ -118,6 +142,17 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 55 << 20
 	}
+	if cfg.UploadMemory == 0 {
+		cfg.UploadMemory = 40 << 20
+	}
+	if cfg.UploadMemory < 0 || cfg.MaxUpload < 0 || cfg.MaxBody < 0 {
+		return nil, errors.New("web: MaxBody, MaxUpload and UploadMemory must be positive")
+	}
+	if cfg.UploadDir != "" {
+		if fi, err := os.Stat(cfg.UploadDir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("web: upload directory %q is not a directory", cfg.UploadDir)
+		}
+	}
 	if cfg.HistoryMessages == 0 {
 		cfg.HistoryMessages = 50
 	}
@@ -137,6 +172,8 @@ func New(cfg Config) (*Handler, error) {
 		convLim: newLimiter(cfg.PerConversation, cfg.Now),
 		turns:   newTurns(),
 		widget:  widget,
+
+		uploadMem: semaphore.NewWeighted(cfg.UploadMemory),
 	}, nil
 }
 
@@ -148,6 +185,8 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Get("/widget.css", h.widgetCSS)
 	r.Get("/documents/{id}", h.documentPage)
 	r.Get("/api/v1/openapi.json", h.openAPI)
+	r.Get("/api/docs", h.apiDocs)
+	r.Get("/api/docs.css", h.apiDocsStyle)
 	r.Route("/api/v1/{municipality}", func(r chi.Router) {
 		r.Use(h.municipality, h.cors, h.limitIP)
 		r.Post("/conversations", h.createConversation)

@@ -18,6 +18,7 @@ import (
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
@@ -32,6 +33,7 @@ type testBundle struct {
 	srv   *httptest.Server
 	cfg   web.Config
 	forms *forms.Service
+	db    *postgres.DB // for tests that check what is stored
 }
 
 // setup ingests the demo corpus into a fresh database and serves the web
@@ -76,7 +78,12 @@ func setupWith(tb testing.TB, o bundleOpts) *testBundle {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: store, Log: log}
+	// The server's address is known before the channel is built: its pages
+	// are MIA's own public origin, from which the API takes browser calls.
+	srv := httptest.NewUnstartedServer(nil)
+	tb.Cleanup(srv.Close)
+	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: store, Log: log,
+		PublicOrigins: []string{"http://" + srv.Listener.Addr().String()}}
 	if o.config != nil {
 		o.config(&cfg)
 	}
@@ -88,9 +95,9 @@ func setupWith(tb testing.TB, o bundleOpts) *testBundle {
 	if o.wrap != nil {
 		handler = o.wrap(handler)
 	}
-	srv := httptest.NewServer(handler)
-	tb.Cleanup(srv.Close)
-	return &testBundle{srv: srv, cfg: cfg, forms: svc}
+	srv.Config.Handler = handler
+	srv.Start()
+	return &testBundle{srv: srv, cfg: cfg, forms: svc, db: db}
 }
 
 // do sends a request; body, when not nil, is JSON-encoded unless it is a string.
@@ -116,6 +123,10 @@ func (b *testBundle) do(tb testing.TB, method, path string, body any, header map
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
+		if k == "Host" { // Go sends req.Host, not a Host header
+			req.Host = cmp.Or(v, req.Host)
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	res, err := b.srv.Client().Do(req)

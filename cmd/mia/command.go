@@ -35,6 +35,8 @@ func commands() []command {
 		{"eval", "measure answer quality on a dataset", runEval},
 		{"viber", "Viber bot administration: set-webhook, account", runViber},
 		{"staff", "manage staff accounts (staff add)", runStaff},
+		{"municipality", "add a municipality to the municipalities file (init, add, list)", runMunicipality},
+		{"keys", "data keys of personal data: status, rotate", runKeys},
 	}
 }
 
@@ -80,9 +82,9 @@ func printUsage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("mia — the municipal assistant.\n\nUsage: mia COMMAND [flags]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
 	}
-	b.WriteString("  help      show this text; `mia help COMMAND` shows a command's flags\n")
+	b.WriteString("  help         show this text; `mia help COMMAND` shows a command's flags\n")
 	b.WriteString("\nSettings come from flags or MIA_* environment variables (see README.md).\n")
 	io.WriteString(w, b.String())
 }

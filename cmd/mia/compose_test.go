@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +26,8 @@ func TestComposeMatchesTheApp(t *testing.T) {
 			} `yaml:"build"`
 			Environment map[string]string `yaml:"environment"`
 			Ports       []string          `yaml:"ports"`
+			Volumes     []string          `yaml:"volumes"`
+			Entrypoint  []string          `yaml:"entrypoint"`
 			Profiles    []string          `yaml:"profiles"`
 		} `yaml:"services"`
 	}
@@ -76,6 +79,15 @@ func TestComposeMatchesTheApp(t *testing.T) {
 	u, err := url.Parse(app.Environment["DATABASE_URL"])
 	if err != nil || u.Hostname() != "db" {
 		t.Errorf("app DATABASE_URL %q should point at the db service", app.Environment["DATABASE_URL"])
+	}
+	// The server's role owns nothing; the owner migrates (TestComposeDatabaseRoles
+	// runs the init script).
+	if !slices.Contains(db.Volumes, "./deploy/postgres/init-roles.sql:/docker-entrypoint-initdb.d/10-roles.sql:ro") {
+		t.Errorf("db does not run deploy/postgres/init-roles.sql: volumes %v", db.Volumes)
+	}
+	if u != nil && u.User.Username() != "mia" || app.Environment["MIA_MIGRATE"] != "false" ||
+		!strings.Contains(strings.Join(app.Entrypoint, " "), "mia_owner") {
+		t.Errorf("app must serve as role mia with MIA_MIGRATE false and migrate as mia_owner: %v %v", app.Environment, app.Entrypoint)
 	}
 }
 

@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/miasrbija/mia/channels/viber"
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
@@ -34,6 +36,9 @@ type Config struct {
 
 	// serve
 	Addr            string
+	MetricsAddr     string // "": /metrics on Addr
+	HSTS            bool
+	PublicOrigin    string // MIA's own origin, e.g. https://mia.example.rs; "" in development
 	Role            string
 	TrustedProxies  []netip.Prefix
 	InsecureCookies bool
@@ -44,11 +49,16 @@ type Config struct {
 	Chat       *llm.Config   // nil: offline answers
 	Embed      *llm.Config   // nil: the offline embedder
 	DataKey    string        // base64 AES key for personal data; "" in development only
+	// DataKeysOld are earlier data keys, kept to decrypt only (rotation:
+	// `mia keys rotate` re-seals their values with DataKey).
+	DataKeysOld []string
 
 	// channels and accounts
 	ViberAPIURL   string
 	ViberTokens   map[string]string // municipality slug → bot token, filled by resolve
 	StaffPassword string
+	UploadDir     string // "": the system's temporary directory
+	UploadMemory  int64  // 0: the web channel's default
 
 	registry *municipality.Registry // loaded by resolve
 }
@@ -137,6 +147,37 @@ var (
 			c.Addr = v
 			return nil
 		}}
+	setMetricsAddr = &setting{env: "MIA_METRICS_ADDR", flag: "metrics-addr",
+		usage:    "serve /metrics on this address HOST:PORT instead of the main one (default: on the main address)",
+		expected: "HOST:PORT such as 127.0.0.1:9090, other than MIA_ADDR",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			if !validAddr(v) || v == c.Addr {
+				return errors.New("bad")
+			}
+			c.MetricsAddr = v
+			return nil
+		}}
+	setHSTS = &setting{env: "MIA_HSTS", flag: "hsts", def: "false",
+		usage:    "send Strict-Transport-Security (one year): only when MIA is reached over https:// alone",
+		expected: "true or false",
+		apply:    func(c *Config, v string) (err error) { c.HSTS, err = strconv.ParseBool(v); return err }}
+	setPublicURL = &setting{env: "MIA_PUBLIC_URL", flag: "public-url",
+		usage:    "MIA's own public origin, e.g. https://mia.example.rs: its pages may call the API (default: http://localhost:PORT outside production)",
+		expected: "an http(s) origin such as https://mia.example.rs, without a path",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(strings.TrimSuffix(v, "/"))
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
+				return errors.New("bad")
+			}
+			c.PublicOrigin = u.Scheme + "://" + u.Host
+			return nil
+		}}
 	setRole = &setting{env: "MIA_ROLE", flag: "role", def: roleAll,
 		usage:    "what this replica does: all, web (HTTP, enqueues jobs) or worker (runs jobs; health and metrics only)",
 		expected: "all, web or worker",
@@ -185,6 +226,17 @@ var (
 			c.DataKey = v
 			return nil
 		}}
+	setDataKeysOld = &setting{env: "MIA_DATA_KEYS_OLD",
+		expected: "comma-separated earlier data keys, each 32 bytes in standard base64, none equal to MIA_DATA_KEY",
+		apply: func(c *Config, v string) error {
+			c.DataKeysOld = forms.SplitKeys(v)
+			for _, k := range c.DataKeysOld {
+				if !validDataKey(k) {
+					return errHidden
+				}
+			}
+			return nil
+		}}
 	setViberAPIURL = &setting{env: "MIA_VIBER_API_URL", flag: "viber-api-url", def: viber.DefaultAPIURL,
 		usage: "Viber Bot API base URL", expected: "an http(s) URL such as " + viber.DefaultAPIURL,
 		apply: func(c *Config, v string) error {
@@ -192,6 +244,33 @@ var (
 				return errors.New("bad")
 			}
 			c.ViberAPIURL = v
+			return nil
+		}}
+	setUploadDir = &setting{env: "MIA_UPLOAD_DIR", flag: "upload-dir",
+		usage:    "directory where uploads wait while their turn runs (default: the system's temporary directory)",
+		expected: "an existing, writable directory",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			if st, err := os.Stat(v); err != nil || !st.IsDir() {
+				return errors.New("bad")
+			}
+			c.UploadDir = v
+			return nil
+		}}
+	setUploadMemory = &setting{env: "MIA_UPLOAD_MEMORY", flag: "upload-memory",
+		usage:    "bytes of uploaded files held in memory at once, across requests (default 40 MiB)",
+		expected: "a positive whole number of bytes",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return errors.New("bad")
+			}
+			c.UploadMemory = n
 			return nil
 		}}
 	setStaffPassword = &setting{env: "MIA_STAFF_PASSWORD",
@@ -210,7 +289,8 @@ var (
 	// The groups commands take.
 	commonSettings = []*setting{setDatabaseURL, setMunicipalities, setLogLevel}
 	embedSettings  = []*setting{setEmbedModel, setEmbedDim, setLLMBaseURL, setLLMAPIKey}
-	engineSettings = []*setting{setEnv, setTurnBudget, setDataKey, setLLMBaseURL, setLLMModel, setLLMAPIKey, setEmbedModel, setEmbedDim}
+	keySettings    = []*setting{setEnv, setDataKey, setDataKeysOld}
+	engineSettings = []*setting{setEnv, setTurnBudget, setDataKey, setDataKeysOld, setLLMBaseURL, setLLMModel, setLLMAPIKey, setEmbedModel, setEmbedDim}
 )
 
 // configFlags binds a command's settings to its flag set: each flag's
@@ -268,6 +348,14 @@ func (cf *configFlags) load() (*Config, error) {
 	}
 	if _, keyed := cf.values[setDataKey]; keyed && c.Production && c.DataKey == "" {
 		errs = append(errs, configError{setDataKey, "the data key in production (32 bytes, base64): personal data is encrypted with it", ""})
+	}
+	if _, keyed := cf.values[setDataKeysOld]; keyed && len(c.DataKeysOld) > 0 {
+		switch {
+		case c.DataKey == "":
+			errs = append(errs, configError{setDataKey, "the current data key when " + setDataKeysOld.env + " is set", ""})
+		case slices.ContainsFunc(c.DataKeysOld, func(k string) bool { return sameKey(k, c.DataKey) }):
+			errs = append(errs, configError{setDataKeysOld, setDataKeysOld.expected, "(hidden)"})
+		}
 	}
 	return c, errors.Join(errs...)
 }
@@ -335,4 +423,22 @@ func validAddr(addr string) bool {
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// publicOrigins are the origins of MIA's own pages, whose browser calls
+// the API accepts: the configured public origin, or outside production
+// http://localhost and http://127.0.0.1 at MIA_ADDR's port (make run,
+// docker compose).
+func (c *Config) publicOrigins() []string {
+	if c.PublicOrigin != "" {
+		return []string{c.PublicOrigin}
+	}
+	if c.Production {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return nil
+	}
+	return []string{"http://localhost:" + port, "http://127.0.0.1:" + port}
 }

@@ -51,10 +51,12 @@ func newEngine(c *Config, db *postgres.DB, reg *municipality.Registry, crypt *fo
 // that lives as long as the process, with a warning.
 func (c *Config) crypter(log *slog.Logger) (*forms.Crypter, error) {
 	if c.DataKey != "" {
-		crypt, err := forms.NewCrypter(c.DataKey)
+		crypt, err := forms.NewCrypter(c.DataKey, c.DataKeysOld...)
 		if err != nil {
 			return nil, fmt.Errorf("configuration: %w", err)
 		}
+		// Ids only: they tell keys apart and reveal nothing of them.
+		log.Info("data keys", "current", crypt.CurrentKeyID(), "old", crypt.OldKeyIDs())
 		return crypt, nil
 	}
 	crypt, err := forms.NewEphemeralCrypter()

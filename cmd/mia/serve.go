@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -17,6 +18,7 @@ import (
 	"github.com/miasrbija/mia/postgres/staffstore"
 	"github.com/miasrbija/mia/postgres/viberstore"
 	"github.com/miasrbija/mia/queue"
+	"github.com/miasrbija/mia/retention"
 	"github.com/miasrbija/mia/server"
 	"github.com/riverqueue/river"
 )
@@ -29,9 +31,18 @@ const (
 	roleWorker = "worker"
 )
 
+// The per-IP limit of POST /viber/{municipality}: 1,000 requests a second,
+// bursts of 2,000. Viber's whole load (500/s at most, measured in
+// channels/viber's BenchmarkWebhookAck) passes even from one address.
+const (
+	viberPerIPRate  = 1000
+	viberPerIPBurst = 2000
+)
+
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
-	cf := bindConfig(fs, e, []*setting{setAddr, setRole, setTrustedProxies, setInsecureCookies, setMigrate, setViberAPIURL},
+	cf := bindConfig(fs, e, []*setting{setAddr, setMetricsAddr, setHSTS, setPublicURL, setRole, setTrustedProxies, setInsecureCookies, setMigrate,
+		setViberAPIURL, setUploadDir, setUploadMemory},
 		commonSettings, engineSettings)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,7 +74,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	conversations := convstore.New(db)
 	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: conversations,
-		Documents: docstore.New(db), Log: log, TurnTimeout: turnTimeout(c.TurnBudget)})
+		Documents: docstore.New(db), Log: log, TurnTimeout: turnTimeout(c.TurnBudget), PublicOrigins: c.publicOrigins(),
+		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory})
 	if err != nil {
 		return err
 	}
@@ -88,11 +100,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := notify.RegisterWorkers(workers, ncfg); err != nil {
 		return err
 	}
+	rcfg := retention.Config{Forms: services, Municipalities: reg, Log: log}
+	if err := retention.RegisterWorkers(workers, rcfg); err != nil {
+		return err
+	}
 	if c.Role == roleWeb {
 		workers = nil // an insert-only client: worker replicas run the jobs
 	}
 	jobs, err := queue.NewClient(db.Pool, workers, queue.Config{
-		PeriodicJobs: append(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg)...), Log: log})
+		PeriodicJobs: slices.Concat(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg), retention.PeriodicJobs(rcfg)),
+		// A Viber turn job runs a whole engine turn: its attempt must
+		// outlast the turn budget, and stuck-job rescue follows it.
+		JobTimeout: max(queue.DefaultJobTimeout, c.TurnBudget+60*time.Second),
+		Log:        log})
 	if err != nil {
 		return err
 	}
@@ -107,14 +127,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Municipalities: reg, Log: log, InsecureCookies: c.InsecureCookies})
 	mount := func(r chi.Router) {
 		chat.Routes(r)
-		bot.Routes(r)
+		// Viber's own servers send every callback, from a few addresses,
+		// up to 500 a second in all: the per-IP limit is far above that
+		// and only stops one client from flooding the signature check.
+		r.Group(func(r chi.Router) {
+			r.Use(server.LimitPerIP(viberPerIPRate, viberPerIPBurst))
+			bot.Routes(r)
+		})
 		office.Routes(r)
 	}
 	if c.Role == roleWorker {
 		mount = nil
 	}
-	srv := server.New(server.Config{Addr: c.Addr, DB: db, Logger: log, Mount: mount, TrustedProxies: c.TrustedProxies})
+	srv := server.New(server.Config{Addr: c.Addr, MetricsAddr: c.MetricsAddr, HSTS: c.HSTS, DB: db, Logger: log,
+		Mount: mount, TrustedProxies: c.TrustedProxies})
 	if err := srv.Listen(); err != nil {
+		return err
+	}
+	if err := c.announce(ctx, e, srv.Addr(), srv.MetricsAddr(), staffstore.New(db), log); err != nil {
 		return err
 	}
 	// Cancelling Start's context stops workers hard; they are stopped

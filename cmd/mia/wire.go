@@ -19,11 +19,21 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 }
 
 // openDB opens the pool and syncs the configured municipalities. With
-// migrate it first applies the schema's and the job queue's migrations;
-// without, it only checks that someone did, so a command that reads or
+// migrate it first creates the database when it does not exist and
+// applies the schema's and the job queue's migrations; without, it only
+// checks that someone did, so a command that reads or
 // answers never changes the schema.
 func (c *Config) openDB(ctx context.Context, log *slog.Logger, migrate bool) (*postgres.DB, error) {
 	if migrate {
+		// A first run points at a database nobody created yet: create it
+		// when the role may, else say exactly what to run.
+		created, err := postgres.EnsureDatabase(ctx, c.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		if created {
+			log.InfoContext(ctx, "database created", "database", databaseName(c.DatabaseURL))
+		}
 		if _, err := postgres.Migrate(ctx, c.DatabaseURL, log); err != nil {
 			return nil, err
 		}
@@ -53,4 +63,14 @@ func (c *Config) openDB(ctx context.Context, log *slog.Logger, migrate bool) (*p
 func validDataKey(s string) bool {
 	raw, err := base64.StdEncoding.DecodeString(s)
 	return err == nil && len(raw) == 32
+}
+
+// databaseName is the database DATABASE_URL names, for a log line (the
+// URL itself may hold a password).
+func databaseName(url string) string {
+	cfg, err := postgres.ParseURL(url)
+	if err != nil {
+		return ""
+	}
+	return cfg.ConnConfig.Database
 }

@@ -41,6 +41,16 @@ func (s *Store) CitizenCase(ctx context.Context, municipality, ref, channel, cha
 		municipality, ref, channel, channelUser)
 }
 
+// CasePrivate returns a case's encrypted sensitive values (nil: none).
+func (s *Store) CasePrivate(ctx context.Context, id int64) ([]byte, error) {
+	var sealed []byte
+	err := s.db.QueryRow(ctx, `SELECT private_enc FROM cases WHERE id = $1`, id).Scan(&sealed)
+	if err != nil {
+		return nil, notFound(err, "read case personal data", caseNotFound)
+	}
+	return sealed, nil
+}
+
 // CaseEvents returns a case's events, oldest first.
 func (s *Store) CaseEvents(ctx context.Context, caseID int64) ([]forms.CaseEvent, error) {
 	rows, err := s.db.Query(ctx, `
@@ -81,7 +91,7 @@ func (t *tx) NextCaseNumber(ctx context.Context, municipality, kind string, year
 }
 
 // InsertCase stores a new case and sets c.ID.
-func (t *tx) InsertCase(ctx context.Context, c *forms.Case, jmbgEnc []byte) error {
+func (t *tx) InsertCase(ctx context.Context, c *forms.Case, jmbgEnc, privateEnc []byte) error {
 	fields, err := json.Marshal(orEmpty(c.Fields))
 	if err != nil {
 		return err
@@ -91,9 +101,9 @@ func (t *tx) InsertCase(ctx context.Context, c *forms.Case, jmbgEnc []byte) erro
 		masked = &c.JMBGMasked
 	}
 	err = t.q.QueryRow(ctx, `
-		INSERT INTO cases (municipality, ref, kind, form, status, body_key, fields, jmbg_enc, jmbg_masked, fee_exempt, due_at, channel, channel_user, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-		RETURNING id`, c.Municipality, c.Ref, c.Kind, c.Form, c.Status, c.BodyKey, fields, jmbgEnc, masked, c.FeeExempt, c.DueAt,
+		INSERT INTO cases (municipality, ref, kind, form, status, body_key, fields, jmbg_enc, jmbg_masked, private_enc, fee_exempt, due_at, channel, channel_user, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		RETURNING id`, c.Municipality, c.Ref, c.Kind, c.Form, c.Status, c.BodyKey, fields, jmbgEnc, masked, privateEnc, c.FeeExempt, c.DueAt,
 		c.Channel, c.ChannelUser, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)

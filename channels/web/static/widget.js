@@ -24,8 +24,21 @@
     return n;
   }
 
-  var css = el("link", { rel: "stylesheet", href: base + "/widget.css" });
-  document.head.appendChild(css);
+  // The stylesheet is constructed from script (CSSOM), which the host page's
+  // style-src does not govern: a city's CSP needs only script-src and
+  // connect-src for MIA. Browsers without constructable sheets load the file.
+  var CSS = /*CSS*/null;
+  (function () {
+    try {
+      if (CSS && "adoptedStyleSheets" in document && typeof CSSStyleSheet === "function" && CSSStyleSheet.prototype.replaceSync) {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        document.adoptedStyleSheets = Array.prototype.concat.call([], Array.prototype.slice.call(document.adoptedStyleSheets), [sheet]);
+        return;
+      }
+    } catch (e) { /* fall back to the file */ }
+    document.head.appendChild(el("link", { rel: "stylesheet", href: base + "/widget.css" }));
+  })();
 
   var root = el("div", { "class": "mia-root" });
   var launcher = el("button", { type: "button", "class": "mia-launcher", "aria-expanded": "false", "aria-controls": "mia-panel" });
@@ -183,7 +196,19 @@
     preview.textContent = "";
     pending.forEach(function (f) {
       var item = el("figure", { "class": "mia-thumb" });
-      if (/^image\//.test(f.type)) {
+      if (/^image\//.test(f.type) && window.createImageBitmap) {
+        // Drawn on a canvas, not shown from a blob: URL, so the host page's
+        // img-src need not allow blob:.
+        var c = el("canvas", { role: "img", "aria-label": t("previewAlt") + " " + f.name, width: "84", height: "84" });
+        createImageBitmap(f).then(function (bmp) {
+          var s = Math.min(1, 168 / Math.max(bmp.width, bmp.height));
+          c.width = Math.max(1, Math.round(bmp.width * s)); c.height = Math.max(1, Math.round(bmp.height * s));
+          c.getContext("2d").drawImage(bmp, 0, 0, c.width, c.height);
+          if (bmp.close) { bmp.close(); }
+          c.setAttribute("data-ready", "true");
+        }).catch(function () { c.hidden = true; });
+        item.appendChild(c);
+      } else if (/^image\//.test(f.type)) {
         var u = URL.createObjectURL(f);
         pendingURLs.push(u);
         item.appendChild(el("img", { src: u, alt: t("previewAlt") + " " + f.name }));
@@ -261,6 +286,8 @@
   function errorText(res, upload) {
     if (res && res.status === 429) { return t("rate"); }
     if (res && res.status === 413) { return upload ? t("fileTooBig") : t("tooLong"); }
+    if (res && res.status === 409 && upload) { return t("mediaNoForm"); }
+    if (res && res.status === 503 && upload) { return t("uploadBusy"); }
     return t("error");
   }
 
