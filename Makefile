@@ -22,6 +22,7 @@ build:
 run: deps build
 	bin/mia migrate
 	bin/mia ingest corpus/sombor
+	bin/mia ingest --municipality laktasi corpus/laktasi
 	bin/mia serve --addr $${MIA_ADDR:-127.0.0.1:8080}
 
 vet:

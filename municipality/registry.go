@@ -14,9 +14,9 @@ import (
 )
 
 // defaultFS holds the default configuration and the files it names (the
-// boundary of Sombor).
+// boundaries of Sombor and Laktaši).
 //
-//go:embed municipalities.yaml sombor.geojson
+//go:embed municipalities.yaml sombor.geojson laktasi.geojson
 var defaultFS embed.FS
 
 const defaultName = "municipalities.yaml"

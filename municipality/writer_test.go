@@ -39,6 +39,7 @@ func TestAddKeepsFileAndLoads(t *testing.T) {
 	if reg.Default().Slug != "sombor" {
 		t.Errorf("default changed to %s", reg.Default().Slug)
 	}
+	added := len(reg.All()) // the embedded municipalities and apatin
 	m, err := reg.Get("apatin")
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestAddKeepsFileAndLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reg.All()) != 2 || reg.Default().Slug != "apatin" || reg.Default().Phone != "025/000-000" {
+	if len(reg.All()) != added || reg.Default().Slug != "apatin" || reg.Default().Phone != "025/000-000" {
 		t.Errorf("replace: %d municipalities, default %+v", len(reg.All()), reg.Default())
 	}
 }
