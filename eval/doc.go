@@ -20,7 +20,9 @@
 //   - tool_accuracy: over items with expect_tool, the share whose turn
 //     started that form (route form_start, same form). Items without
 //     expect_tool are not counted even when they start a form; the report
-//     counts those separately as unexpected_forms.
+//     counts those separately as unexpected_forms, and
+//     unexpected_form_rate is that count over the items without
+//     expect_tool.
 //   - latency_p50_ms, latency_p95_ms: nearest-rank percentiles of the
 //     engine's Handle, failed turns left out.
 //   - prompt_tokens, completion_tokens: the model's, summed, when the
@@ -31,6 +33,15 @@
 // A share over no items is reported as 0 with its count 0 in "counts";
 // the table prints n/a. Each item also gets pass/fail flags (Checks).
 //
-// The dataset format is documented on Item; eval/datasets/sombor.yaml is
-// the demo corpus's dataset, gated in CI by sombor_test.go.
+// Every share comes with its 95% interval ("intervals" in the JSON, a
+// column of the table): Wilson score intervals over the share's own
+// denominator, and a Student t interval for MRR (see Intervals). With a
+// hundred items a share of 0.95 is known to about ±0.05: compare runs by
+// their intervals, not their third decimal.
+//
+// The dataset format is documented on Item. Datasets live in
+// eval/datasets/<municipality>/ as two splits, dev.yaml and test.yaml
+// (each with optional dev-*.yaml / test-*.yaml files merged into it; see
+// LoadSplit). Tuning happens on dev only; CI gates on test (gate_test.go),
+// every municipality's corpus ingested into one database.
 package eval

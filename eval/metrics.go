@@ -22,10 +22,15 @@ type Result struct {
 	Confidence float64  `json:"confidence"`
 	Answer     string   `json:"answer"`
 	Citations  []string `json:"citations"` // the sources the answer cites, in citation order
-	Declined   bool     `json:"declined"`
-	Route      string   `json:"route"`
-	Form       string   `json:"form,omitempty"`
-	Status     string   `json:"status"`
+	// RetrievedDocuments and CitedDocuments are the stored document ids
+	// behind Retrieved and Citations: a source name may exist in several
+	// municipalities, an id in one only.
+	RetrievedDocuments []int64 `json:"retrieved_documents,omitempty"`
+	CitedDocuments     []int64 `json:"cited_documents,omitempty"`
+	Declined           bool    `json:"declined"`
+	Route              string  `json:"route"`
+	Form               string  `json:"form,omitempty"`
+	Status             string  `json:"status"`
 
 	FactsFound   []string `json:"facts_found,omitempty"`
 	FactsMissing []string `json:"facts_missing,omitempty"`
@@ -158,10 +163,13 @@ type Metrics struct {
 	RefusalAccuracy   float64 `json:"refusal_accuracy"`
 	ToolAccuracy      float64 `json:"tool_accuracy"`
 	// UnexpectedForms counts items without expect_tool whose turn started
-	// a form anyway; tool_accuracy does not see them.
-	UnexpectedForms int     `json:"unexpected_forms"`
-	LatencyP50MS    float64 `json:"latency_p50_ms"`
-	LatencyP95MS    float64 `json:"latency_p95_ms"`
+	// a form anyway (tool_accuracy does not see them); UnexpectedFormRate
+	// is that count over the items without expect_tool (Counts.NoTool).
+	// A question that is not a request must never open a form.
+	UnexpectedForms    int     `json:"unexpected_forms"`
+	UnexpectedFormRate float64 `json:"unexpected_form_rate"`
+	LatencyP50MS       float64 `json:"latency_p50_ms"`
+	LatencyP95MS       float64 `json:"latency_p95_ms"`
 	// Tokens are the model's, summed over the run; 0 offline or when the
 	// run could not read them.
 	PromptTokens     int `json:"prompt_tokens"`
@@ -170,6 +178,10 @@ type Metrics struct {
 	Groundedness *float64 `json:"groundedness,omitempty"`
 
 	Counts Counts `json:"counts"`
+	// Intervals are the 95% confidence intervals of the figures above, by
+	// their JSON name (recall_at_5, mrr, ...): see Intervals. A figure over
+	// no items has none.
+	Intervals map[string]Interval `json:"intervals,omitempty"`
 }
 
 // Counts are the denominators of the shares in Metrics.
@@ -180,6 +192,7 @@ type Counts struct {
 	Declined       int `json:"declined"`        // items whose answer declined
 	ExpectedRefuse int `json:"expected_refuse"` // items with expect_refusal
 	Tool           int `json:"tool"`            // items with expect_tool
+	NoTool         int `json:"no_tool"`         // items without expect_tool
 	Judged         int `json:"judged"`          // items the judge counted claims in
 }
 
@@ -193,8 +206,11 @@ func Summarize(rs []Result) Metrics {
 		if r.Error != "" {
 			m.Errors++
 		}
-		if r.ExpectTool == "" && r.Route == routeFormStart {
-			m.UnexpectedForms++
+		if r.ExpectTool == "" {
+			m.Counts.NoTool++
+			if r.Route == routeFormStart {
+				m.UnexpectedForms++
+			}
 		}
 		m.PromptTokens += r.PromptTokens
 		m.CompletionTokens += r.CompletionTokens
@@ -213,6 +229,8 @@ func Summarize(rs []Result) Metrics {
 	if g, n := Groundedness(rs); n > 0 {
 		m.Groundedness, m.Counts.Judged = &g, n
 	}
+	m.UnexpectedFormRate = share(float64(m.UnexpectedForms), m.Counts.NoTool)
+	m.Intervals = Intervals(rs, m)
 	return m
 }
 

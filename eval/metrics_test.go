@@ -146,6 +146,7 @@ func TestSummarize(t *testing.T) {
 		"refusal recall":     {m.RefusalRecall, 0.5},
 		"refusal accuracy":   {m.RefusalAccuracy, 0.75},
 		"tool accuracy":      {m.ToolAccuracy, 0.5},
+		"unexpected forms":   {m.UnexpectedFormRate, 1.0 / 6},
 		"p50":                {m.LatencyP50MS, 40},
 		"p95":                {m.LatencyP95MS, 80},
 	} {
@@ -159,9 +160,32 @@ func TestSummarize(t *testing.T) {
 	if m.PromptTokens != 150 || m.CompletionTokens != 15 {
 		t.Errorf("tokens %d/%d, want 150/15", m.PromptTokens, m.CompletionTokens)
 	}
-	want := eval.Counts{Retrieval: 3, Citation: 2, Facts: 2, Declined: 2, ExpectedRefuse: 2, Tool: 2, Judged: 2}
+	want := eval.Counts{Retrieval: 3, Citation: 2, Facts: 2, Declined: 2, ExpectedRefuse: 2, Tool: 2, NoTool: 6, Judged: 2}
 	if m.Counts != want {
 		t.Errorf("counts %+v, want %+v", m.Counts, want)
+	}
+	// Each share's interval is over its own denominator; groundedness's
+	// over the claims (4 of 5), MRR's a t interval of 1/2, 1, 0.
+	wantIv := map[string]eval.Interval{
+		"recall_at_1": eval.Wilson(1, 3), "recall_at_5": eval.Wilson(2, 3),
+		"mrr":                eval.MeanInterval([]float64{0.5, 1, 0}, 0, 1),
+		"citation_precision": eval.Wilson(1.5, 2), "fact_recall": eval.Wilson(1.5, 2),
+		"refusal_precision": eval.Wilson(1, 2), "refusal_recall": eval.Wilson(1, 2), "refusal_accuracy": eval.Wilson(6, 8),
+		"tool_accuracy": eval.Wilson(1, 2), "unexpected_form_rate": eval.Wilson(1, 6), "groundedness": eval.Wilson(4, 5),
+	}
+	if len(m.Intervals) != len(wantIv) {
+		t.Errorf("intervals %v, want the %d of %v", m.Intervals, len(wantIv), wantIv)
+	}
+	for k, w := range wantIv {
+		if got, ok := m.Intervals[k]; !ok || !near(got.Low, w.Low) || !near(got.High, w.High) {
+			t.Errorf("interval of %s = %+v, want %+v", k, got, w)
+		}
+	}
+	if iv := m.Intervals["mrr"]; iv.Low != 0 || iv.High != 1 {
+		t.Errorf("MRR interval %+v not clipped to [0, 1]", iv)
+	}
+	if len(eval.Summarize(nil).Intervals) != 0 {
+		t.Error("intervals for figures over no items")
 	}
 	if eval.Summarize(nil).Groundedness != nil {
 		t.Error("groundedness reported without a judge")

@@ -15,7 +15,11 @@ import (
 // the JSON) and every item's result.
 type Report struct {
 	Metrics
-	Dataset      string    `json:"dataset,omitempty"`
+	Dataset string `json:"dataset,omitempty"`
+	// Split is "dev" or "test" when the run is a municipality's split (see
+	// LoadSplit); Files are then the dataset files merged into it.
+	Split        string    `json:"split,omitempty"`
+	Files        []string  `json:"files,omitempty"`
 	Municipality string    `json:"municipality"`
 	StartedAt    time.Time `json:"started_at"`
 	ElapsedMS    float64   `json:"elapsed_ms"`
@@ -61,6 +65,7 @@ var metrics = []metric{
 	{"refusal_recall", "refusal recall", func(m Metrics) float64 { return m.RefusalRecall }, func(m Metrics) int { return m.Counts.ExpectedRefuse }, false, false},
 	{"refusal_accuracy", "refusal accuracy", func(m Metrics) float64 { return m.RefusalAccuracy }, func(m Metrics) int { return m.Total }, false, false},
 	{"tool_accuracy", "tool accuracy", func(m Metrics) float64 { return m.ToolAccuracy }, func(m Metrics) int { return m.Counts.Tool }, false, false},
+	{"unexpected_form_rate", "unexpected form starts", func(m Metrics) float64 { return m.UnexpectedFormRate }, func(m Metrics) int { return m.Counts.NoTool }, false, true},
 	{"groundedness", "groundedness", func(m Metrics) float64 {
 		if m.Groundedness == nil {
 			return 0
@@ -73,15 +78,16 @@ var metrics = []metric{
 
 // what each metric's count counts, for the table.
 var over = map[string]string{
-	"recall_at_1":        "items with expect_sources",
-	"citation_precision": "of those, answers citing something",
-	"fact_recall":        "items with expect_facts",
-	"refusal_precision":  "answers that declined",
-	"refusal_recall":     "items with expect_refusal",
-	"refusal_accuracy":   "all items",
-	"tool_accuracy":      "items with expect_tool",
-	"groundedness":       "judged answers",
-	"latency_p50_ms":     "turns (engine Handle)",
+	"recall_at_1":          "items with expect_sources",
+	"citation_precision":   "of those, answers citing something",
+	"fact_recall":          "items with expect_facts",
+	"refusal_precision":    "answers that declined",
+	"refusal_recall":       "items with expect_refusal",
+	"refusal_accuracy":     "all items",
+	"tool_accuracy":        "items with expect_tool",
+	"unexpected_form_rate": "items without expect_tool",
+	"groundedness":         "judged answers",
+	"latency_p50_ms":       "turns (engine Handle)",
 }
 
 func (m metric) format(v float64) string {
@@ -91,58 +97,96 @@ func (m metric) format(v float64) string {
 	return fmt.Sprintf("%.3f", v)
 }
 
-// WriteTable writes the report for a terminal: the metrics, then one line
-// per failing item.
-func WriteTable(w io.Writer, r *Report) error {
-	var b strings.Builder
+// interval returns the figure's 95% interval for a table cell, or "" when
+// it has none.
+func (m metric) interval(r Metrics) string {
+	iv, ok := r.Intervals[m.key]
+	if !ok || m.n(r) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("[%.3f, %.3f]", iv.Low, iv.High)
+}
+
+// overText says what a figure's count counts, with the number of
+// unexpected form starts beside their rate.
+func overText(m metric, r Metrics) string {
+	what := over[m.key]
+	if m.key == "unexpected_form_rate" {
+		what += fmt.Sprintf(": %d started a form", r.UnexpectedForms)
+	}
+	if what != "" {
+		what = " " + what
+	}
+	return fmt.Sprintf("%d%s", m.n(r), what)
+}
+
+// header is a report's first line: what ran and how many items passed.
+func header(r *Report) string {
 	name := r.Dataset
 	if name == "" {
 		name = "dataset"
 	}
-	fmt.Fprintf(&b, "%s: %d items, municipality %s, %.1f s: %d passed, %d failed",
+	s := fmt.Sprintf("%s: %d items, municipality %s, %.1f s: %d passed, %d failed",
 		name, r.Total, r.Municipality, r.ElapsedMS/1000, r.Passed, r.Total-r.Passed)
 	if r.Errors > 0 {
-		fmt.Fprintf(&b, " (%d with errors)", r.Errors)
+		s += fmt.Sprintf(" (%d with errors)", r.Errors)
 	}
-	b.WriteString("\n\n")
+	return s
+}
+
+// WriteTable writes the report for a terminal: the metrics with their 95%
+// intervals, then one line per failing item.
+func WriteTable(w io.Writer, r *Report) error {
+	var b strings.Builder
+	h := header(r)
+	if r.Split != "" {
+		// A split's dataset is its directory: say which split ran.
+		h = r.Split + " split of " + h
+	}
+	b.WriteString(h + "\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METRIC\tVALUE\tOVER")
+	fmt.Fprintln(tw, "METRIC\tVALUE\t95% CI\tOVER")
 	for _, m := range metrics {
 		n := m.n(r.Metrics)
 		val := m.format(m.value(r.Metrics))
 		if n == 0 {
 			val = "n/a"
 		}
-		what := over[m.key]
-		if what != "" {
-			what = " " + what
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d%s\n", m.label, val, n, what)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.label, val, m.interval(r.Metrics), overText(m, r.Metrics))
 	}
-	tokens := fmt.Sprintf("%d prompt + %d completion", r.PromptTokens, r.CompletionTokens)
-	if r.PromptTokens+r.CompletionTokens == 0 {
-		tokens = "0 (no model, or usage not recorded)"
-	}
-	fmt.Fprintf(tw, "tokens\t%s\t\n", tokens)
-	fmt.Fprintf(tw, "unexpected forms\t%d\t items without expect_tool that started a form\n", r.UnexpectedForms)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintf(&b, "tokens: %s\n", tokens(r.Metrics))
+	writeFailing(&b, r, "")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func tokens(m Metrics) string {
+	if m.PromptTokens+m.CompletionTokens == 0 {
+		return "0 (no model, or usage not recorded)"
+	}
+	return fmt.Sprintf("%d prompt + %d completion", m.PromptTokens, m.CompletionTokens)
+}
+
+// writeFailing lists r's failing items, if any, under a heading with the
+// given prefix.
+func writeFailing(b *strings.Builder, r *Report, prefix string) {
 	var failing []Result
 	for _, it := range r.Items {
 		if !it.Pass {
 			failing = append(failing, it)
 		}
 	}
-	if len(failing) > 0 {
-		fmt.Fprintf(&b, "\nFAILING (%d)\n", len(failing))
-		for _, it := range failing {
-			b.WriteString(FailureLine(it))
-			b.WriteString("\n")
-		}
+	if len(failing) == 0 {
+		return
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintf(b, "\n%sFAILING (%d)\n", prefix, len(failing))
+	for _, it := range failing {
+		b.WriteString(FailureLine(it))
+		b.WriteString("\n")
+	}
 }
 
 // FailureLine describes a failing item on one line: its id, every failed

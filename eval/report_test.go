@@ -27,7 +27,8 @@ func TestReportJSONFields(t *testing.T) {
 	}
 	for _, k := range []string{"recall_at_1", "recall_at_5", "mrr", "citation_precision", "fact_recall",
 		"refusal_precision", "refusal_recall", "refusal_accuracy", "tool_accuracy",
-		"latency_p50_ms", "latency_p95_ms", "prompt_tokens", "completion_tokens", "groundedness", "items"} {
+		"latency_p50_ms", "latency_p95_ms", "prompt_tokens", "completion_tokens", "groundedness", "items",
+		"unexpected_forms", "unexpected_form_rate", "intervals"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("report JSON lacks %q", k)
 		}
@@ -54,7 +55,9 @@ func TestWriteTable(t *testing.T) {
 		"tiny.yaml: 8 items, municipality sombor", "4 passed, 4 failed",
 		"recall@1", "0.333", "recall@5", "0.667", "MRR", "0.500", "citation precision", "0.750",
 		"refusal accuracy", "tool accuracy", "groundedness", "0.800", "latency p50", "40.0 ms", "latency p95", "80.0 ms",
-		"150 prompt + 15 completion", "unexpected forms", "FAILING (4)",
+		"95% CI", "[0.208, 0.939]", "refusal recall", "[0.095, 0.905]  2 items with expect_refusal",
+		"tokens: 150 prompt + 15 completion", "unexpected form starts", "0.167", "6 items without expect_tool: 1 started a form",
+		"FAILING (4)",
 		`r1  missing "y"`,
 		"r3  not retrieved (top: b, c); cites nothing; declined (info/no_source, confidence 0.00)",
 		"r5  answered (info/answered, 1 citations) instead of declining",
@@ -143,5 +146,49 @@ func TestReadReport(t *testing.T) {
 	_ = os.WriteFile(bad, []byte(`{"hello": 1}`), 0o644)
 	if _, err := eval.ReadReport(bad); err == nil || !strings.Contains(err.Error(), "not an eval report") {
 		t.Errorf("bad report: %v", err)
+	}
+}
+
+func TestReportJSONIntervals(t *testing.T) {
+	b, err := json.Marshal(tinyReport())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Intervals map[string]struct{ Low, High *float64 } `json:"intervals"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	iv, ok := rep.Intervals["recall_at_5"]
+	if !ok || iv.Low == nil || iv.High == nil || !near(*iv.Low, eval.Wilson(2, 3).Low) || !near(*iv.High, eval.Wilson(2, 3).High) {
+		t.Errorf("recall_at_5 interval in JSON: %s", b)
+	}
+	if _, ok := rep.Intervals["latency_p95_ms"]; ok {
+		t.Error("a latency has an interval")
+	}
+}
+
+func TestWriteSideBySide(t *testing.T) {
+	dev, test := tinyReport(), tinyReport()
+	dev.Split, test.Split = eval.SplitDev, eval.SplitTest
+	test.Items = test.Items[:4]
+	test.Metrics = eval.Summarize(test.Items)
+	var b strings.Builder
+	if err := eval.WriteSideBySide(&b, []*eval.Report{dev, test}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"DEV: tiny.yaml: 8 items", "TEST: tiny.yaml: 4 items",
+		"DEV (95% CI)", "TEST (95% CI)",
+		"recall@1                0.333 [0.061, 0.792]  0.333 [0.061, 0.792]  3 / 3 items with expect_sources", "recall@5                0.667 [0.208, 0.939]  0.667 [0.208, 0.939]  3 / 3\n",
+		"tool accuracy           0.500 [0.095, 0.905]  n/a",
+		"unexpected form starts  0.167 [0.030, 0.564]  0.000 [0.000, 0.490]  6 / 4 items without expect_tool: 1 / 0 started a form",
+		"DEV FAILING (4)", "TEST FAILING (2)", "r7  route info",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
 	}
 }

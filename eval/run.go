@@ -86,6 +86,7 @@ func (r *Runner) runItem(ctx context.Context, it Item, user string) (res Result)
 	}
 	for _, h := range hits.Hits {
 		res.Retrieved = append(res.Retrieved, h.Source)
+		res.RetrievedDocuments = append(res.RetrievedDocuments, h.DocumentID)
 	}
 	res.Rank = RankOf(res.Retrieved, it.ExpectSources)
 	res.Confidence = hits.Confidence
@@ -103,6 +104,7 @@ func (r *Runner) runItem(ctx context.Context, it Item, user string) (res Result)
 	res.Route, res.Form, res.Status = string(reply.Route), reply.Form, string(reply.Status)
 	for _, c := range reply.Citations {
 		res.Citations = append(res.Citations, c.Source)
+		res.CitedDocuments = append(res.CitedDocuments, c.DocumentID)
 	}
 	res.Declined = Declines(res.Status, len(reply.Citations))
 	res.FactsFound, res.FactsMissing = MatchFacts(reply.Text, it.ExpectFacts)

@@ -51,11 +51,11 @@ func (f *fakeEngine) Handle(_ context.Context, t assistant.Turn, _ func(assistan
 
 func TestRunnerRun(t *testing.T) {
 	search := &fakeSearch{hits: map[string][]rag.Hit{
-		"porez": {{ChunkID: 7, Source: "porez.md", Content: "Prva rata: 14. februar."}, {ChunkID: 8, Source: "taksa.md"}},
+		"porez": {{ChunkID: 7, DocumentID: 70, Source: "porez.md", Content: "Prva rata: 14. februar."}, {ChunkID: 8, DocumentID: 80, Source: "taksa.md"}},
 	}}
 	eng := &fakeEngine{replies: map[string]assistant.Reply{
 		"porez": {ConversationID: 41, PromptTokens: 100, CompletionTokens: 10, Text: "Prva rata dospeva 14. februara [1].", Route: assistant.RouteInfo,
-			Status: assistant.StatusAnswered, Citations: []assistant.Citation{{N: 1, ChunkID: 7, Source: "porez.md", Title: "Porez"}}},
+			Status: assistant.StatusAnswered, Citations: []assistant.Citation{{N: 1, ChunkID: 7, DocumentID: 70, Source: "porez.md", Title: "Porez"}}},
 		"vic":   {ConversationID: 42, Text: "Izvinite…", Route: assistant.RouteOutOfScope, Status: assistant.StatusOutOfScope},
 		"rupa":  {ConversationID: 43, Route: assistant.RouteFormStart, Form: assistant.FormCommunalReport, Status: assistant.StatusNoSource},
 		"novis": {ConversationID: 44, Route: assistant.RouteInfo, Status: assistant.StatusNoSource},
@@ -90,6 +90,10 @@ func TestRunnerRun(t *testing.T) {
 	if a.Rank != 1 || !slices.Equal(a.Retrieved, []string{"porez.md", "taksa.md"}) || !slices.Equal(a.Citations, []string{"porez.md"}) ||
 		a.Declined || !slices.Equal(a.FactsFound, []string{"14. februar"}) || !a.Pass || a.PromptTokens != 100 {
 		t.Errorf("a: %+v", a)
+	}
+	// Document ids tell apart same-named sources of two municipalities.
+	if !slices.Equal(a.RetrievedDocuments, []int64{70, 80}) || !slices.Equal(a.CitedDocuments, []int64{70}) {
+		t.Errorf("a: documents %v retrieved, %v cited", a.RetrievedDocuments, a.CitedDocuments)
 	}
 	if a.Groundedness == nil || *a.Groundedness != (eval.Verdict{Supported: 1, Total: 2}) {
 		t.Errorf("a judged %+v (%s)", a.Groundedness, a.JudgeError)

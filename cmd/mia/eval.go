@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/miasrbija/mia/eval"
 	"github.com/miasrbija/mia/llm"
@@ -10,17 +13,36 @@ import (
 	"github.com/miasrbija/mia/rag"
 )
 
+// defaultDatasets is where --split looks for eval/datasets/<municipality>/
+// when run from the repository's root.
+const defaultDatasets = "eval/datasets"
+
+// evalRun is one dataset to run: a file or a municipality's split.
+type evalRun struct {
+	name  string // the file, or DIR/MUNICIPALITY for a split
+	split string // "" for a file
+	files []string
+	items []eval.Item
+}
+
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("eval", e)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: mia eval --dataset FILE [flags]
+		fmt.Fprint(fs.Output(), `Usage: mia eval --split dev|test|dev,test [--municipality SLUG] [flags]
+       mia eval --dataset FILE [flags]
 
 Runs every question of a dataset through the search and the whole engine,
 each as a new conversation, and reports retrieval recall@1/@5 and MRR,
 citation precision, fact recall, refusal precision/recall/accuracy, tool
-accuracy, latency and model tokens, then the failing items. It works on
-whatever corpus `+"`mia ingest`"+` loaded; expected sources are the document
-identities ingest gives (see eval/datasets/sombor.yaml for the format).
+accuracy, unexpected form starts, latency and model tokens, each share with
+its 95% interval, then the failing items. It works on whatever corpus
+`+"`mia ingest`"+` loaded; expected sources are the document identities ingest
+gives (see eval/datasets/sombor/dev.yaml for the format).
+
+--split runs the municipality's split from DIR/MUNICIPALITY/ (SPLIT.yaml
+and SPLIT-*.yaml merged); --split dev,test runs both and prints them side
+by side. Tune on dev only: test estimates how MIA does on questions nobody
+tuned for, and CI gates on it.
 The turns are recorded like any other, as conversations on channel cli
 with user ids eval-RUN-ITEM. --judge uses the configured chat model
 (MIA_LLM_*) as the judge.
@@ -29,9 +51,12 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 		fs.PrintDefaults()
 	}
 	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, engineSettings)
-	dataset := fs.String("dataset", "", "dataset YAML file (required)")
-	asJSON := fs.Bool("json", false, "print the full report as JSON (save it for --compare)")
-	compare := fs.String("compare", "", "a previous JSON report: show the change of each metric and the items that changed verdict")
+	dataset := fs.String("dataset", "", "dataset YAML file")
+	split := fs.String("split", "", "run the municipality's dev or test split, or both side by side (dev,test)")
+	datasets := fs.String("datasets", defaultDatasets, "directory of the municipalities' splits (with --split)")
+	asJSON := fs.Bool("json", false, "print the full report as JSON (save it for --compare); with two splits, an object by split")
+	compare := fs.String("compare", "", "a previous JSON report: show the change of each metric and the items that changed verdict (one dataset or split)")
+	calibrate := fs.String("calibrate", "", "fit answerability on the dev questions and write the operating point to FILE (assistant/answerability.json), instead of reporting")
 	judge := fs.Bool("judge", false, "let the model judge each answer's claims against the cited passages (groundedness); needs a model")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,16 +65,26 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	if err != nil {
 		return err
 	}
-	if *dataset == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return usageError{"give --dataset FILE and no other arguments"}
-	}
-	if *judge && c.Chat == nil {
-		return usageError{fmt.Sprintf("--judge needs a model: set %s or %s", llm.EnvBaseURL, llm.EnvChatModel)}
-	}
-	items, err := eval.Load(*dataset)
+	splits, err := parseSplits(*split)
 	if err != nil {
 		return err
+	}
+	switch {
+	case fs.NArg() > 0 || (*dataset == "") == (len(splits) == 0):
+		fs.Usage()
+		return usageError{"give --dataset FILE or --split SPLIT, and no other arguments"}
+	case *compare != "" && len(splits) > 1:
+		return usageError{"--compare compares one run: give one split"}
+	case *judge && c.Chat == nil:
+		return usageError{fmt.Sprintf("--judge needs a model: set %s or %s", llm.EnvBaseURL, llm.EnvChatModel)}
+	}
+	var runs []evalRun
+	if *dataset != "" {
+		items, err := eval.Load(*dataset)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, evalRun{name: *dataset, items: items})
 	}
 	// Read the earlier report first: a wrong path should not cost a run.
 	var prev *eval.Report
@@ -62,9 +97,18 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	if err != nil {
 		return err
 	}
-	for _, it := range items {
-		if _, err := reg.Get(it.Municipality); err != nil {
-			return fmt.Errorf("%s: item %s: %w", *dataset, it.ID, err)
+	for _, name := range splits {
+		s, err := eval.LoadSplit(*datasets, m.Slug, name)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, evalRun{name: filepath.Join(*datasets, m.Slug), split: name, files: s.Files, items: s.Items})
+	}
+	for _, run := range runs {
+		for _, it := range run.items {
+			if _, err := reg.Get(it.Municipality); err != nil {
+				return fmt.Errorf("%s: item %s: %w", run.name, it.ID, err)
+			}
 		}
 	}
 	emb, err := c.embedder()
@@ -76,6 +120,9 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 		return err
 	}
 	defer db.Close()
+	if *calibrate != "" {
+		return calibrateEval(ctx, e, eng, runs, m.Slug, *calibrate)
+	}
 	r := &eval.Runner{
 		Search:       rag.NewSearcher(docstore.New(db), emb),
 		Answer:       eng,
@@ -88,23 +135,62 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 		}
 		r.Judge = &eval.Judge{Chat: chat}
 	}
-	if isTerminal(e.stderr) && !*asJSON {
-		r.Progress = func(done, total int) {
-			fmt.Fprintf(e.stderr, "\r%d/%d items ", done, total)
-			if done == total {
-				fmt.Fprintln(e.stderr)
+	reports := make([]*eval.Report, 0, len(runs))
+	for _, run := range runs {
+		if isTerminal(e.stderr) && !*asJSON {
+			r.Progress = func(done, total int) {
+				fmt.Fprintf(e.stderr, "\r%s %d/%d items ", run.split, done, total)
+				if done == total {
+					fmt.Fprintln(e.stderr)
+				}
 			}
 		}
+		rep, err := r.Run(ctx, run.items)
+		if err != nil {
+			return err
+		}
+		rep.Dataset, rep.Split, rep.Files = run.name, run.split, run.files
+		reports = append(reports, rep)
 	}
-	rep, err := r.Run(ctx, items)
-	if err != nil {
-		return err
+	return printEval(e, reports, prev, *asJSON)
+}
+
+// parseSplits reads --split: empty, one split, or splits separated by
+// commas, each once, in the order given.
+func parseSplits(v string) ([]string, error) {
+	if v == "" {
+		return nil, nil
 	}
-	rep.Dataset = *dataset
-	if prev != nil {
-		rep.Comparison = eval.Compare(prev, rep)
+	var out []string
+	for s := range strings.SplitSeq(v, ",") {
+		s = strings.TrimSpace(s)
+		if !slices.Contains(eval.Splits, s) || slices.Contains(out, s) {
+			return nil, usageError{fmt.Sprintf("--split %q: want %s, or both separated by a comma", v, strings.Join(eval.Splits, " or "))}
+		}
+		out = append(out, s)
 	}
-	out := newPrinter(e.stdout, *asJSON)
+	return out, nil
+}
+
+// printEval writes one report as a table (with the comparison against
+// prev, if any) or several side by side; as JSON, one report, or an
+// object of reports by split.
+func printEval(e *env, reports []*eval.Report, prev *eval.Report, asJSON bool) error {
+	if len(reports) == 1 && prev != nil {
+		reports[0].Comparison = eval.Compare(prev, reports[0])
+	}
+	out := newPrinter(e.stdout, asJSON)
+	if len(reports) > 1 {
+		if out.json {
+			bySplit := map[string]*eval.Report{}
+			for _, r := range reports {
+				bySplit[r.Split] = r
+			}
+			return out.encode(bySplit)
+		}
+		return eval.WriteSideBySide(e.stdout, reports)
+	}
+	rep := reports[0]
 	if out.json {
 		return out.encode(rep)
 	}

@@ -112,7 +112,8 @@ func TestEvalCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"4 items, municipality sombor", "recall@5", "1.000", "refusal accuracy", "latency p95",
-		"COMPARED WITH THE PREVIOUS RUN", "recall@5            1.000 → 1.000", "pass → fail (0)"} {
+		"95% CI", "refusal recall", "unexpected form starts",
+		"COMPARED WITH THE PREVIOUS RUN", "1.000 → 1.000", "pass → fail (0)"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}
@@ -188,6 +189,11 @@ func TestEvalCommandErrors(t *testing.T) {
 		usage bool
 	}{
 		{"no dataset", []string{"eval"}, "--dataset", true},
+		{"dataset and split", []string{"eval", "--dataset", writeDataset(t, tinyDataset), "--split", "test"}, "--split", true},
+		{"unknown split", []string{"eval", "--split", "train"}, "dev or test", true},
+		{"split twice", []string{"eval", "--split", "test,test"}, "dev or test", true},
+		{"compare two splits", []string{"eval", "--split", "dev,test", "--compare", "prev.json"}, "one split", true},
+		{"missing split", []string{"eval", "--split", "test", "--datasets", t.TempDir()}, "no test.yaml", false},
 		{"unknown key", []string{"eval", "--dataset", bad}, "expect_tools", false},
 		{"judge without a model", []string{"eval", "--dataset", writeDataset(t, tinyDataset), "--judge"}, "MIA_LLM_MODEL", true},
 		{"missing previous report", []string{"eval", "--dataset", writeDataset(t, tinyDataset), "--compare", "/nonexistent.json"}, "/nonexistent.json", false},
@@ -203,5 +209,86 @@ func TestEvalCommandErrors(t *testing.T) {
 				t.Errorf("exit code %d", exitCode(err))
 			}
 		})
+	}
+}
+
+// TestEvalCommandSplits runs a municipality's dev and test splits from a
+// datasets directory: side by side in one table, as JSON by split, and
+// one split compared with an earlier run.
+func TestEvalCommandSplits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := evalCorpus(t)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sombor"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{
+		"dev.yaml": tinyDataset,
+		"test.yaml": `
+- id: t-porez
+  question: "Kada dospeva prva rata poreza na imovinu?"
+  expect_sources: [porez-na-imovinu.md]
+`,
+		// Merged into test: the extra files of a split.
+		"test-refusals.yaml": `
+- id: t-vic
+  question: "napiši mi pesmu o jeseni"
+  expect_refusal: true
+`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "sombor", name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	table, _, err := runCmd(ctx, env, "eval", "--split", "dev,test", "--datasets", dir, "--municipality", "sombor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"DEV: " + filepath.Join(dir, "sombor") + ": 4 items", "TEST: " + filepath.Join(dir, "sombor") + ": 2 items",
+		"DEV (95% CI)", "TEST (95% CI)", "4 / 2 all items", "refusal recall", "unexpected form starts"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+
+	out, _, err := runCmd(ctx, env, "eval", "--split", "dev,test", "--datasets", dir, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bySplit map[string]struct {
+		Split     string                                 `json:"split"`
+		Files     []string                               `json:"files"`
+		Intervals map[string]struct{ Low, High float64 } `json:"intervals"`
+		Items     []struct{ ID, Municipality string }    `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(out), &bySplit); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	test := bySplit["test"]
+	if len(bySplit) != 2 || bySplit["dev"].Split != "dev" || test.Split != "test" || len(test.Files) != 2 ||
+		len(test.Items) != 2 || test.Items[1].ID != "t-vic" || test.Items[1].Municipality != "sombor" {
+		t.Errorf("reports by split: %s", out)
+	}
+	if iv, ok := test.Intervals["refusal_accuracy"]; !ok || iv.High != 1 || iv.Low <= 0 || iv.Low >= 1 {
+		t.Errorf("test refusal accuracy interval %+v", iv)
+	}
+
+	prev := filepath.Join(t.TempDir(), "prev.json")
+	one, _, err := runCmd(ctx, env, "eval", "--split", "test", "--datasets", dir, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prev, []byte(one), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmp, _, err := runCmd(ctx, env, "eval", "--split", "test", "--datasets", dir, "--compare", prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cmp, "test split of "+filepath.Join(dir, "sombor")+": 2 items") ||
+		!strings.Contains(cmp, "COMPARED WITH THE PREVIOUS RUN") || !strings.Contains(cmp, "pass → fail (0)") {
+		t.Errorf("comparison:\n%s", cmp)
 	}
 }
