@@ -17,8 +17,7 @@ func (e *Engine) answer(ctx context.Context, st *turnState, route Route) {
 	if route != RouteInfo {
 		st.reply.Route = route
 	}
-	query := placeholderRE.ReplaceAllString(st.text, " ")
-	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: st.m.Slug, Text: query, Hint: factHint[answerType(query)], K: 5})
+	c, err := e.candidate(ctx, st.m.Slug, st.text)
 	if err != nil {
 		e.cfg.Log.ErrorContext(ctx, "search", "conversation", st.conv, "err", err)
 		st.answer.Error = err.Error()
@@ -27,19 +26,53 @@ func (e *Engine) answer(ctx context.Context, st *turnState, route Route) {
 		e.emitReply(st)
 		return
 	}
-	conf := res.Confidence
-	st.answer.Confidence = &conf
-	if !res.Confident || len(res.Hits) == 0 {
+	st.answer.Confidence = &c.prob
+	if !c.answerable {
 		e.noSource(st)
 		return
 	}
+	res := c.res
 	if e.cfg.Chat != nil {
 		if e.modelAnswer(ctx, st, res) {
 			return
 		}
 		st.reply.Status = StatusFallbackOffline
 	}
-	e.extractiveAnswer(st, res)
+	e.extractiveAnswer(st, c.passages)
+}
+
+// candidateAnswer is what the documents offer for a question: the
+// search, the passages the extractive answer would quote, and whether they
+// answer it.
+type candidateAnswer struct {
+	res      *rag.Results
+	passages []passage
+	features features
+	// prob is the answerability model's probability that the passages
+	// answer the question; answerable is prob at or above the operating
+	// point's threshold, with something to quote.
+	prob       float64
+	answerable bool
+}
+
+// candidate searches the documents for the (masked) question and judges
+// the answer they offer.
+func (e *Engine) candidate(ctx context.Context, municipality, text string) (*candidateAnswer, error) {
+	query := placeholderRE.ReplaceAllString(text, " ")
+	want := answerType(query)
+	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: municipality, Text: query, Hint: factHint[want], K: 5})
+	if err != nil {
+		return nil, err
+	}
+	c := &candidateAnswer{res: res}
+	if len(res.Hits) == 0 {
+		return c, nil
+	}
+	c.passages = e.ext.compose(res, want)
+	c.features = assess(res, c.passages, want)
+	c.prob = e.cfg.Answerability.prob(c.features)
+	c.answerable = len(c.passages) > 0 && c.prob >= e.cfg.Answerability.Threshold
+	return c, nil
 }
 
 // placeholderRE matches the masks MaskPII leaves: they say nothing about
@@ -56,8 +89,7 @@ func (e *Engine) noSource(st *turnState) {
 
 // extractiveAnswer quotes the best passages. Status is answered unless a
 // failed model already set fallback_offline.
-func (e *Engine) extractiveAnswer(st *turnState, res *rag.Results) {
-	ps := e.ext.compose(res, st.text)
+func (e *Engine) extractiveAnswer(st *turnState, ps []passage) {
 	if len(ps) == 0 {
 		e.noSource(st)
 		return

@@ -45,7 +45,10 @@ type Config struct {
 	// PromptTokens caps what is sent to the model (instructions, passages,
 	// history and question), counted with tiktoken. Default 6000.
 	PromptTokens int
-	Log          *slog.Logger
+	// Answerability is the operating point deciding whether the documents
+	// answer a question; nil takes the one built in (DefaultAnswerability).
+	Answerability *Answerability
+	Log           *slog.Logger
 }
 
 // Engine answers turns. It is safe for concurrent use.
@@ -70,6 +73,15 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Answerability == nil {
+		a, err := DefaultAnswerability()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Answerability = a
+	} else if err := cfg.Answerability.validate(); err != nil {
+		return nil, err
 	}
 	return &Engine{cfg: cfg, ext: extractive{maxPassages: 2, maxUnits: 4}}, nil
 }

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,32 +26,42 @@ type extractive struct {
 type passage struct {
 	hit   rag.Hit
 	quote string
+	units []string // the quoted sentences, list items and table rows
 }
 
 // compose picks the passages and sentences to quote: among the best hits,
 // those whose best sentences carry the most of the question's weight. It
 // returns nothing when no passage has a sentence that matches.
-func (x extractive) compose(res *rag.Results, question string) []passage {
-	want := answerType(question)
+func (x extractive) compose(res *rag.Results, want factKind) []passage {
 	type cand struct {
 		passage
 		score float64
 		rank  int
+		typed bool // a quoted sentence states the kind of fact asked for
 	}
 	var cs []cand
 	for i, h := range res.Hits {
 		if i == x.maxPassages+1 {
 			break
 		}
-		q, sc := x.quote(h, res.Weights, want)
-		if q != "" {
+		units, sc := x.quote(h, res.Weights, want)
+		if len(units) > 0 {
 			// Retrieval's order counts too: a lower-ranked passage wins
 			// only with clearly better sentences.
-			cs = append(cs, cand{passage{hit: h, quote: q}, sc * (1 - 0.2*float64(i)), i})
+			typed := slices.ContainsFunc(units, func(u string) bool { return holds(u, want) })
+			cs = append(cs, cand{passage{hit: h, quote: joinUnits(units), units: units}, sc * (1 - 0.2*float64(i)), i, typed})
 		}
 	}
+	// The passage stating the kind of fact asked for (a date for "do
+	// kada") comes first: one that only repeats the question's words does
+	// not answer it.
 	slices.SortStableFunc(cs, func(a, b cand) int {
 		switch {
+		case a.typed != b.typed:
+			if a.typed {
+				return -1
+			}
+			return 1
 		case a.score > b.score:
 			return -1
 		case a.score < b.score:
@@ -65,7 +76,7 @@ func (x extractive) compose(res *rag.Results, question string) []passage {
 		}
 		// A second passage must be nearly as good as the first, or it
 		// only adds noise to a short answer.
-		if len(out) > 0 && c.score < 0.8*cs[0].score {
+		if len(out) > 0 && (c.score < 0.8*cs[0].score || c.typed != cs[0].typed) {
 			break
 		}
 		out = append(out, c.passage)
@@ -73,69 +84,12 @@ func (x extractive) compose(res *rag.Results, question string) []passage {
 	return out
 }
 
-// kind of fact a question asks for, to prefer the sentences that hold it.
-type factKind int
-
-const (
-	anyFact factKind = iota
-	whenFact
-	howMuchFact
-	whereFact
-)
-
-var (
-	whenRE    = regexp.MustCompile(`\b(do kada|kada|kad|rok|rokovi|roku|datum|dokle)\b`)
-	howMuchRE = regexp.MustCompile(`\b(koliko|kosta|cena|cene|taksa|takse|iznos|iznosi|naknada)\b`)
-	whereRE   = regexp.MustCompile(`\b(gde|adresa|adresi|salter|saltera|telefon|broj telefona|kontakt)\b`)
-
-	dateRE   = regexp.MustCompile(`\b\d{1,2}\.\s*(januar|februar|mart|april|maj|jun|jul|avgust|septembar|oktobar|novembar|decembar)|\b\d+\s*dana\b|\b\d{1,2}\.\s*\d{1,2}\.`)
-	amountRE = regexp.MustCompile(`\d[\d.]*\s*(dinara|din|rsd|evra)\b|\d+\s*%`)
-	placeRE  = regexp.MustCompile(`salter|trg |ulica|adresa|\d{3}/\d{3}-\d{3}|0800`)
-)
-
-// factHint adds to the search the words official texts use for the kind
-// of fact asked: "do kada" questions are answered by "rok" sections, and
-// "kada" itself is a stop word. (Adding "rokovi" and "datum" measured
-// worse on the evaluation dataset.)
-var factHint = map[factKind]string{
-	whenFact:    "rok",
-	howMuchFact: "taksa iznos",
-	whereFact:   "šalter adresa",
-}
-
-func answerType(question string) factKind {
-	f := serbian.Fold(question)
-	switch {
-	case howMuchRE.MatchString(f):
-		return howMuchFact
-	case whenRE.MatchString(f):
-		return whenFact
-	case whereRE.MatchString(f):
-		return whereFact
-	}
-	return anyFact
-}
-
-// holds reports whether a sentence contains the kind of fact asked for.
-func holds(unit string, want factKind) bool {
-	f := serbian.Fold(unit)
-	switch want {
-	case whenFact:
-		return dateRE.MatchString(f)
-	case howMuchFact:
-		return amountRE.MatchString(f)
-	case whereFact:
-		return placeRE.MatchString(f)
-	}
-	return false
-}
-
 // quote returns the best sentences of the hit, in their original order,
 // and the weight they carry.
-func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) (string, float64) {
+func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) ([]string, float64) {
 	units := splitUnits(h.Content)
 	if len(units) == 0 {
-		return "", 0
+		return nil, 0
 	}
 	var maxW float64
 	for _, w := range weights {
@@ -170,7 +124,7 @@ func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) 
 		}
 		// The sentence holding the date, amount or place asked for is
 		// the answer even when it repeats fewer of the question's words.
-		if sc > 0 && want != anyFact && holds(u, want) {
+		if sc > 0 && holds(u, want) {
 			sc += maxW
 		}
 		ss = append(ss, scored{i, sc})
@@ -187,22 +141,41 @@ func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) 
 	if ss[0].score == 0 {
 		// The passage matched on its title or headings: its opening
 		// sentences are the best summary.
-		return joinUnits(units[:min(2, len(units))]), 0
+		return units[:min(2, len(units))], 0
 	}
 	keep := map[int]bool{}
-	var total float64
 	for _, s := range ss[:min(x.maxUnits, len(ss))] {
 		if s.score >= ss[0].score/3 {
 			keep[s.i] = true
-			total += s.score
 		}
 	}
-	// A sentence that introduces a list ("Potrebno je:") is only useful
-	// with the items that follow it.
-	best := ss[0].i
-	if strings.HasSuffix(units[best], ":") {
-		for j := best + 1; j < len(units) && j <= best+4 && isListItem(units[j]); j++ {
+	sentences := len(keep)
+	chosen := slices.Sorted(maps.Keys(keep))
+	for _, i := range chosen {
+		// A sentence that introduces a list ("Potrebno je:") is only
+		// useful with the whole list.
+		if strings.HasSuffix(units[i], ":") && !isListItem(units[i]) {
+			for j := i + 1; j < len(units) && j <= i+maxListItems && isListItem(units[j]); j++ {
+				keep[j] = true
+			}
+		}
+		// A caveat that qualifies a chosen sentence stays with it (not a
+		// caveat on a caveat), within a sentence of room.
+		if j := i + 1; j < len(units) && !keep[j] && sentences <= x.maxUnits && qualifies(units[i], units[j]) {
 			keep[j] = true
+			sentences++
+		}
+	}
+	// A list item means little without the sentence introducing its list.
+	for i := range units {
+		if keep[i] && isListItem(units[i]) {
+			j := i - 1
+			for j >= 0 && isListItem(units[j]) {
+				j--
+			}
+			if j >= 0 && strings.HasSuffix(units[j], ":") {
+				keep[j] = true
+			}
 		}
 	}
 	// A table row means little without the table's header row.
@@ -220,8 +193,11 @@ func (x extractive) quote(h rag.Hit, weights map[string]float64, want factKind) 
 			picked = append(picked, u)
 		}
 	}
-	return joinUnits(picked), ss[0].score
+	return picked, ss[0].score
 }
+
+// maxListItems bounds a quoted list: past it the answer is no longer short.
+const maxListItems = 8
 
 var sentenceEnd = regexp.MustCompile(`([.!?…])\s+`)
 

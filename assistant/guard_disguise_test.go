@@ -49,7 +49,7 @@ func TestLooksLikeInjectionDisguised(t *testing.T) {
 // corpus's Markdown documents.
 func TestLooksLikeInjectionOrdinaryText(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("../eval/datasets/*.yaml")
+	files, err := filepath.Glob("../eval/datasets/*/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("datasets: %v, %d files", err, len(files))
 	}
@@ -76,7 +76,7 @@ func TestLooksLikeInjectionOrdinaryText(t *testing.T) {
 			ordinary = append(ordinary, it.Question)
 		}
 	}
-	docs, _ := filepath.Glob("../corpus/sombor/*.md")
+	docs, _ := filepath.Glob("../corpus/*/*.md")
 	for _, f := range docs {
 		data, err := os.ReadFile(f)
 		if err != nil {

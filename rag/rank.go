@@ -142,3 +142,7 @@ func uniq(s []string) []string {
 	}
 	return out
 }
+
+// Has reports whether the passage (its title, headings or text) holds the
+// normalised form; false for a hit not made by a Searcher.
+func (h Hit) Has(form string) bool { return h.terms[form] }

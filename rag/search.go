@@ -73,11 +73,30 @@ type Results struct {
 	// Weights maps each corpus form the query matched to its weight (idf),
 	// for picking the sentences of a passage that answer the question.
 	Weights map[string]float64 `json:"-"`
+	// QueryTerms are the question's tokens (then the hint's) as the corpus
+	// knows them, for judging whether an answer covers the question.
+	QueryTerms []QueryTerm `json:"-"`
+}
+
+// QueryTerm is one token of a query as the corpus knows it.
+type QueryTerm struct {
+	Token string // as serbian.Tokens gives it
+	// Forms are the corpus forms it matches: the token itself when the
+	// corpus uses it, else up to two near forms (a typo); none when the
+	// corpus has nothing like it.
+	Forms []string
+	IDF   float64
+	// DocFreq is the number of chunks holding the token itself: 0 means
+	// the corpus never uses the word (its Forms, if any, are guesses).
+	DocFreq int
+	// Hint is set for the words of Query.Hint, which the citizen did not
+	// ask.
+	Hint bool
 }
 
 // ConfidenceThreshold separates questions the corpus answers from those it
 // does not. It was set on the demo evaluation dataset
-// (eval/datasets/sombor.yaml, offline embedder): out-of-scope questions
+// (eval/datasets/sombor/dev.yaml, offline embedder): out-of-scope questions
 // there score 0.04–0.55, answerable ones 0.30–0.9, and 0.36 makes the
 // fewest mistakes of either kind. Recalibrate it with `mia eval` when the
 // embedder or the scoring changes.
@@ -144,6 +163,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	res.Weights = map[string]float64{}
 	for _, t := range terms {
 		res.Terms = append(res.Terms, strings.Join(t.forms, "~"))
+		res.QueryTerms = append(res.QueryTerms, QueryTerm{Token: t.token, Forms: t.forms, IDF: t.idf, DocFreq: t.ndoc, Hint: t.hint})
 		for _, f := range t.forms {
 			res.Weights[f] = t.idf
 		}

@@ -91,8 +91,13 @@ type Document struct {
 	Version      int
 	Body         string
 	Chunks       int
-	IngestedAt   time.Time
-	UpdatedAt    time.Time
+	// OCRConfidence is the mean OCR word confidence (0..100) of the pages
+	// read by OCR; 0 when none was. OCRLowPages lists the 1-based pages
+	// read under the confidence floor.
+	OCRConfidence float64
+	OCRLowPages   []int
+	IngestedAt    time.Time
+	UpdatedAt     time.Time
 }
 
 // Chunk is a stored piece of a document.

@@ -14,6 +14,7 @@ type term struct {
 	forms []string // the token itself when known, else its closest corpus forms
 	idf   float64
 	hint  bool // from Query.Hint: ranks, but is not part of the question
+	ndoc  int  // chunks holding the token itself; 0 when the corpus never uses it
 }
 
 // expandTerms looks every query token up in the municipality's vocabulary:
@@ -37,6 +38,7 @@ func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens 
 	}
 	for _, l := range exact {
 		byToken[l.Token].forms, byToken[l.Token].idf = []string{l.Form}, idf(n, l.NDoc)
+		byToken[l.Token].ndoc = l.NDoc
 	}
 	var unknown []string
 	for _, t := range tokens {
