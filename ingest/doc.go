@@ -11,6 +11,18 @@
 //     share of U+FFFD, private-use or control characters means a font
 //     without a usable ToUnicode map. Paragraphs, list items and headings
 //     are guessed from the lines (text_lines.go, text_headings.go).
+//     A page without a usable text layer (it fails that check on its own)
+//     is read by OCR instead: rendered with pdftoppm at 300 dpi (less for
+//     a page over Limits.MaxOCRPixels) and read by tesseract with the
+//     Serbian Cyrillic model, or the Latin one when that reads better,
+//     chosen per page (ocr.go). The OCR text then goes through the same
+//     checks and heuristics; Document.OCR keeps the mean word confidence
+//     and the pages under Limits.OCRMinConfidence. Pages are read by
+//     Limits.OCRWorkers single-threaded, niced processes, each under
+//     Limits.OCRPageTimeout; a PDF with more than Limits.MaxOCRPages
+//     such pages fails before any is rendered.
+//   - .png, .jpg, .jpeg: a scanned notice, read by OCR like a PDF page,
+//     after its header is checked against Limits.MaxOCRPixels.
 //   - .docx: archive/zip and a streaming encoding/xml walk of the body;
 //     headings from paragraph styles (names, localized ids, outline
 //     levels), lists from numbering, tables with their rows. Decompression

@@ -18,6 +18,9 @@ var formats = map[string]string{
 	".md":       "md",
 	".markdown": "md",
 	".txt":      "txt",
+	".png":      "png", // scans, read by OCR
+	".jpg":      "jpeg",
+	".jpeg":     "jpeg",
 }
 
 // Supported reports whether LoadFile can read path, judging by its name
@@ -77,6 +80,8 @@ func LoadFile(ctx context.Context, path string, lim Limits) (*Document, error) {
 		doc, err = loadPDF(ctx, path, lim)
 	case "docx":
 		doc, err = loadDOCX(f, st.Size(), lim)
+	case "png", "jpeg":
+		doc, err = loadImage(ctx, path, f, lim)
 	default:
 		// Text formats are parsed in memory; the size was checked above,
 		// the extra byte catches a file that grew since Stat.

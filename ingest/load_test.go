@@ -197,7 +197,7 @@ func TestLoadFileErrors(t *testing.T) {
 		want error
 	}{
 		{name: "encrypted pdf", path: "testdata/encrypted.pdf", pdf: true, want: ErrEncrypted},
-		{name: "scanned pdf", path: "testdata/scanned.pdf", pdf: true, want: ErrNoText},
+		{name: "scanned pdf, OCR off", path: "testdata/scanned.pdf", lim: Limits{MaxOCRPages: -1}, pdf: true, want: ErrNoText},
 		{name: "broken pdf", path: write("broken.pdf", []byte("%PDF-1.4\nnot really a pdf\n")), pdf: true, want: ErrCorrupt},
 		{name: "truncated docx", path: write("truncated.docx", docx[:len(docx)/2]), want: ErrCorrupt},
 		{name: "zip bomb docx", path: write("bomb.docx", zipBomb(t, false)), want: ErrTooLarge},

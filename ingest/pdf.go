@@ -47,18 +47,59 @@ func loadPDF(ctx context.Context, path string, lim Limits) (*Document, error) {
 		return nil, pdftotextError(runErr, stderr.String())
 	}
 
-	text := stdout.String()
+	title := pdfTitle(ctx, abs) // before OCR, which may outlast ctx
+	text, ocr, err := ocrScannedPages(parent, abs, stdout.String(), lim)
+	if err != nil {
+		return nil, err
+	}
 	pages := strings.Count(text, "\f")
 	if err := checkExtractedText(text, pages); err != nil {
-		if errors.Is(err, ErrNoText) {
+		switch {
+		case ocr != nil:
+			return nil, fmt.Errorf("%w (%d pages read by OCR)", err, ocr.Pages)
+		case errors.Is(err, ErrNoText) && lim.MaxOCRPages < 0:
+			return nil, fmt.Errorf("%w: pdf has no text layer (scanned?) and OCR is off", ErrNoText)
+		case errors.Is(err, ErrNoText):
 			return nil, fmt.Errorf("%w: pdf has no text layer (scanned?)", ErrNoText)
 		}
 		return nil, err
 	}
 	return &Document{
-		Title:  pdfTitle(ctx, abs),
+		Title:  title,
 		Blocks: blocksFromText(text),
+		OCR:    ocr,
 	}, nil
+}
+
+// ocrScannedPages replaces the pages of pdftotext's output (one form feed
+// after each page) that have no usable text layer, by the check every
+// extracted text passes, with what OCR reads on them. It returns text
+// unchanged and a nil OCRInfo when no page needs OCR or OCR is disabled
+// (Limits.MaxOCRPages < 0); the caller's check then reports the scan.
+func ocrScannedPages(ctx context.Context, abs, text string, lim Limits) (string, *OCRInfo, error) {
+	pages := strings.Split(text, "\f")
+	pages = pages[:len(pages)-1] // the text after the last form feed is not a page
+	var scanned []int
+	for i, p := range pages {
+		if checkExtractedText(p, 1) != nil {
+			scanned = append(scanned, i+1)
+		}
+	}
+	if len(scanned) == 0 || lim.MaxOCRPages < 0 {
+		return text, nil, nil
+	}
+	if len(scanned) > lim.MaxOCRPages {
+		return "", nil, fmt.Errorf("%w: %d pages have no text layer, OCR reads at most %d per document",
+			ErrTooLarge, len(scanned), lim.MaxOCRPages)
+	}
+	results, err := ocrPDFPages(ctx, abs, scanned, lim)
+	if err != nil {
+		return "", nil, err
+	}
+	for i, p := range scanned {
+		pages[p-1] = results[i].text
+	}
+	return strings.Join(pages, "\f") + "\f", ocrSummary(scanned, results, lim.OCRMinConfidence), nil
 }
 
 // pdftotextError maps pdftotext's exit status and message to a sentinel.

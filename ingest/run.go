@@ -20,7 +20,7 @@ import (
 
 // pipelineVersion changes whenever loading or chunking changes what a file
 // turns into, so the next run re-ingests files whose bytes did not change.
-const pipelineVersion = "ingest-v1"
+const pipelineVersion = "ingest-v2"
 
 // Outcome is what happened to one file in a run.
 type Outcome string
@@ -176,13 +176,21 @@ func (r *Runner) ingestFile(ctx context.Context, f file) (FileResult, error) {
 		}
 		return fail(err)
 	}
+	return r.storeDocument(ctx, res, f.source, hash, doc, exists)
+}
+
+// storeDocument chunks, embeds and stores a loaded document under source,
+// replacing an earlier version; res carries the file's identity and gets
+// the outcome. A non-nil error is not the document's fault.
+func (r *Runner) storeDocument(ctx context.Context, res FileResult, source, hash string, doc *Document, exists bool) (FileResult, error) {
 	chunks := r.Chunker.Split(doc)
 	if len(chunks) == 0 {
-		return fail(fmt.Errorf("%w: the document has no text to index", ErrNoText))
+		res.Outcome, res.Reason = Failed, reasonLine(fmt.Errorf("%w: the document has no text to index", ErrNoText))
+		return res, nil
 	}
 	title := doc.Title
 	if title == "" {
-		title = strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
+		title = strings.TrimSuffix(filepath.Base(res.Path), filepath.Ext(res.Path))
 	}
 	texts := make([]string, len(chunks))
 	for i, c := range chunks {
@@ -190,15 +198,17 @@ func (r *Runner) ingestFile(ctx context.Context, f file) (FileResult, error) {
 	}
 	vecs, err := r.Embedder.Embed(ctx, texts)
 	if err != nil {
-		return res, fmt.Errorf("embed %s: %w", f.source, err)
+		return res, fmt.Errorf("embed %s: %w", source, err)
 	}
 	stored := make([]rag.Chunk, len(chunks))
 	for i, c := range chunks {
 		stored[i] = rag.Chunk{Ord: c.Ord, HeadingPath: c.HeadingPath, Content: c.Text, Tokens: c.Tokens, Embedding: vecs[i]}
 	}
+	ocrConf, ocrLow := doc.OCR.stored()
 	version, err := r.Store.ReplaceDocument(ctx, rag.Document{
-		Municipality: r.Municipality, Source: f.source, Title: title, URL: doc.URL, Format: doc.Format,
+		Municipality: r.Municipality, Source: source, Title: title, URL: doc.URL, Format: doc.Format,
 		ContentHash: hash, EmbedModel: r.Embedder.Model(), Body: doc.PlainText(),
+		OCRConfidence: ocrConf, OCRLowPages: ocrLow,
 	}, stored)
 	if err != nil {
 		return res, err

@@ -190,7 +190,8 @@ func TestRunBadInputs(t *testing.T) {
 	b.write(t, "prazan.txt", "")
 	b.write(t, "veliki.txt", strings.Repeat("Porez na imovinu se plaća tromesečno. ", 3000))
 	b.write(t, "slika.png", "\x89PNG\r\n\x1a\n")
-	b.runner.Limits = ingest.Limits{MaxFileBytes: 64 << 10, MaxUnpackedBytes: 1 << 20}
+	b.write(t, "tabela.xlsx", "PK\x03\x04")
+	b.runner.Limits = ingest.Limits{MaxFileBytes: 64 << 10, MaxUnpackedBytes: 1 << 20, MaxOCRPages: -1}
 
 	sum := b.run(t)
 	got := outcomes(sum)
@@ -202,6 +203,7 @@ func TestRunBadInputs(t *testing.T) {
 		"binarni.txt":  "binary",
 		"prazan.txt":   "empty",
 		"veliki.txt":   "too large",
+		"slika.png":    "corrupt",
 	}
 	for src, reason := range want {
 		r := got[src]
@@ -209,8 +211,8 @@ func TestRunBadInputs(t *testing.T) {
 			t.Errorf("%s: %s %q; want failed with a one-line reason about %q", src, r.Outcome, r.Reason, reason)
 		}
 	}
-	if got["slika.png"].Outcome != ingest.Skipped {
-		t.Errorf("slika.png: %+v", got["slika.png"])
+	if got["tabela.xlsx"].Outcome != ingest.Skipped {
+		t.Errorf("tabela.xlsx: %+v", got["tabela.xlsx"])
 	}
 	if got["dobar.md"].Outcome != ingest.Added || sum.Failed != len(want) {
 		t.Errorf("summary %+v", sum)

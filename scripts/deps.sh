@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh makes sure the machine has what `make run` and `make test` need:
 # PostgreSQL reachable with the pgvector extension installable, poppler's
-# pdftotext for PDF ingestion, and (with --browser) Chromium for widget tests.
+# pdftotext for PDF ingestion, Tesseract with the Serbian models for OCR of
+# scans, and (with --browser) Chromium for widget tests.
 #
 # With --local it makes sure a local PostgreSQL on 127.0.0.1:5432 runs with
 # pgvector (on Debian/Ubuntu it installs and starts what is missing) and
@@ -39,6 +40,12 @@ apt_install() {
 
 # --- poppler (pdftotext) -----------------------------------------------------
 command -v pdftotext >/dev/null || apt_install poppler-utils
+
+# --- Tesseract OCR (scanned PDFs and images), Serbian Cyrillic and Latin -------
+langs=$(tesseract --list-langs 2>/dev/null || true)
+if ! grep -qx srp <<<"$langs" || ! grep -qx srp_latn <<<"$langs"; then
+  apt_install tesseract-ocr tesseract-ocr-srp tesseract-ocr-srp-latn
+fi
 
 # --- Chromium (browser tests only) -------------------------------------------
 if [ "$want_browser" -eq 1 ] && ! command -v chromium >/dev/null; then

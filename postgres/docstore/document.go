@@ -38,15 +38,22 @@ func (s *Store) ReplaceDocument(ctx context.Context, doc rag.Document, chunks []
 
 	var id int64
 	var version int
+	lowPages := doc.OCRLowPages
+	if lowPages == nil {
+		lowPages = []int{}
+	}
 	err = tx.QueryRow(ctx, `
-		INSERT INTO documents (municipality, source, title, url, format, content_hash, embed_model, body)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO documents (municipality, source, title, url, format, content_hash, embed_model, body,
+			ocr_confidence, ocr_low_pages)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9::real, 0), $10)
 		ON CONFLICT (municipality, source) DO UPDATE SET
 			title = EXCLUDED.title, url = EXCLUDED.url, format = EXCLUDED.format,
 			content_hash = EXCLUDED.content_hash, embed_model = EXCLUDED.embed_model,
-			body = EXCLUDED.body, version = documents.version + 1, updated_at = now()
+			body = EXCLUDED.body, ocr_confidence = EXCLUDED.ocr_confidence, ocr_low_pages = EXCLUDED.ocr_low_pages,
+			version = documents.version + 1, updated_at = now()
 		RETURNING id, version`,
 		doc.Municipality, doc.Source, doc.Title, doc.URL, doc.Format, doc.ContentHash, doc.EmbedModel, doc.Body,
+		doc.OCRConfidence, lowPages,
 	).Scan(&id, &version)
 	if err != nil {
 		return 0, fmt.Errorf("store document %s: %w", doc.Source, err)
@@ -88,11 +95,12 @@ func (s *Store) RemoveDocument(ctx context.Context, municipality, source string)
 }
 
 const documentColumns = `d.id, d.municipality, d.source, d.title, d.url, d.format, d.content_hash, d.embed_model,
-	d.version, d.ingested_at, d.updated_at, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)`
+	d.version, d.ingested_at, d.updated_at, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id),
+	coalesce(d.ocr_confidence, 0), d.ocr_low_pages`
 
 func scanDocument(row pgx.Row, d *rag.Document) error {
 	return row.Scan(&d.ID, &d.Municipality, &d.Source, &d.Title, &d.URL, &d.Format, &d.ContentHash, &d.EmbedModel,
-		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks)
+		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks, &d.OCRConfidence, &d.OCRLowPages)
 }
 
 // ListDocuments implements rag.Store.
@@ -121,7 +129,7 @@ func (s *Store) Document(ctx context.Context, municipality string, id int64) (ra
 	var d rag.Document
 	row := s.db.QueryRow(ctx, `SELECT `+documentColumns+`, d.body FROM documents d WHERE d.municipality = $1 AND d.id = $2`, municipality, id)
 	err := row.Scan(&d.ID, &d.Municipality, &d.Source, &d.Title, &d.URL, &d.Format, &d.ContentHash, &d.EmbedModel,
-		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks, &d.Body)
+		&d.Version, &d.IngestedAt, &d.UpdatedAt, &d.Chunks, &d.OCRConfidence, &d.OCRLowPages, &d.Body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return rag.Document{}, fault.NotFound("dokument %d ne postoji", id)
 	}
