@@ -19,4 +19,20 @@ var funcs = template.FuncMap{
 	"barH":        func() int { return chartBarH },
 	"add":         func(a, b int) int { return a + b },
 	"sub":         func(a, b int) int { return a - b },
+	"days":        func(d time.Duration) int { return int(d / (24 * time.Hour)) },
+	"seconds":     func(d time.Duration) string { return d.Round(100 * time.Millisecond).String() },
+	"runStatus":   runStatusLabel,
+}
+
+// runStatusLabel names a crawl run's status for staff.
+func runStatusLabel(s string) string {
+	switch s {
+	case "ok":
+		return "uspešno"
+	case "failed":
+		return "neuspešno"
+	case "running":
+		return "u toku"
+	}
+	return s
 }

@@ -50,6 +50,9 @@ type Config struct {
 	LoginConcurrency int
 	LoginBudget      time.Duration
 	Now              func() time.Time // default time.Now
+	// Crawl lists the web-site crawl runs on /staff/sources
+	// (postgres/crawlstore); nil shows the configured sources only.
+	Crawl CrawlRuns
 }
 
 // Office serves the staff pages under /staff.
@@ -90,7 +93,7 @@ func New(cfg Config) *Office {
 	}
 	o := &Office{cfg: cfg, store: cfg.Store, forms: cfg.Forms, usage: cfg.Usage, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
 		hashers: newHashPool(cfg.LoginConcurrency, cfg.LoginBudget), pages: map[string]*template.Template{}}
-	for _, p := range []string{"login", "queue", "case", "analytics", "error"} {
+	for _, p := range []string{"login", "queue", "case", "analytics", "sources", "error"} {
 		o.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return o
@@ -109,6 +112,7 @@ func (o *Office) Routes(r chi.Router) {
 			r.Get("/", o.handleQueue)
 			o.registerCaseRoutes(r)
 			o.registerAnalyticsRoutes(r)
+			o.registerSourceRoutes(r)
 		})
 	})
 }

@@ -42,6 +42,8 @@ type Municipality struct {
 	// deletes them (the case itself stays). 0 in the file means
 	// DefaultMediaRetentionDays; see MediaRetention.
 	MediaRetentionDays int `yaml:"media_retention_days"`
+	// Sources are the web sites the knowledge base follows (see Source).
+	Sources []Source `yaml:"sources,omitempty"`
 }
 
 // Bounds of MediaRetentionDays. A case is handled within weeks; a year
@@ -189,5 +191,6 @@ func (m *Municipality) Validate() error {
 			bad("%s: no body handles category %q", m.Slug, c)
 		}
 	}
+	errs = append(errs, m.ValidateSources()...)
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -59,6 +60,9 @@ type Config struct {
 	StaffPassword string
 	UploadDir     string // "": the system's temporary directory
 	UploadMemory  int64  // 0: the web channel's default
+
+	// the crawler (ingest URL..., serve's source re-syncs)
+	CrawlDelay time.Duration // between two requests to one host; negative: no pacing
 
 	registry *municipality.Registry // loaded by resolve
 }
@@ -203,6 +207,17 @@ var (
 		usage:    "apply database migrations at start (false when a release job runs `mia migrate`)",
 		expected: "true or false",
 		apply:    func(c *Config, v string) (err error) { c.Migrate, err = strconv.ParseBool(v); return err }}
+	setCrawlDelay = &setting{env: "MIA_CRAWL_DELAY", flag: "crawl-delay", def: "1s",
+		usage:    "time between two requests of the crawler to one host; a longer robots.txt Crawl-delay wins; 0 disables pacing (local sites only)",
+		expected: "a duration such as 1s, or 0",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return errors.New("bad")
+			}
+			c.CrawlDelay = cmp.Or(d, -1)
+			return nil
+		}}
 	setTurnBudget = &setting{env: "MIA_TURN_BUDGET", flag: "turn-budget",
 		usage:    "time the model may take for one turn before the offline answer is given instead (default 20s)",
 		expected: "a positive duration such as 20s",

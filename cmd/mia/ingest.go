@@ -19,17 +19,22 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("ingest", e)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: mia ingest [flags] PATH...   ingest files and directories (recursively)
+       mia ingest [flags] URL...    crawl a site (or sitemap) from these URLs into the knowledge base
+       mia ingest --sources         crawl the municipality's configured sources once
        mia ingest --list            list the knowledge base's documents
        mia ingest --remove SOURCE   remove one document
        mia ingest --reembed         re-embed stored chunks with the configured embedder
 
 A document's identity (SOURCE) is its path relative to the directory given,
 e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
+A crawled document's identity is its canonical URL; a re-crawl asks only
+for what changed (see README, Following the city's web site).
 
 `)
 		fs.PrintDefaults()
 	}
-	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, embedSettings)
+	cf := bindConfig(fs, e, []*setting{setMunicipality, setCrawlDelay}, commonSettings, embedSettings)
+	cflags := bindCrawlFlags(fs)
 	list := fs.Bool("list", false, "list documents instead of ingesting")
 	remove := fs.String("remove", "", "remove the document with this SOURCE")
 	reembed := fs.Bool("reembed", false, "re-embed every chunk embedded by another model")
@@ -38,14 +43,19 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 		return err
 	}
 	modes := 0
-	for _, on := range []bool{*list, *remove != "", *reembed, fs.NArg() > 0} {
+	for _, on := range []bool{*list, *remove != "", *reembed, fs.NArg() > 0, cflags.sources} {
 		if on {
 			modes++
 		}
 	}
 	if modes != 1 {
 		fs.Usage()
-		return usageError{"give PATHs to ingest, or exactly one of --list, --remove, --reembed"}
+		return usageError{"give PATHs or URLs to ingest, or exactly one of --sources, --list, --remove, --reembed"}
+	}
+	urls, err := crawlArgs(fs.Args(), cflags)
+	if err != nil {
+		fs.Usage()
+		return err
 	}
 	c, err := cf.load()
 	if err != nil {
@@ -92,6 +102,9 @@ e.g. porez-na-imovinu.md; re-ingesting an unchanged file does nothing.
 			"re-embedded %d chunks with %s\n", n, emb.Model())
 	}
 	r := &ingest.Runner{Store: store, Embedder: emb, Municipality: m.Slug, Limits: ingest.DefaultLimits()}
+	if cflags.sources || len(urls) > 0 {
+		return runCrawl(ctx, e, c, db, m, r, urls, cflags, *asJSON)
+	}
 	if isTerminal(e.stderr) && !*asJSON {
 		r.Progress = progressBar(e.stderr)
 	}
@@ -142,17 +155,26 @@ func (p *printer) documents(docs []rag.Document) error {
 			Version int       `json:"version"`
 			Model   string    `json:"embed_model"`
 			Updated time.Time `json:"updated_at"`
+			OCR     float64   `json:"ocr_confidence,omitempty"` // mean OCR word confidence, 0..100
+			OCRLow  []int     `json:"ocr_low_pages,omitempty"`  // pages under the confidence floor
 		}
 		rows := make([]row, 0, len(docs))
 		for _, d := range docs {
-			rows = append(rows, row{d.ID, d.Source, d.Title, d.URL, d.Format, d.Chunks, d.Version, d.EmbedModel, d.UpdatedAt})
+			rows = append(rows, row{d.ID, d.Source, d.Title, d.URL, d.Format, d.Chunks, d.Version, d.EmbedModel, d.UpdatedAt, d.OCRConfidence, d.OCRLowPages})
 		}
 		return p.encode(rows)
 	}
 	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tFORMAT\tCHUNKS\tVERSION\tUPDATED\tTITLE")
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", d.Source, d.Format, d.Chunks, d.Version, d.UpdatedAt.Format("2006-01-02 15:04"), d.Title)
+		format := d.Format // scans show their OCR confidence, and pages a human should check
+		if d.OCRConfidence > 0 {
+			format += fmt.Sprintf(" OCR %.0f%%", d.OCRConfidence)
+			if len(d.OCRLowPages) > 0 {
+				format += " LOW p." + strings.Trim(fmt.Sprint(d.OCRLowPages), "[]")
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", d.Source, format, d.Chunks, d.Version, d.UpdatedAt.Format("2006-01-02 15:04"), d.Title)
 	}
 	fmt.Fprintf(tw, "%d documents\n", len(docs))
 	return tw.Flush()

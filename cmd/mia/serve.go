@@ -12,8 +12,10 @@ import (
 	"github.com/miasrbija/mia/channels/notify"
 	"github.com/miasrbija/mia/channels/viber"
 	"github.com/miasrbija/mia/channels/web"
+	"github.com/miasrbija/mia/crawl"
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/crawlstore"
 	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/staffstore"
 	"github.com/miasrbija/mia/postgres/viberstore"
@@ -42,7 +44,7 @@ const (
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
 	cf := bindConfig(fs, e, []*setting{setAddr, setMetricsAddr, setHSTS, setPublicURL, setRole, setTrustedProxies, setInsecureCookies, setMigrate,
-		setViberAPIURL, setUploadDir, setUploadMemory},
+		setViberAPIURL, setUploadDir, setUploadMemory, setCrawlDelay},
 		commonSettings, engineSettings)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -104,11 +106,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := retention.RegisterWorkers(workers, rcfg); err != nil {
 		return err
 	}
+	// The municipalities' web-site sources are re-crawled on their
+	// schedules, one run at a time per source.
+	crawls, err := crawlJobConfig(c, db, reg, log)
+	if err != nil {
+		return err
+	}
+	if err := crawl.RegisterWorkers(workers, crawls); err != nil {
+		return err
+	}
 	if c.Role == roleWeb {
 		workers = nil // an insert-only client: worker replicas run the jobs
 	}
 	jobs, err := queue.NewClient(db.Pool, workers, queue.Config{
-		PeriodicJobs: slices.Concat(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg), retention.PeriodicJobs(rcfg)),
+		PeriodicJobs: slices.Concat(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg), retention.PeriodicJobs(rcfg), crawl.PeriodicJobs(reg)),
 		// A Viber turn job runs a whole engine turn: its attempt must
 		// outlast the turn budget, and stuck-job rescue follows it.
 		JobTimeout: max(queue.DefaultJobTimeout, c.TurnBudget+60*time.Second),
@@ -124,7 +135,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer bot.Close()
 
 	office := backoffice.New(backoffice.Config{Store: staffstore.New(db), Forms: services, Usage: conversations,
-		Municipalities: reg, Log: log, InsecureCookies: c.InsecureCookies})
+		Municipalities: reg, Log: log, InsecureCookies: c.InsecureCookies, Crawl: crawlstore.New(db)})
 	mount := func(r chi.Router) {
 		chat.Routes(r)
 		// Viber's own servers send every callback, from a few addresses,
