@@ -85,10 +85,17 @@ func TestPeriodicJob(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	// While a run holds the source, another cannot start.
-	release, err := store.Lock(ctx, "sombor", "sajt")
-	if err != nil {
-		t.Fatal(err)
+	// While a run holds the source, another cannot start. The job records
+	// its run a moment before it lets go of the source: wait for that.
+	var release func()
+	for lockBy := time.Now().Add(10 * time.Second); ; {
+		if release, err = store.Lock(ctx, "sombor", "sajt"); err == nil {
+			break
+		}
+		if time.Now().After(lockBy) {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	defer release()
 	src := crawl.FromConfig("sombor", reg.Default().Sources[0])
