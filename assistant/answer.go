@@ -127,7 +127,7 @@ func (e *Engine) extractiveAnswer(st *turnState, ps []passage) {
 // script, the quote stays as in the document (it locates the passage).
 func citation(n int, h rag.Hit, quote string, script serbian.Script) Citation {
 	return Citation{N: n, DocumentID: h.DocumentID, ChunkID: h.ChunkID, Source: h.Source, Title: mirror(h.Title, script),
-		URL: h.URL, HeadingPath: h.HeadingPath, Quote: quote}
+		URL: h.URL, HeadingPath: h.HeadingPath, Quote: quote, UpdatedAt: h.UpdatedAt}
 }
 
 // mirror writes text in the citizen's script.

@@ -44,6 +44,8 @@ type Citation struct {
 	URL         string   `json:"url,omitempty"`
 	HeadingPath []string `json:"heading_path,omitempty"`
 	Quote       string   `json:"quote,omitempty"`
+	// UpdatedAt is when the document last changed (rag.Hit.UpdatedAt).
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 
 // QuickReply is a button offered with a reply.

@@ -55,7 +55,11 @@ type Hit struct {
 	Coverage    float64  `json:"coverage"`    // share of the query's weight this passage contains, 0..1
 	VectorPos   int      `json:"vector_rank"` // 1-based rank in the vector branch, 0 when absent
 	TextPos     int      `json:"text_rank_pos"`
-	terms       map[string]bool
+	// UpdatedAt is when the document last changed: the site's
+	// Last-Modified for a crawled page, else when its content was last
+	// ingested. Citations show it so a citizen can judge its freshness.
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	terms     map[string]bool
 }
 
 // Results is the outcome of a search.

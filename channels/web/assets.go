@@ -43,6 +43,7 @@ var widgetTexts = map[string]string{
 	"typing":      "MIA piše odgovor…",
 	"answered":    "MIA je odgovorila.",
 	"sources":     "Izvori",
+	"changed":     "izmenjeno",
 	"quick":       "Predlozi pitanja",
 	"you":         "Vi",
 	"mia":         "MIA",

@@ -48,6 +48,10 @@ func TestWidgetInBrowser(t *testing.T) {
 	console := browsertest.WatchConsole(t, ctx)
 	defer console.NoCSPViolations(t) // the demo and document pages under their CSP
 	b := setup(t, nil)
+	// The source list says when the document changed, a Belgrade day.
+	if _, err := b.db.Exec(context.Background(), `UPDATE documents SET updated_at = '2026-03-11 23:30Z' WHERE source = 'decji-dodatak.md'`); err != nil {
+		t.Fatal(err)
+	}
 	const question = "Где се подноси захтев за дечији додатак?"
 	const answer = `.mia-msg-assistant[data-done="true"] .mia-body`
 
@@ -85,6 +89,9 @@ func TestWidgetInBrowser(t *testing.T) {
 	}
 	if inline != href {
 		t.Errorf("the [1] marker links to %q, the source list to %q", inline, href)
+	}
+	if sources := text(t, ctx, ".mia-sources"); !strings.Contains(sources, "измењено 12. 3. 2026.") {
+		t.Errorf("the source list does not say when the document changed: %q", sources)
 	}
 	// The widget's own texts follow the citizen's script.
 	if send := text(t, ctx, ".mia-send"); send != "Пошаљи" {

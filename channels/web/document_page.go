@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -22,7 +23,25 @@ type documentView struct {
 	Before       string
 	Marked       string // the cited passage, highlighted
 	After        string
-	Detached     bool // the passage could not be located in the body and is shown above it
+	Detached     bool   // the passage could not be located in the body and is shown above it
+	Changed      string // when the document last changed, "3. 12. 2026."; "" when unknown
+}
+
+// belgrade is the citizens' time zone, for dates shown to them; UTC where
+// the system has no zone data.
+var belgrade = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Belgrade"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// serbianDate writes a day the Serbian way, "3. 12. 2026.".
+func serbianDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(belgrade).Format("2. 1. 2006.")
 }
 
 // documentPage shows an ingested document (?municipality= or the default)
@@ -50,7 +69,8 @@ func (h *Handler) documentPage(w http.ResponseWriter, r *http.Request) {
 		h.pageError(w, http.StatusInternalServerError, "Došlo je do greške. Pokušajte ponovo kasnije.")
 		return
 	}
-	v := documentView{Lang: "sr-Latn", Municipality: m.Name, Title: doc.Title, URL: safeURL(doc.URL), Before: doc.Body}
+	v := documentView{Lang: "sr-Latn", Municipality: m.Name, Title: doc.Title, URL: safeURL(doc.URL), Before: doc.Body,
+		Changed: serbianDate(doc.UpdatedAt)}
 	if doc.Title == "" {
 		v.Title = doc.Source
 	}
@@ -168,6 +188,7 @@ var documentTmpl = template.Must(template.New("document").Parse(`<!doctype html>
 <body class="mia-doc">
 <header class="mia-doc-header"><p>{{.Municipality}}</p><h1>{{.Title}}</h1>
 {{if .URL}}<p>Izvor: <a href="{{.URL}}" rel="noopener">{{.URL}}</a></p>{{end}}
+{{if .Changed}}<p class="mia-doc-changed">Izmenjeno {{.Changed}}</p>{{end}}
 <p class="mia-doc-note">Ovaj dokument je deo baze znanja koju koristi MIA, automatizovani asistent.{{if .Marked}} Citirani deo je označen.{{end}}</p>
 </header>
 <main id="sadrzaj">

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -109,5 +110,34 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	if len(routes) < 8 {
 		t.Errorf("only %d routes walked: %v", len(routes), routes)
+	}
+}
+
+// TestOpenAPICitationSchema: every field a citation carries on the wire
+// (the SSE citation event, the reply, the history) is in the Citation
+// schema.
+func TestOpenAPICitationSchema(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	stubRouter(t).ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/openapi.json", nil))
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	schema := doc.Components.Schemas["Citation"].Properties
+	fields := []string{"href"}
+	for f := range reflect.TypeFor[assistant.Citation]().Fields() {
+		fields = append(fields, strings.Split(f.Tag.Get("json"), ",")[0])
+	}
+	for _, f := range fields {
+		if _, ok := schema[f]; !ok {
+			t.Errorf("citation field %q is not in the Citation schema", f)
+		}
 	}
 }

@@ -65,6 +65,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		if ct.URL != "" {
 			src = ct.URL
 		}
+		if !ct.UpdatedAt.IsZero() {
+			src += ct.UpdatedAt.Local().Format(" (izmenjeno 2. 1. 2006.)")
+		}
 		fmt.Fprintf(e.stdout, "[%d] %s — %s\n", ct.N, ct.Title, src)
 	}
 	for _, q := range reply.QuickReplies {

@@ -47,7 +47,9 @@ func (s *Store) ReplaceEmbeddings(ctx context.Context, documentID int64, model s
 		for _, c := range chunks {
 			batch.Queue(`UPDATE chunks SET model = $2, embedding = $3 WHERE id = $1`, c.ID, model, pgvector.NewVector(c.Embedding))
 		}
-		batch.Queue(`UPDATE documents SET embed_model = $2, updated_at = now() WHERE id = $1`, documentID, model)
+		// updated_at is the content's last change, shown in citations: a
+		// new embedding model changes no content.
+		batch.Queue(`UPDATE documents SET embed_model = $2 WHERE id = $1`, documentID, model)
 		return tx.SendBatch(ctx, batch).Close()
 	})
 }

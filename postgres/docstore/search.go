@@ -57,8 +57,14 @@ func (s *Store) SimilarLexemes(ctx context.Context, municipality string, tokens 
 }
 
 // hitColumns are what both branches return of a chunk: its citation, its
-// text and its normalised terms (for coverage).
-const hitColumns = `c.id, c.document_id, d.source, d.title, d.url, c.heading_path, c.content, c.search_head || ' ' || c.search_body`
+// text and its normalised terms (for coverage). The document's last change
+// is the crawled page's Last-Modified when there is one (a page is stored
+// under its canonical URL; crawl_pages_canonical_idx makes the look-up one
+// index probe per returned row), else updated_at, which ingest sets when
+// the content changes.
+const hitColumns = `c.id, c.document_id, d.source, d.title, d.url, c.heading_path, c.content, c.search_head || ' ' || c.search_body,
+		coalesce((SELECT max(p.last_changed) FROM crawl_pages p
+			WHERE p.municipality = d.municipality AND p.canonical = d.source AND p.duplicate_of = ''), d.updated_at)`
 
 // searchSettingsQuery sets the vector branch's HNSW settings for the
 // current transaction. relaxed_order keeps scanning the graph until enough
@@ -139,7 +145,8 @@ func collectCandidates(rows pgx.Rows) ([]rag.Candidate, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Candidate, error) {
 		var c rag.Candidate
 		h := &c.Hit
-		return c, r.Scan(&h.ChunkID, &h.DocumentID, &h.Source, &h.Title, &h.URL, &h.HeadingPath, &h.Content, &c.Normalized, &c.Score)
+		return c, r.Scan(&h.ChunkID, &h.DocumentID, &h.Source, &h.Title, &h.URL, &h.HeadingPath, &h.Content, &c.Normalized,
+			&h.UpdatedAt, &c.Score)
 	})
 }
 

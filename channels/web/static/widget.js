@@ -164,12 +164,25 @@
     }
     target.appendChild(document.createTextNode(text.slice(last)));
   }
+  // dateText writes the day of an RFC 3339 time as in Serbian, "3. 12. 2026.",
+  // in the city's time zone; "" when the browser cannot read it.
+  function dateText(iso) {
+    var d = new Date(iso), p = {};
+    if (isNaN(d.getTime())) { return ""; }
+    try {
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Belgrade", year: "numeric", month: "numeric", day: "numeric" })
+        .formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    } catch (e) { p = { day: d.getDate(), month: d.getMonth() + 1, year: d.getFullYear() }; }
+    return Number(p.day) + ". " + Number(p.month) + ". " + p.year + ".";
+  }
   function renderSources(b, list) {
     if (!list.length) { return; }
     var ol = el("ol", { "class": "mia-sources", "aria-label": t("sources") });
     list.forEach(function (c) {
       var li = el("li", { value: String(c.n) });
       li.appendChild(el("a", { href: base + c.href, target: "_blank", rel: "noopener" }, c.title || c.source));
+      var day = c.updated_at && dateText(c.updated_at);
+      if (day) { li.appendChild(el("span", { "class": "mia-changed" }, t("changed") + " " + day)); }
       ol.appendChild(li);
     });
     b.node.appendChild(ol);
