@@ -123,7 +123,7 @@ func TestCrawlSite(t *testing.T) {
 	wantDocs := []string{"/", "/usluge/gradski-usluzni-centar.html", "/usluge/komunalni-problemi.html",
 		"/usluge/novcana-socijalna-pomoc.html", "/usluge/porez-na-imovinu.html", "/usluge/decji-dodatak.html",
 		"/usluge/uverenje-o-drzavljanstvu.html", "/dokumenti/jmbg-vodic.pdf", "/dokumenti/roditeljski-dodatak.pdf",
-		"/dokumenti/izvodi.docx", "/dokumenti/biznis.docx"}
+		"/dokumenti/izvodi.docx", "/dokumenti/biznis.docx", "/dokumenti/grobna-mesta.odt"}
 	stored := b.sources(t)
 	for _, p := range wantDocs {
 		if !slices.Contains(stored, b.site.url(p)) {
@@ -236,6 +236,10 @@ func TestCrawlSite(t *testing.T) {
 	}
 	if len(runs) != 5 || runs[0].Retired != 1 || runs[4].Added != int(firstCalls) || len(runs[0].Pages) == 0 {
 		t.Errorf("recorded runs: %d, latest retired %d, first added %d", len(runs), runs[0].Retired, runs[4].Added)
+	}
+	// The ODT was read, not skipped (searching embeds, so it comes last).
+	if hits := b.searchSources(t, "zakup grobnog mesta JKP Prostor"); len(hits) == 0 || hits[0] != b.site.url("/dokumenti/grobna-mesta.odt") {
+		t.Errorf("the ODT document is not found: %v", hits)
 	}
 }
 

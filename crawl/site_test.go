@@ -1,6 +1,7 @@
 package crawl_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -70,11 +71,12 @@ func newSite(t testing.TB, traps bool) *site {
 	s.pages["/dokumenti/izvodi.docx"] = sitePage{read("izvodi-iz-maticnih-knjiga.docx"), docx, mod}
 	// A CMS that sends documents as octet-stream: the extension decides.
 	s.pages["/dokumenti/biznis.docx"] = sitePage{read("pokretanje-biznisa-u-somboru.docx"), "application/octet-stream", mod}
+	s.pages["/dokumenti/grobna-mesta.odt"] = sitePage{odtFile(t), "application/vnd.oasis.opendocument.text", mod}
 	s.pages["/interno/tajna.html"] = sitePage{[]byte(`<html><body><main><p>Interni dokument koji ne sme da se indeksira jer ga robots.txt zabranjuje.</p></main></body></html>`), htmlType, mod}
 
 	links := []string{"/usluge/gradski-usluzni-centar.html", "/usluge/komunalni-problemi.html", "/usluge/novcana-socijalna-pomoc.html#deo",
 		"/dokumenti/jmbg-vodic.pdf", "dokumenti/roditeljski-dodatak.pdf", "/dokumenti/izvodi.docx", "/dokumenti/biznis.docx",
-		"/interno/tajna.html", "/slika.jpg", "mailto:info@sombor.rs"}
+		"/dokumenti/grobna-mesta.odt", "/interno/tajna.html", "/slika.jpg", "mailto:info@sombor.rs"}
 	if traps {
 		links = append(links, "/stara-strana", "/nema", "/sporo", "/ogromno", "https://example.invalid/spolja", "/kopija.html", "/kalendar?month=1")
 		s.pages["/kopija.html"] = s.pages["/usluge/gradski-usluzni-centar.html"]
@@ -213,6 +215,40 @@ func markdownPage(md []byte) []byte {
 	}
 	b.WriteString(`</main><footer>Grad Sombor</footer></body></html>`)
 	return []byte(b.String())
+}
+
+// odtFile is a small OpenDocument text as LibreOffice packs it: mimetype
+// first and stored, then the XML parts.
+func odtFile(t testing.TB) []byte {
+	t.Helper()
+	const ns = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" ` +
+		`xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"`
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range [][2]string{
+		{"mimetype", "application/vnd.oasis.opendocument.text"},
+		{"content.xml", `<office:document-content ` + ns + `><office:body><office:text>` +
+			`<text:h text:outline-level="1">Закуп гробних места</text:h>` +
+			`<text:p>Zakup grobnog mesta na Gradskom groblju u Somboru produžava se u JKP Prostor, Filipa Kljajića 2, svakog radnog dana od 7 do 15 časova.</text:p>` +
+			`<table:table><table:table-row><table:table-cell><text:p>Period</text:p></table:table-cell><table:table-cell><text:p>Cena</text:p></table:table-cell></table:table-row>` +
+			`<table:table-row><table:table-cell><text:p>10 godina</text:p></table:table-cell><table:table-cell><text:p>12.000 dinara</text:p></table:table-cell></table:table-row></table:table>` +
+			`</office:text></office:body></office:document-content>`},
+		{"meta.xml", `<office:document-meta ` + ns + `><office:meta><dc:title>Zakup grobnih mesta</dc:title></office:meta></office:document-meta>`},
+	} {
+		method := zip.Deflate
+		if p[0] == "mimetype" {
+			method = zip.Store
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p[0], Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(p[1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // silentServer accepts connections and never answers.

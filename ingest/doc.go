@@ -28,6 +28,10 @@
 //     levels), lists from numbering, tables with their rows. Decompression
 //     is capped across all parts (Limits.MaxUnpackedBytes), so zip bombs
 //     stop early.
+//   - .odt: the same, over content.xml (text:h headings by outline level,
+//     list items, tables; footnotes and frames as paragraphs, comments and
+//     tracked deletions dropped) with the title from meta.xml, under the
+//     same caps.
 //   - .html, .htm: goquery; navigation, cookie banners, footers and the
 //     like are removed and the main content (<main>, a single <article>,
 //     else the smallest element with most of the paragraph text) is

@@ -4,7 +4,7 @@ package ingest
 type Document struct {
 	Title  string // from metadata, first heading, <title>, or file name
 	URL    string // canonical/source URL when known (sidecar, front matter, <link rel=canonical>)
-	Format string // "pdf", "docx", "html", "md", "txt", "png", "jpeg"
+	Format string // "pdf", "docx", "odt", "html", "md", "txt", "png", "jpeg"
 	Blocks []Block
 	OCR    *OCRInfo // nil when no page was read by OCR
 }

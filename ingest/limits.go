@@ -9,7 +9,7 @@ type Limits struct {
 	// from their size alone, before any byte is read.
 	MaxFileBytes int64
 	// MaxUnpackedBytes caps what a file may expand to: the decompressed zip
-	// entries of a DOCX (all entries read, counted as they stream, not from
+	// entries of a DOCX or ODT (all entries read, counted as they stream, not from
 	// the headers) and the text pdftotext prints.
 	MaxUnpackedBytes int64
 

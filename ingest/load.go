@@ -13,6 +13,7 @@ import (
 var formats = map[string]string{
 	".pdf":      "pdf",
 	".docx":     "docx",
+	".odt":      "odt",
 	".html":     "html",
 	".htm":      "html",
 	".md":       "md",
@@ -80,6 +81,8 @@ func LoadFile(ctx context.Context, path string, lim Limits) (*Document, error) {
 		doc, err = loadPDF(ctx, path, lim)
 	case "docx":
 		doc, err = loadDOCX(f, st.Size(), lim)
+	case "odt":
+		doc, err = loadODT(f, st.Size(), lim)
 	case "png", "jpeg":
 		doc, err = loadImage(ctx, path, f, lim)
 	default:

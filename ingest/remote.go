@@ -26,7 +26,7 @@ type RemoteDocument struct {
 	// URL is what a citation links to (normally Source).
 	URL string
 	// Format is one of the formats LoadFile reads: "html", "pdf", "docx",
-	// "md", "txt".
+	// "odt", "md", "txt".
 	Format string
 	// Title, when not empty, wins over the title found in the document.
 	Title string
@@ -38,7 +38,7 @@ type RemoteDocument struct {
 
 // extensions maps a RemoteDocument format to the file extension LoadFile
 // chooses its parser by.
-var extensions = map[string]string{"html": ".html", "pdf": ".pdf", "docx": ".docx", "md": ".md", "txt": ".txt"}
+var extensions = map[string]string{"html": ".html", "pdf": ".pdf", "docx": ".docx", "odt": ".odt", "md": ".md", "txt": ".txt"}
 
 // SupportedFormat reports whether IngestRemote reads documents of format.
 func SupportedFormat(format string) bool { return extensions[format] != "" }

@@ -13,6 +13,8 @@ import (
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/rag"
+
+	"github.com/schollz/progressbar/v3"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -208,16 +210,17 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// progressBar redraws one line: documents done, chunks and chunks per second.
+// progressBar draws a bar of documents done, with the chunks stored so
+// far and the rate; it ends its line when the last document is done.
 func progressBar(w io.Writer) func(ingest.Progress) {
+	var bar *progressbar.ProgressBar
 	return func(p ingest.Progress) {
-		const width = 30
-		filled := width * p.Done / max(p.Total, 1)
-		rate := float64(p.Chunks) / max(p.Elapsed.Seconds(), 1e-9)
-		fmt.Fprintf(w, "\r[%s%s] %d/%d documents  %d chunks  %.0f chunks/s ",
-			strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.Done, p.Total, p.Chunks, rate)
-		if p.Done == p.Total {
-			fmt.Fprintln(w)
+		if bar == nil {
+			bar = progressbar.NewOptions(max(p.Total, 1), progressbar.OptionSetWriter(w), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("documents"),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
 		}
+		bar.Describe(fmt.Sprintf("%d chunks", p.Chunks))
+		bar.Set(p.Done)
 	}
 }

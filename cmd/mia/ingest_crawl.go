@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/miasrbija/mia/crawl"
 	"github.com/miasrbija/mia/ingest"
@@ -15,6 +16,8 @@ import (
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/crawlstore"
 	"github.com/miasrbija/mia/postgres/docstore"
+
+	"github.com/schollz/progressbar/v3"
 )
 
 // crawlFlags are ingest's flags for crawling.
@@ -92,8 +95,10 @@ func runCrawl(ctx context.Context, e *env, c *Config, db *postgres.DB, m *munici
 		}
 	}
 	cfg := crawl.Config{Store: crawlstore.New(db), Delay: c.CrawlDelay, Log: c.logger(io.Discard)}
+	var progress *crawlProgress
 	if isTerminal(e.stderr) && !asJSON {
-		cfg.Progress = crawlProgressBar(e.stderr)
+		progress = &crawlProgress{w: e.stderr}
+		cfg.Progress = progress.update
 	}
 	crawler, err := crawl.New(cfg)
 	if err != nil {
@@ -112,8 +117,8 @@ func runCrawl(ctx context.Context, e *env, c *Config, db *postgres.DB, m *munici
 			src.Prefixes = f.prefixes
 		}
 		run, err := crawler.Run(ctx, src, r, crawl.Options{DryRun: f.dryRun})
-		if cfg.Progress != nil {
-			fmt.Fprintln(e.stderr)
+		if progress != nil {
+			progress.finish()
 		}
 		if run != nil {
 			runs = append(runs, run)
@@ -167,15 +172,39 @@ func printRuns(w io.Writer, runs []*crawl.Run, asJSON bool) error {
 	return tw.Flush()
 }
 
-// crawlProgressBar redraws one line: URLs done of those known so far.
-func crawlProgressBar(w io.Writer) func(crawl.Progress) {
-	return func(p crawl.Progress) {
-		const width = 30
-		total := min(p.Done+p.Queued, max(p.Max, p.Done))
-		filled := width * p.Done / max(total, 1)
-		rate := float64(p.Done) / max(p.Elapsed.Seconds(), 1e-9)
-		fmt.Fprintf(w, "\r[%s%s] %d/%d pages  %.1f pages/s ", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.Done, total, rate)
+// crawlProgress draws one bar per source run: pages done out of those
+// known so far (the queue grows as pages are read), and the rate.
+type crawlProgress struct {
+	w    io.Writer
+	bar  *progressbar.ProgressBar
+	done int
+}
+
+func (c *crawlProgress) update(p crawl.Progress) {
+	if c.bar == nil {
+		c.bar = progressbar.NewOptions(1, progressbar.OptionSetWriter(c.w), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("pages"),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(c.w) }))
 	}
+	// One more than done until the run ends: a bar that reaches its
+	// total finishes for good, and the queue may still grow.
+	total := min(p.Done+p.Queued, max(p.Max, p.Done))
+	c.bar.ChangeMax(max(total, p.Done+1))
+	c.bar.Set(p.Done)
+	c.done = p.Done
+}
+
+// finish shows the run's last count as its total, ends the line, and
+// starts afresh for the next source.
+func (c *crawlProgress) finish() {
+	if c.bar == nil {
+		return
+	}
+	c.bar.ChangeMax(max(c.done, 1)) // reaching the total ends the line
+	if !c.bar.IsFinished() {
+		c.bar.Exit() // nothing done: just end the line
+	}
+	c.bar, c.done = nil, 0
 }
 
 // crawlJobConfig wires serve's periodic re-crawl of the sources.
