@@ -16,11 +16,11 @@ type docxBody struct {
 	blocks []Block
 	title  string // text of the first paragraph in a Title style
 
-	paras  []*docxPara  // open paragraphs; text boxes nest them
-	tables []*docxTable // open tables; cells may hold tables
-	runs   int          // depth of open w:r, where w:tab and w:br are text
-	inText bool         // inside w:t
-	skip   int          // depth inside an ignored element
+	paras  []*docxPara // open paragraphs; text boxes nest them
+	tables openTables  // open tables; cells may hold tables
+	runs   int         // depth of open w:r, where w:tab and w:br are text
+	inText bool        // inside w:t
+	skip   int         // depth inside an ignored element
 }
 
 type docxPara struct {
@@ -29,12 +29,6 @@ type docxPara struct {
 	outline int // paragraph-level w:outlineLvl, -1 when unset
 	list    bool
 	inPPr   bool
-}
-
-type docxTable struct {
-	rows [][]string
-	row  []string
-	cell *strings.Builder
 }
 
 // parseDocxBody walks a WordprocessingML body.
@@ -81,15 +75,15 @@ func (b *docxBody) start(t xml.StartElement) {
 		b.paras = append(b.paras, &docxPara{outline: -1})
 		return
 	case "tbl":
-		b.tables = append(b.tables, &docxTable{})
+		b.tables = append(b.tables, &tableBuild{})
 		return
 	case "tr":
-		if tb := b.table(); tb != nil {
+		if tb := b.tables.top(); tb != nil {
 			tb.row = nil
 		}
 		return
 	case "tc":
-		if tb := b.table(); tb != nil {
+		if tb := b.tables.top(); tb != nil {
 			tb.cell = &strings.Builder{}
 		}
 		return
@@ -161,29 +155,14 @@ func (b *docxBody) end(name string) {
 			b.endPara(p)
 		}
 	case "tc":
-		if tb := b.table(); tb != nil && tb.cell != nil {
-			tb.row = append(tb.row, tb.cell.String())
-			tb.cell = nil
-		}
+		b.tables.endCell()
 	case "tr":
-		if tb := b.table(); tb != nil {
-			tb.rows = append(tb.rows, tb.row)
-			tb.row = nil
-		}
+		b.tables.endRow()
 	case "tbl":
-		if len(b.tables) == 0 {
-			return
+		// A nested table becomes lines of its outer cell.
+		if blk, ok := b.tables.close(); ok {
+			b.blocks = append(b.blocks, blk)
 		}
-		tb := b.table()
-		b.tables = b.tables[:len(b.tables)-1]
-		if outer := b.table(); outer != nil && outer.cell != nil {
-			// A nested table becomes lines of its outer cell.
-			for _, row := range tb.rows {
-				appendLine(outer.cell, strings.Join(row, " | "))
-			}
-			return
-		}
-		b.blocks = append(b.blocks, Block{Kind: Table, Rows: tb.rows})
 	}
 }
 
@@ -191,7 +170,7 @@ func (b *docxBody) end(name string) {
 // block list.
 func (b *docxBody) endPara(p *docxPara) {
 	text := p.text.String()
-	if tb := b.table(); tb != nil && tb.cell != nil && len(b.paras) == 0 {
+	if tb := b.tables.top(); tb != nil && tb.cell != nil && len(b.paras) == 0 {
 		appendLine(tb.cell, text)
 		return
 	}
@@ -216,13 +195,6 @@ func (b *docxBody) endPara(p *docxPara) {
 	default:
 		b.blocks = append(b.blocks, Block{Kind: Paragraph, Text: text})
 	}
-}
-
-func (b *docxBody) table() *docxTable {
-	if len(b.tables) == 0 {
-		return nil
-	}
-	return b.tables[len(b.tables)-1]
 }
 
 func appendLine(sb *strings.Builder, s string) {

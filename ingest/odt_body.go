@@ -19,11 +19,11 @@ type odtBody struct {
 	blocks  []Block
 	title   string // text of the first paragraph in the Title style
 
-	paras  []*odtPara   // open paragraphs; frames and notes nest them
-	tables []*docxTable // open tables; cells may hold tables
-	items  int          // depth of open list items
-	notes  int          // depth of open footnote bodies
-	skip   int          // depth inside an ignored element
+	paras  []*odtPara // open paragraphs; frames and notes nest them
+	tables openTables // open tables; cells may hold tables
+	items  int        // depth of open list items
+	notes  int        // depth of open footnote bodies
+	skip   int        // depth inside an ignored element
 }
 
 type odtPara struct {
@@ -62,13 +62,6 @@ func parseODTBody(r io.Reader) (*odtBody, error) {
 
 func (b *odtBody) para() *odtPara { return b.paras[len(b.paras)-1] }
 
-func (b *odtBody) table() *docxTable {
-	if len(b.tables) == 0 {
-		return nil
-	}
-	return b.tables[len(b.tables)-1]
-}
-
 func (b *odtBody) start(t xml.StartElement) {
 	if b.skip > 0 {
 		b.skip++
@@ -101,13 +94,13 @@ func (b *odtBody) start(t xml.StartElement) {
 	case "note-body":
 		b.notes++ // a footnote of a list item is not an item
 	case "table":
-		b.tables = append(b.tables, &docxTable{})
+		b.tables = append(b.tables, &tableBuild{})
 	case "table-row":
-		if tb := b.table(); tb != nil {
+		if tb := b.tables.top(); tb != nil {
 			tb.row = nil
 		}
 	case "table-cell":
-		if tb := b.table(); tb != nil {
+		if tb := b.tables.top(); tb != nil {
 			tb.cell = &strings.Builder{}
 		}
 	case "s", "tab", "line-break":
@@ -148,28 +141,14 @@ func (b *odtBody) end(name string) {
 	case "note-body":
 		b.notes--
 	case "table-cell":
-		if tb := b.table(); tb != nil && tb.cell != nil {
-			tb.row = append(tb.row, tb.cell.String())
-			tb.cell = nil
-		}
+		b.tables.endCell()
 	case "table-row":
-		if tb := b.table(); tb != nil {
-			tb.rows = append(tb.rows, tb.row)
-			tb.row = nil
-		}
+		b.tables.endRow()
 	case "table":
-		if len(b.tables) == 0 {
-			return
+		// A nested table becomes lines of its outer cell.
+		if blk, ok := b.tables.close(); ok {
+			b.blocks = append(b.blocks, blk)
 		}
-		tb := b.table()
-		b.tables = b.tables[:len(b.tables)-1]
-		if outer := b.table(); outer != nil && outer.cell != nil {
-			for _, row := range tb.rows {
-				appendLine(outer.cell, strings.Join(row, " | "))
-			}
-			return
-		}
-		b.blocks = append(b.blocks, Block{Kind: Table, Rows: tb.rows})
 	}
 }
 
@@ -177,7 +156,7 @@ func (b *odtBody) end(name string) {
 // block list.
 func (b *odtBody) endPara(p *odtPara) {
 	text := p.text.String()
-	if tb := b.table(); tb != nil && tb.cell != nil && len(b.paras) == 0 {
+	if tb := b.tables.top(); tb != nil && tb.cell != nil && len(b.paras) == 0 {
 		appendLine(tb.cell, text)
 		return
 	}
