@@ -32,37 +32,14 @@ func checkChange(actor, note string) error {
 // queues the citizen's notification in the same transaction: the change
 // and the notification commit together or not at all.
 func (s *Service) ChangeStatus(ctx context.Context, caseID int64, to CaseStatus, actor, note string) (*Case, error) {
-	if err := checkChange(actor, note); err != nil {
-		return nil, err
-	}
-	var c *Case
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if c, err = tx.LockCase(ctx, caseID); err != nil {
-			return err
-		}
+	return s.changeCase(ctx, caseID, actor, note, func(c *Case, m *municipality.Municipality) (string, caseMessage, error) {
 		if !CanTransition(c.Status, to) {
-			return fault.Wrap(fault.ErrConflict, fmt.Errorf("case %s cannot go from %s to %s", c.Ref, c.Status, to),
+			return "", nil, fault.Wrap(fault.ErrConflict, fmt.Errorf("case %s cannot go from %s to %s", c.Ref, c.Status, to),
 				"Ova promena statusa nije dozvoljena.")
 		}
-		now := s.now()
-		e := CaseEvent{CaseID: c.ID, From: c.Status, To: to, Actor: actor, Note: note, CreatedAt: now}
-		if err := tx.InsertEvent(ctx, c.Municipality, &e); err != nil {
-			return fmt.Errorf("record case event: %w", err)
-		}
-		c.Status, c.UpdatedAt = to, now
-		if err := tx.UpdateCase(ctx, c); err != nil {
-			return fmt.Errorf("change case status: %w", err)
-		}
-		if m, err := s.reg.Get(c.Municipality); err == nil {
-			s.describe(m, c)
-		}
-		return s.enqueue(ctx, tx, c, e.ID, StatusMessage(c, e))
+		c.Status = to
+		return note, StatusMessage, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // Reroute sends a case to another responsible body of its municipality.
@@ -76,6 +53,35 @@ func (s *Service) ChangeStatus(ctx context.Context, caseID int64, to CaseStatus,
 // the case went in the same transaction.
 func (s *Service) Reroute(ctx context.Context, scope CaseScope, caseID int64, toBody, actor, note string) (*Case, error) {
 	note = strings.TrimSpace(note)
+	return s.changeCase(ctx, caseID, actor, note, func(c *Case, m *municipality.Municipality) (string, caseMessage, error) {
+		if c.Municipality != scope.Municipality || (scope.Body != "" && c.BodyKey != scope.Body) {
+			return "", nil, errCaseNotFound
+		}
+		to, ok := m.Body(toBody)
+		if !ok || to.Key == c.BodyKey {
+			return "", nil, fault.Invalid("Izaberite drugu nadležnu službu.")
+		}
+		if !takes(to, c) {
+			return "", nil, fault.Invalid("%s nije nadležna za ovu vrstu predmeta.", to.Name)
+		}
+		text := fmt.Sprintf("preusmereno: %s → %s", orDash(bodyName(m, c.BodyKey)), to.Name)
+		if note != "" {
+			text += ". " + note
+		}
+		c.BodyKey = to.Key // the status stays: the event records it as from and to
+		return text, func(c *Case, _ CaseEvent) string { return RerouteMessage(c, to.Name) }, nil
+	})
+}
+
+// caseMessage writes the citizen's message about a change of c.
+type caseMessage func(c *Case, e CaseEvent) string
+
+// changeCase runs one change of a case under its row lock: apply checks
+// the locked case and changes it in place, returning the event's note and
+// how to tell the citizen. The event, the case and the citizen's
+// notification are written in one transaction.
+func (s *Service) changeCase(ctx context.Context, caseID int64, actor, note string,
+	apply func(c *Case, m *municipality.Municipality) (eventNote string, message caseMessage, err error)) (*Case, error) {
 	if err := checkChange(actor, note); err != nil {
 		return nil, err
 	}
@@ -85,37 +91,26 @@ func (s *Service) Reroute(ctx context.Context, scope CaseScope, caseID int64, to
 		if c, err = tx.LockCase(ctx, caseID); err != nil {
 			return err
 		}
-		if c.Municipality != scope.Municipality || (scope.Body != "" && c.BodyKey != scope.Body) {
-			return errCaseNotFound
-		}
 		m, err := s.reg.Get(c.Municipality)
 		if err != nil {
 			return err
 		}
-		to, ok := m.Body(toBody)
-		if !ok || to.Key == c.BodyKey {
-			return fault.Invalid("Izaberite drugu nadležnu službu.")
-		}
-		if !takes(to, c) {
-			return fault.Invalid("%s nije nadležna za ovu vrstu predmeta.", to.Name)
-		}
-		from := c.BodyKey
-		text := fmt.Sprintf("preusmereno: %s → %s", orDash(bodyName(m, from)), to.Name)
-		if note != "" {
-			text += ". " + note
+		from := c.Status
+		eventNote, message, err := apply(c, m)
+		if err != nil {
+			return err
 		}
 		now := s.now()
-		// The status stays: the event records the move from and to it.
-		e := CaseEvent{CaseID: c.ID, From: c.Status, To: c.Status, Actor: actor, Note: text, CreatedAt: now}
-		c.BodyKey, c.UpdatedAt = to.Key, now
-		if err := tx.UpdateCase(ctx, c); err != nil {
-			return fmt.Errorf("reroute case: %w", err)
-		}
+		e := CaseEvent{CaseID: c.ID, From: from, To: c.Status, Actor: actor, Note: eventNote, CreatedAt: now}
 		if err := tx.InsertEvent(ctx, c.Municipality, &e); err != nil {
-			return fmt.Errorf("record reroute: %w", err)
+			return fmt.Errorf("record case event: %w", err)
+		}
+		c.UpdatedAt = now
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return fmt.Errorf("change case: %w", err)
 		}
 		s.describe(m, c)
-		return s.enqueue(ctx, tx, c, e.ID, RerouteMessage(c, to.Name))
+		return s.enqueue(ctx, tx, c, e.ID, message(c, e))
 	})
 	if err != nil {
 		return nil, err

@@ -19,12 +19,13 @@ type docxPackage struct {
 	budget *unpackBudget
 }
 
-// loadDOCX reads word/document.xml (or wherever _rels/.rels points) with
-// the style names from word/styles.xml and the title from core.xml.
-func loadDOCX(r io.ReaderAt, size int64, lim Limits) (*Document, error) {
+// openPackage opens an office document's zip (DOCX, ODT) under the caps
+// every part read from it shares: the number of entries and one
+// decompression budget.
+func openPackage(r io.ReaderAt, size int64, lim Limits, format string) (*docxPackage, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a valid docx (zip): %v", ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: not a valid %s (zip): %v", ErrCorrupt, format, err)
 	}
 	if len(zr.File) > maxZipEntries {
 		return nil, fmt.Errorf("%w: %d zip entries, limit %d", ErrTooLarge, len(zr.File), maxZipEntries)
@@ -35,6 +36,16 @@ func loadDOCX(r io.ReaderAt, size int64, lim Limits) (*Document, error) {
 	}
 	for _, f := range zr.File {
 		pkg.files[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	return pkg, nil
+}
+
+// loadDOCX reads word/document.xml (or wherever _rels/.rels points) with
+// the style names from word/styles.xml and the title from core.xml.
+func loadDOCX(r io.ReaderAt, size int64, lim Limits) (*Document, error) {
+	pkg, err := openPackage(r, size, lim, "docx")
+	if err != nil {
+		return nil, err
 	}
 
 	mainPart, err := pkg.mainPart()

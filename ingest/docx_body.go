@@ -139,6 +139,10 @@ func (b *docxBody) end(name string) {
 		b.skip--
 		return
 	}
+	if part, ok := docxTableParts[name]; ok {
+		b.tables.end(part, &b.blocks)
+		return
+	}
 	switch name {
 	case "t":
 		b.inText = false
@@ -154,15 +158,6 @@ func (b *docxBody) end(name string) {
 			b.paras = b.paras[:len(b.paras)-1]
 			b.endPara(p)
 		}
-	case "tc":
-		b.tables.endCell()
-	case "tr":
-		b.tables.endRow()
-	case "tbl":
-		// A nested table becomes lines of its outer cell.
-		if blk, ok := b.tables.close(); ok {
-			b.blocks = append(b.blocks, blk)
-		}
 	}
 }
 
@@ -170,8 +165,7 @@ func (b *docxBody) end(name string) {
 // block list.
 func (b *docxBody) endPara(p *docxPara) {
 	text := p.text.String()
-	if tb := b.tables.top(); tb != nil && tb.cell != nil && len(b.paras) == 0 {
-		appendLine(tb.cell, text)
+	if len(b.paras) == 0 && b.tables.inCell(text) {
 		return
 	}
 	if strings.TrimSpace(text) == "" {
@@ -216,3 +210,6 @@ func attr(t xml.StartElement, local string) string {
 	}
 	return ""
 }
+
+// docxTableParts names the table elements of the format.
+var docxTableParts = map[string]tablePart{"tc": tableCell, "tr": tableRow, "tbl": table}

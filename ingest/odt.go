@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -16,19 +15,9 @@ const odtMimePrefix = "application/vnd.oasis.opendocument.text"
 // the title from meta.xml. It shares the DOCX loader's caps: the number of
 // zip entries and one decompression budget for all parts read.
 func loadODT(r io.ReaderAt, size int64, lim Limits) (*Document, error) {
-	zr, err := zip.NewReader(r, size)
+	pkg, err := openPackage(r, size, lim, "odt")
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a valid odt (zip): %v", ErrCorrupt, err)
-	}
-	if len(zr.File) > maxZipEntries {
-		return nil, fmt.Errorf("%w: %d zip entries, limit %d", ErrTooLarge, len(zr.File), maxZipEntries)
-	}
-	pkg := &docxPackage{
-		files:  make(map[string]*zip.File, len(zr.File)),
-		budget: &unpackBudget{left: lim.MaxUnpackedBytes, max: lim.MaxUnpackedBytes},
-	}
-	for _, f := range zr.File {
-		pkg.files[strings.TrimPrefix(f.Name, "/")] = f
+		return nil, err
 	}
 	if err := pkg.checkODTMime(); err != nil {
 		return nil, err

@@ -129,6 +129,10 @@ func (b *odtBody) end(name string) {
 		b.skip--
 		return
 	}
+	if part, ok := odtTableParts[name]; ok {
+		b.tables.end(part, &b.blocks)
+		return
+	}
 	switch name {
 	case "p", "h":
 		if len(b.paras) > 0 {
@@ -140,15 +144,6 @@ func (b *odtBody) end(name string) {
 		b.items--
 	case "note-body":
 		b.notes--
-	case "table-cell":
-		b.tables.endCell()
-	case "table-row":
-		b.tables.endRow()
-	case "table":
-		// A nested table becomes lines of its outer cell.
-		if blk, ok := b.tables.close(); ok {
-			b.blocks = append(b.blocks, blk)
-		}
 	}
 }
 
@@ -156,8 +151,7 @@ func (b *odtBody) end(name string) {
 // block list.
 func (b *odtBody) endPara(p *odtPara) {
 	text := p.text.String()
-	if tb := b.tables.top(); tb != nil && tb.cell != nil && len(b.paras) == 0 {
-		appendLine(tb.cell, text)
+	if len(b.paras) == 0 && b.tables.inCell(text) {
 		return
 	}
 	if strings.TrimSpace(text) == "" {
@@ -212,3 +206,6 @@ func (p *odtPara) write(s string) {
 		p.lastSpace = false
 	}
 }
+
+// odtTableParts names the table elements of the format.
+var odtTableParts = map[string]tablePart{"table-cell": tableCell, "table-row": tableRow, "table": table}

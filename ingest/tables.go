@@ -53,3 +53,38 @@ func (s *openTables) close() (Block, bool) {
 	}
 	return Block{Kind: Table, Rows: tb.rows}, true
 }
+
+// tablePart is the role of a table element in a document's XML.
+type tablePart int
+
+const (
+	tableCell tablePart = iota + 1
+	tableRow
+	table
+)
+
+// end closes a cell, row or table; a finished top-level table is added to
+// blocks (a nested one becomes lines of its outer cell).
+func (s *openTables) end(part tablePart, blocks *[]Block) {
+	switch part {
+	case tableCell:
+		s.endCell()
+	case tableRow:
+		s.endRow()
+	case table:
+		if blk, ok := s.close(); ok {
+			*blocks = append(*blocks, blk)
+		}
+	}
+}
+
+// inCell adds a finished paragraph to the innermost table's open cell and
+// reports whether there was one.
+func (s openTables) inCell(text string) bool {
+	tb := s.top()
+	if tb == nil || tb.cell == nil {
+		return false
+	}
+	appendLine(tb.cell, text)
+	return true
+}

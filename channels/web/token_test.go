@@ -112,16 +112,7 @@ func TestCaseStatusReachesWebCitizen(t *testing.T) {
 	b := setup(t, func(c *web.Config) { c.PerConversation = web.Limit{Rate: 100, Burst: 100} })
 	ctx := context.Background()
 	tok := b.newConversation(t)
-	path := "/api/v1/sombor/conversations/" + tok + "/messages"
-	for _, body := range []any{
-		map[string]string{"payload": "form:communal_report"},
-		map[string]string{"payload": "form:set:category=waste"},
-		map[string]string{"text": "ne"},
-		map[string]string{"text": "Kontejner u Ulici kralja Petra nije ispražnjen dve nedelje"},
-		map[string]any{"location": map[string]float64{"lat": 45.7733, "lon": 19.1151}},
-	} {
-		doneReply(t, b.do(t, "POST", path, body, nil))
-	}
+	path := b.reportAtPhotosIn(t, tok)
 	doneReply(t, b.postFiles(t, path, "", upload{"kontejner.jpg", "image/jpeg", jpegPhoto(t)}))
 	doneReply(t, b.do(t, "POST", path, map[string]string{"payload": "form:set:contact_consent=no"}, nil))
 	ref := refRE.FindString(doneReply(t, b.do(t, "POST", path, map[string]string{"payload": "form:confirm"}, nil))["text"].(string))

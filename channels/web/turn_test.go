@@ -166,16 +166,7 @@ func TestConfirmThenLeave(t *testing.T) {
 	t.Parallel()
 	b, g, gone := heldBundle(t, func(tu assistant.Turn) bool { return tu.Payload == "form:confirm" })
 	tok := b.newConversation(t)
-	path := "/api/v1/sombor/conversations/" + tok + "/messages"
-	for _, body := range []any{
-		map[string]string{"payload": "form:communal_report"},
-		map[string]string{"payload": "form:set:category=waste"},
-		map[string]string{"text": "ne"},
-		map[string]string{"text": "Kontejner u Ulici kralja Petra nije ispražnjen dve nedelje"},
-		map[string]any{"location": map[string]float64{"lat": 45.7733, "lon": 19.1151}},
-	} {
-		doneReply(t, b.do(t, "POST", path, body, nil))
-	}
+	path := b.reportAtPhotosIn(t, tok)
 	if r := doneReply(t, b.postFiles(t, path, "", upload{"kontejner.jpg", "image/jpeg", jpegPhoto(t)})); !strings.Contains(replyText(r), "pristajete") {
 		t.Fatalf("contact consent not asked: %s", r["text"])
 	}

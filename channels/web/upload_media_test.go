@@ -31,7 +31,13 @@ import (
 // it to the question that asks for photos; it returns the messages path.
 func (b *testBundle) reportAtPhotos(tb testing.TB) string {
 	tb.Helper()
-	path := "/api/v1/sombor/conversations/" + b.newConversation(tb) + "/messages"
+	return b.reportAtPhotosIn(tb, b.newConversation(tb))
+}
+
+// reportAtPhotosIn does the same in the conversation of token tok.
+func (b *testBundle) reportAtPhotosIn(tb testing.TB, tok string) string {
+	tb.Helper()
+	path := "/api/v1/sombor/conversations/" + tok + "/messages"
 	var r map[string]any
 	for _, body := range []any{
 		map[string]string{"payload": "form:communal_report"},

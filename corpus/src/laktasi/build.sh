@@ -1,17 +1,19 @@
 #!/bin/bash
-# Builds corpus/laktasi from the sources beside this script: *.lat.* files
-# are kept in Latin, *.cyr.* files transliterated to Cyrillic (translit.py),
-# DOCX written by mkdocx.py, the PDF printed by headless Chromium.
+# Builds the generated files of corpus/laktasi from the sources beside this
+# script: *.cyr.* files transliterated to Cyrillic (translit.py), text
+# re-encoded to Windows-1250/1251, DOCX written by mkdocx.py, the PDF printed
+# by headless Chromium. Latin Markdown and HTML documents need no building:
+# they are edited in corpus/laktasi itself.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); export HERE
 SRC=$HERE; OUT=$HERE/../../laktasi; T=$HERE/translit.py
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-rm -rf "$OUT"; mkdir -p "$OUT"
+mkdir -p "$OUT"
 meta() { # FILE TITLE URL
   printf 'title: "%s"\nsource_url: "%s"\n' "$2" "$3" > "$1.meta.yaml"
 }
 cyr() { python3 $T; }
-for f in $SRC/*.md; do
+for f in $SRC/*.cyr.md; do
   b=$(basename "$f"); name=${b%.*.md}.md
   if [[ $b == *.cyr.md ]]; then
     python3 - "$f" > "$OUT/$name" <<'PY'
@@ -25,12 +27,11 @@ for l in fm.splitlines():
     lines.append(l)
 sys.stdout.write('---\n'+'\n'.join(lines)+'\n---\n'+translit(body))
 PY
-  else cp "$f" "$OUT/$name"; fi
+  fi
 done
 title_of() { python3 -c "import re,sys;print(re.search(r'<title>(.*?)</title>',open(sys.argv[1]).read()).group(1))" "$1"; }
 url_of() { python3 -c "import re,sys;print(re.search(r'rel=\"canonical\" href=\"(.*?)\"',open(sys.argv[1]).read()).group(1))" "$1"; }
 # HTML
-cp $SRC/odvoz-smeca-jkp-komunalac.lat.html $OUT/odvoz-smeca-jkp-komunalac.html
 cyr < $SRC/centar-za-socijalni-rad.cyr.html > $OUT/centar-za-socijalni-rad.html
 for h in odvoz-smeca-jkp-komunalac centar-za-socijalni-rad; do
   meta $OUT/$h.html "$(title_of $OUT/$h.html | sed 's/ — JU.*$//; s/ | Opština Laktaši//')" "$(url_of $OUT/$h.html)"
