@@ -31,6 +31,10 @@ type Municipality struct {
 	// Boundary is the territory reports must fall in (see Boundary);
 	// Bounds, a rectangle, serves only a municipality that has none.
 	Boundary     *Boundary `yaml:"boundary"`
+	// Settlements are the places outside the seat (villages, local
+	// communities), Latin, nominative: a typed address naming one is in
+	// the municipality and in a village.
+	Settlements []string `yaml:"settlements,omitempty"`
 	Bounds       Bounds    `yaml:"bounds"`
 	Bodies       []Body    `yaml:"bodies"`
 	AllowOrigins []string  `yaml:"allow_origins"` // web origins allowed to embed the chat widget
