@@ -72,6 +72,9 @@ type Runner struct {
 	Municipality string
 	Log          *slog.Logger   // nil discards
 	Progress     func(Progress) // nil reports nothing
+	// IndexBuild sets up the vector index build of a model's first
+	// ingestion (memory, progress).
+	IndexBuild rag.IndexBuild
 }
 
 // file is one document found under a root.
@@ -98,7 +101,11 @@ func (r *Runner) Run(ctx context.Context, paths []string) (*Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	if err := r.Store.EnsureVectorIndex(ctx, r.Embedder.Model(), r.Embedder.Dim()); err != nil {
+	// The model's first ingestion builds its vector index after the load,
+	// in one pass with IndexBuild's memory, instead of growing the graph
+	// row by row.
+	indexed, err := r.Store.HasVectorIndex(ctx, r.Embedder.Model(), r.Embedder.Dim())
+	if err != nil {
 		return sum, err
 	}
 	changed := false
@@ -118,6 +125,11 @@ func (r *Runner) Run(ctx context.Context, paths []string) (*Summary, error) {
 		r.Log.Info("ingest", "source", res.Source, "outcome", res.Outcome, "reason", res.Reason, "chunks", res.Chunks)
 		if r.Progress != nil {
 			r.Progress(Progress{Done: i + 1, Total: len(files), Chunks: sum.Chunks, Elapsed: time.Since(start)})
+		}
+	}
+	if !indexed {
+		if err := r.Store.BuildVectorIndex(ctx, r.Embedder.Model(), r.Embedder.Dim(), r.IndexBuild); err != nil {
+			return sum, err
 		}
 	}
 	if changed {

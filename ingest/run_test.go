@@ -291,7 +291,7 @@ func TestReembedSwitchesModel(t *testing.T) {
 	ctx := context.Background()
 	b.write(t, "porez.md", porezMD)
 	b.run(t)
-	n, err := rag.Reembed(ctx, b.store, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil)
+	n, err := rag.Reembed(ctx, b.store, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil, rag.IndexBuild{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestReembedSwitchesModel(t *testing.T) {
 	}
 	// Nothing left to do the second time; a normal run with the new model
 	// finds the documents unchanged.
-	if n, _ := rag.Reembed(ctx, b.store, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil); n != 0 {
+	if n, _ := rag.Reembed(ctx, b.store, "sombor", renamedEmbedder{rag.NewHashEmbedder()}, nil, rag.IndexBuild{}); n != 0 {
 		t.Fatalf("second reembed did %d chunks", n)
 	}
 	b.runner.Embedder = renamedEmbedder{rag.NewHashEmbedder()}

@@ -2,15 +2,18 @@ package rag
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
-func set(words ...string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range words {
-		m[w] = true
-	}
-	return m
+// set is normalised passage text of the words.
+func set(words ...string) string { return strings.Join(words, " ") }
+
+// have marks which of terms the passage text holds.
+func have(terms []term, text string) termSet {
+	h := []Hit{{norm: text}}
+	newTermMarker(terms).mark(h)
+	return h[0].have
 }
 
 func TestCoverageWeighsRareTerms(t *testing.T) {
@@ -20,21 +23,55 @@ func TestCoverageWeighsRareTerms(t *testing.T) {
 		{token: "dodatk", forms: []string{"dodat", "dodatk"}, idf: 4}, // a corrected typo: either form counts
 	}
 	tests := []struct {
-		have map[string]bool
+		have string
 		want float64
 	}{
 		{set("porez", "imovin", "dodat"), 1},
 		{set("porez"), 1.0 / 8},
 		{set("imovin", "dodatk"), 7.0 / 8},
+		{set("dodatk", "dodat", "dodatk"), 4.0 / 8}, // a term counts once
 		{set("nista"), 0},
+		{"", 0},
 	}
 	for _, tt := range tests {
-		if got := coverage(terms, tt.have); math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("coverage(%v) = %v, want %v", tt.have, got, tt.want)
+		if got := coverage(terms, have(terms, tt.have), false); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("coverage(%q) = %v, want %v", tt.have, got, tt.want)
 		}
 	}
-	if got := coverage(nil, set("a")); got != 0 {
+	if got := coverage(nil, have(nil, set("a")), false); got != 0 {
 		t.Errorf("coverage of no terms = %v", got)
+	}
+	// A hint ranks (hints=true) but is not part of the question.
+	withHint := append(terms[:2:2], term{token: "rok", forms: []string{"rok"}, idf: 4, hint: true})
+	h := have(withHint, set("porez", "rok"))
+	if got := coverage(withHint, h, false); math.Abs(got-1.0/4) > 1e-9 {
+		t.Errorf("coverage without hints = %v", got)
+	}
+	if got := coverage(withHint, h, true); math.Abs(got-5.0/8) > 1e-9 {
+		t.Errorf("coverage with hints = %v", got)
+	}
+}
+
+// TestTermMarkerBeyond64Terms: a long message has more terms than one word
+// of bits.
+func TestTermMarkerBeyond64Terms(t *testing.T) {
+	var terms []term
+	var words []string
+	for i := range 130 {
+		w := "w" + strings.Repeat("x", i)
+		terms = append(terms, term{token: w, forms: []string{w}, idf: 1})
+		if i%2 == 1 {
+			words = append(words, w)
+		}
+	}
+	h := have(terms, set(words...))
+	for i := range terms {
+		if h.has(i) != (i%2 == 1) {
+			t.Fatalf("term %d: has %v", i, h.has(i))
+		}
+	}
+	if got := coverage(terms, h, false); math.Abs(got-65.0/130) > 1e-9 {
+		t.Errorf("coverage %v", got)
 	}
 }
 
@@ -67,11 +104,11 @@ func ids(hs []Hit) []int64 {
 
 func TestDiversifyCapsDocumentsAndDuplicates(t *testing.T) {
 	hits := []Hit{
-		{ChunkID: 1, DocumentID: 10, terms: set("a", "b", "c", "d", "e")},
-		{ChunkID: 2, DocumentID: 20, terms: set("a", "b", "c", "d", "e")}, // same text in another document: a duplicate
-		{ChunkID: 3, DocumentID: 10, terms: set("f", "g")},
-		{ChunkID: 4, DocumentID: 10, terms: set("h", "i")}, // third of document 10
-		{ChunkID: 5, DocumentID: 30, terms: set("j")},
+		{ChunkID: 1, DocumentID: 10, norm: set("a", "b", "c", "d", "e")},
+		{ChunkID: 2, DocumentID: 20, norm: set("a", "b", "c", "d", "e")}, // same text in another document: a duplicate
+		{ChunkID: 3, DocumentID: 10, norm: set("f", "g")},
+		{ChunkID: 4, DocumentID: 10, norm: set("h", "i")}, // third of document 10
+		{ChunkID: 5, DocumentID: 30, norm: set("j")},
 	}
 	got := ids(diversify(hits, 5, 2))
 	want := []int64{1, 3, 5}
@@ -113,17 +150,29 @@ func TestTsQueries(t *testing.T) {
 
 func TestConfidenceNeedsCoverageAndSimilarity(t *testing.T) {
 	terms := []term{{token: "a", forms: []string{"a"}, idf: 1}, {token: "b", forms: []string{"b"}, idf: 1}}
-	full := []Hit{{Coverage: 1, VectorSim: .6, terms: set("a", "b")}}
+	full := []Hit{{Coverage: 1, VectorSim: .6, norm: set("a", "b")}}
+	markAll(terms, full)
 	if c := confidence(full, terms); c < ConfidenceThreshold {
 		t.Errorf("a passage with every term: confidence %v", c)
 	}
 	// Two passages that together answer: the union counts for a quarter.
-	split := []Hit{{Coverage: .5, VectorSim: .4, terms: set("a")}, {Coverage: .5, VectorSim: .3, terms: set("b")}}
+	split := []Hit{{Coverage: .5, VectorSim: .4, norm: set("a")}, {Coverage: .5, VectorSim: .3, norm: set("b")}}
+	markAll(terms, split)
 	if c, want := confidence(split, terms), 0.5*.5+.25*1+.25*.4; math.Abs(c-want) > 1e-9 {
 		t.Errorf("split confidence %v, want %v", c, want)
 	}
-	none := []Hit{{Coverage: 0, VectorSim: .2, terms: set("z")}}
+	none := []Hit{{Coverage: 0, VectorSim: .2, norm: set("z")}}
+	markAll(terms, none)
 	if c := confidence(none, terms); c >= ConfidenceThreshold {
 		t.Errorf("unrelated passage: confidence %v", c)
+	}
+}
+
+func markAll(terms []term, hits []Hit) { newTermMarker(terms).mark(hits) }
+
+func TestHitHas(t *testing.T) {
+	h := Hit{norm: "porez na imovin"}
+	if !h.Has("imovin") || !h.Has("porez") || h.Has("imov") || h.Has("") || (Hit{}).Has("porez") {
+		t.Error("Has")
 	}
 }

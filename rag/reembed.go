@@ -11,9 +11,15 @@ import (
 // one transaction: search never mixes two models within a document. It
 // returns the number of chunks re-embedded; progress, when not nil, is
 // called after each document with the running total.
-func Reembed(ctx context.Context, store Store, municipality string, emb Embedder, progress func(chunks int)) (int, error) {
-	if err := store.EnsureVectorIndex(ctx, emb.Model(), emb.Dim()); err != nil {
-		return 0, err
+//
+// When emb's model has no vector index yet, the index is built once after
+// every vector is stored, with build's settings: one bulk build is far
+// faster than growing the graph row by row. An interrupted run builds it
+// on its next run.
+func Reembed(ctx context.Context, store Store, municipality string, emb Embedder, progress func(chunks int), build IndexBuild) (int, error) {
+	indexed, err := store.HasVectorIndex(ctx, emb.Model(), emb.Dim())
+	if err != nil {
+		return 0, fmt.Errorf("reembed: %w", err)
 	}
 	docs, err := store.DocumentsToReembed(ctx, municipality, emb.Model())
 	if err != nil {
@@ -28,6 +34,11 @@ func Reembed(ctx context.Context, store Store, municipality string, emb Embedder
 		total += n
 		if progress != nil {
 			progress(total)
+		}
+	}
+	if !indexed {
+		if err := store.BuildVectorIndex(ctx, emb.Model(), emb.Dim(), build); err != nil {
+			return total, fmt.Errorf("reembed: %w", err)
 		}
 	}
 	return total, nil

@@ -59,7 +59,10 @@ type Hit struct {
 	// Last-Modified for a crawled page, else when its content was last
 	// ingested. Citations show it so a citizen can judge its freshness.
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
-	terms     map[string]bool
+	// norm is the passage's normalised head and body (Candidate.Normalized);
+	// have marks the query terms among its words.
+	norm string
+	have termSet
 }
 
 // Results is the outcome of a search.
@@ -106,15 +109,23 @@ type QueryTerm struct {
 // embedder or the scoring changes.
 const ConfidenceThreshold = 0.36
 
-// Searcher runs hybrid searches: nearest vectors (pgvector HNSW) and
-// full text over Serbian-normalised text, fused by reciprocal rank.
+// Searcher runs hybrid searches: nearest vectors (pgvector HNSW, or an
+// exact scan for a small municipality) and full text over
+// Serbian-normalised text, fused by reciprocal rank.
 type Searcher struct {
 	index Index
 	emb   Embedder
 	// EfSearch is HNSW's candidate list size; it bounds the vector branch's
-	// depth and trades latency for recall (400: recall@10 0.98 at 100,000
-	// chunks, see BenchmarkSearch100k).
+	// depth and trades latency for recall (see BenchmarkSearch).
 	EfSearch int
+	// ExactBelow is the chunk count under which a municipality's vectors
+	// are scanned exactly instead of walking the HNSW graph. Measured with
+	// the graph walk forced at every size (BenchmarkSearch, dev split), the
+	// walk at ef_search 400 beat an exact scan already at 1,000 chunks
+	// (p50 1.2 ms against 12 ms, recall@10 1.000 by id), so only a
+	// municipality of a few hundred chunks, which one candidate list
+	// covers anyway, is scanned.
+	ExactBelow int
 	// Depth is how many candidates each branch contributes to fusion.
 	Depth int
 	// PerDocument caps the hits from one document, so none floods the top.
@@ -122,19 +133,15 @@ type Searcher struct {
 	// RankCap bounds the rows each full-text query ranks.
 	RankCap int
 
-	mu     sync.Mutex
-	counts map[string]chunkCount
-}
-
-type chunkCount struct {
-	n  int
-	at time.Time
+	mu       sync.Mutex
+	lexicons map[string]*lexiconCache
 }
 
 // NewSearcher returns a searcher over index using emb for query vectors;
 // emb must be the embedder the corpus was ingested with.
 func NewSearcher(index Index, emb Embedder) *Searcher {
-	return &Searcher{index: index, emb: emb, EfSearch: 400, Depth: 40, PerDocument: 3, RankCap: 400, counts: map[string]chunkCount{}}
+	return &Searcher{index: index, emb: emb, EfSearch: 400, ExactBelow: 256, Depth: 40, PerDocument: 3, RankCap: 400,
+		lexicons: map[string]*lexiconCache{}}
 }
 
 // rrfK is the reciprocal rank fusion constant from the original paper.
@@ -156,14 +163,18 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 			hints = append(hints, h)
 		}
 	}
-	terms, err := s.expandTerms(ctx, q.Municipality, append(tokens, hints...))
+	st, err := s.index.Lexicon(ctx, q.Municipality)
 	if err != nil {
 		return nil, err
 	}
+	terms, err := s.expandTerms(ctx, q.Municipality, st, append(tokens, hints...))
+	if err != nil {
+		return nil, err
+	}
+	q.Exact = q.Exact || st.Chunks < s.ExactBelow
 	for i := range terms {
 		terms[i].hint = slices.Contains(hints, terms[i].token)
 	}
-	asked := slices.DeleteFunc(slices.Clone(terms), func(t term) bool { return t.hint })
 	res.Weights = map[string]float64{}
 	for _, t := range terms {
 		res.Terms = append(res.Terms, strings.Join(t.forms, "~"))
@@ -186,13 +197,16 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	marker := newTermMarker(terms)
+	marker.mark(vec)
+	marker.mark(text)
 	rerankText(text, terms)
 	fused := fuse(vec, text)
 	for i := range fused {
-		fused[i].Coverage = coverage(asked, fused[i].terms)
+		fused[i].Coverage = coverage(terms, fused[i].have, false)
 	}
 	res.Hits = diversify(fused, q.K, s.PerDocument)
-	res.Confidence = confidence(res.Hits, asked)
+	res.Confidence = confidence(res.Hits, terms)
 	res.Confident = res.Confidence >= ConfidenceThreshold
 	return res, nil
 }
@@ -226,11 +240,7 @@ func (s *Searcher) vectorBranch(ctx context.Context, q Query, qvec []float32) ([
 	if err != nil {
 		return nil, fmt.Errorf("vector search: %w", err)
 	}
-	hits := candidateHits(found, func(h *Hit, v float64) { h.VectorSim = v })
-	// The index may scan past its ordering to find enough rows of the
-	// municipality (pgvector's relaxed_order): sort here.
-	slices.SortStableFunc(hits, func(a, b Hit) int { return cmpDesc(a.VectorSim, b.VectorSim) })
-	return hits, nil
+	return candidateHits(found, func(h *Hit, v float64) { h.VectorSim = v }), nil
 }
 
 // textBranch runs the all-terms query and, only when it finds too few
@@ -260,16 +270,13 @@ func (s *Searcher) textBranch(ctx context.Context, municipality string, tsq []st
 }
 
 // candidateHits turns a branch's candidates into hits, the score set by
-// set and the terms taken from the normalised text.
+// set; the terms are marked later (termMarker), once per search.
 func candidateHits(found []Candidate, set func(*Hit, float64)) []Hit {
 	hits := make([]Hit, 0, len(found))
 	for _, c := range found {
 		h := c.Hit
 		set(&h, c.Score)
-		h.terms = map[string]bool{}
-		for _, t := range strings.Fields(c.Normalized) {
-			h.terms[t] = true
-		}
+		h.norm = c.Normalized
 		hits = append(hits, h)
 	}
 	return hits

@@ -39,8 +39,16 @@ type Store interface {
 	// progress) coexist. It refuses a model name or dimension it cannot
 	// index.
 	EnsureVectorIndex(ctx context.Context, model string, dim int) error
+	// HasVectorIndex reports whether the vector index for a model's
+	// vectors exists.
+	HasVectorIndex(ctx context.Context, model string, dim int) (bool, error)
+	// BuildVectorIndex is EnsureVectorIndex with build settings: memory for
+	// the build and progress reports, for building over many chunks at once
+	// (a first ingestion, a re-embedding).
+	BuildVectorIndex(ctx context.Context, model string, dim int, b IndexBuild) error
 	// RefreshLexemes rebuilds the municipality's vocabulary from its
-	// chunks, in one transaction, after an ingestion run changed them.
+	// chunks, in one transaction, after an ingestion run changed them, and
+	// moves its LexiconState on.
 	RefreshLexemes(ctx context.Context, municipality string) error
 
 	// DocumentsToReembed returns the municipality's documents embedded
@@ -59,8 +67,9 @@ type Store interface {
 // Index is what the Searcher reads: the two retrieval branches and the
 // vocabulary. postgres/docstore implements it.
 type Index interface {
-	// ChunkCount returns the number of chunks of the municipality.
-	ChunkCount(ctx context.Context, municipality string) (int, error)
+	// Lexicon returns the municipality's vocabulary generation and chunk
+	// count, as of its last RefreshLexemes.
+	Lexicon(ctx context.Context, municipality string) (LexiconState, error)
 	// Lexemes returns the tokens the municipality's vocabulary holds as
 	// they are, each with Token = Form.
 	Lexemes(ctx context.Context, municipality string, tokens []string) ([]Lexeme, error)
@@ -68,10 +77,12 @@ type Index interface {
 	// closest to it by trigram similarity (at least 0.45), closest first.
 	SimilarLexemes(ctx context.Context, municipality string, tokens []string) ([]Lexeme, error)
 	// VectorSearch returns up to q.Limit passages of q.Model nearest to
-	// q.Vector, Score being the cosine similarity, in no particular order.
+	// q.Vector, Score being the cosine similarity, nearest first and equal
+	// distances by chunk id.
 	VectorSearch(ctx context.Context, q VectorQuery) ([]Candidate, error)
 	// TextSearch returns up to q.Limit passages matching q.TSQuery, best
-	// full-text rank first, Score being that rank.
+	// full-text rank first and equal ranks by chunk id, Score being that
+	// rank.
 	TextSearch(ctx context.Context, q TextQuery) ([]Candidate, error)
 	// Nearest returns the chunks of q.Model nearest to q.Vector by cosine
 	// distance, nearest first.
@@ -108,6 +119,32 @@ type Chunk struct {
 	Content     string
 	Tokens      int
 	Embedding   []float32
+}
+
+// LexiconState identifies a municipality's vocabulary: Generation moves
+// on at every RefreshLexemes (0 before the first), so look-ups cached
+// under an older one are stale. Chunks is the municipality's chunk count
+// at that refresh.
+type LexiconState struct {
+	Generation int64
+	Chunks     int
+}
+
+// IndexBuild are the settings of a vector index build.
+type IndexBuild struct {
+	// WorkMem is PostgreSQL's maintenance_work_mem for the build ("1GB");
+	// empty keeps the server's. An HNSW graph that does not fit is built
+	// several times slower.
+	WorkMem string
+	// Progress, when not nil, is called about every second while the
+	// index is built.
+	Progress func(IndexProgress)
+}
+
+// IndexProgress is how far an index build is.
+type IndexProgress struct {
+	Phase       string // PostgreSQL's phase name
+	Done, Total int64  // tuples
 }
 
 // Lexeme is a corpus form found for a query token.

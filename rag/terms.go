@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 )
 
 // term is one query token with the corpus forms it matches and its weight.
@@ -20,39 +19,58 @@ type term struct {
 // expandTerms looks every query token up in the municipality's vocabulary:
 // known tokens keep their form, unknown ones are replaced by the closest
 // corpus forms by trigram similarity (a typo or two), and each gets an
-// inverse document frequency for weighting coverage.
-func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens []string) ([]term, error) {
-	n, err := s.chunkCount(ctx, municipality)
-	if err != nil {
-		return nil, err
-	}
+// inverse document frequency for weighting coverage. Look-ups are cached
+// per municipality until its vocabulary changes (st.Generation).
+func (s *Searcher) expandTerms(ctx context.Context, municipality string, st LexiconState, tokens []string) ([]term, error) {
+	n := st.Chunks
+	lx := s.lexicon(municipality, st.Generation)
 	byToken := map[string]*term{}
 	for _, t := range tokens {
 		byToken[t] = &term{token: t}
 	}
 	// Exact forms come from the primary key; only tokens the corpus does
 	// not know go through the slower trigram search for near forms.
-	exact, err := s.index.Lexemes(ctx, municipality, tokens)
-	if err != nil {
-		return nil, fmt.Errorf("look up query terms: %w", err)
+	var ask []string
+	for _, t := range tokens {
+		if ndoc, ok := lx.exactForm(t); !ok {
+			ask = append(ask, t)
+		} else if ndoc > 0 {
+			byToken[t].forms, byToken[t].idf, byToken[t].ndoc = []string{t}, idf(n, ndoc), ndoc
+		}
 	}
-	for _, l := range exact {
-		byToken[l.Token].forms, byToken[l.Token].idf = []string{l.Form}, idf(n, l.NDoc)
-		byToken[l.Token].ndoc = l.NDoc
+	if len(ask) > 0 {
+		exact, err := s.index.Lexemes(ctx, municipality, ask)
+		if err != nil {
+			return nil, fmt.Errorf("look up query terms: %w", err)
+		}
+		found := map[string]int{}
+		for _, l := range exact {
+			found[l.Token] = l.NDoc
+			byToken[l.Token].forms, byToken[l.Token].idf = []string{l.Form}, idf(n, l.NDoc)
+			byToken[l.Token].ndoc = l.NDoc
+		}
+		lx.putExact(ask, found)
 	}
-	var unknown []string
+	var unknown, correct []string
 	for _, t := range tokens {
 		if len(byToken[t].forms) == 0 && len(t) >= 4 {
 			unknown = append(unknown, t)
+			if _, ok := lx.nearForms(t); !ok {
+				correct = append(correct, t)
+			}
 		}
 	}
-	if len(unknown) > 0 {
-		near, err := s.index.SimilarLexemes(ctx, municipality, unknown)
+	if len(correct) > 0 {
+		near, err := s.index.SimilarLexemes(ctx, municipality, correct)
 		if err != nil {
 			return nil, fmt.Errorf("correct query terms: %w", err)
 		}
+		lx.putNear(correct, near)
+	}
+	for _, t := range unknown {
+		near, _ := lx.nearForms(t)
+		tm := byToken[t]
 		for _, l := range near {
-			tm := byToken[l.Token]
 			tm.forms = append(tm.forms, l.Form)
 			tm.idf = max(tm.idf, idf(n, l.NDoc))
 		}
@@ -99,25 +117,6 @@ func (s *Searcher) expandTerms(ctx context.Context, municipality string, tokens 
 // idf is a smoothed inverse document frequency over chunks.
 func idf(n, ndoc int) float64 {
 	return math.Log(1 + (float64(n)+1)/(float64(ndoc)+0.5))
-}
-
-// chunkCount is the number of chunks of the municipality, cached for a
-// minute: it only scales term weights.
-func (s *Searcher) chunkCount(ctx context.Context, municipality string) (int, error) {
-	s.mu.Lock()
-	c, ok := s.counts[municipality]
-	s.mu.Unlock()
-	if ok && time.Since(c.at) < time.Minute {
-		return c.n, nil
-	}
-	n, err := s.index.ChunkCount(ctx, municipality)
-	if err != nil {
-		return 0, fmt.Errorf("count chunks: %w", err)
-	}
-	s.mu.Lock()
-	s.counts[municipality] = chunkCount{n, time.Now()}
-	s.mu.Unlock()
-	return n, nil
 }
 
 // commonIDF is the weight below which a term is too common to select

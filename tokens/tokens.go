@@ -28,6 +28,12 @@ var tokenizer = sync.OnceValues(func() (*tiktoken.Tiktoken, error) {
 // text such as "<|endoftext|>" is counted as ordinary text. Should the
 // encoding fail to load, it falls back to an estimate of one token per two
 // characters, which overestimates Latin text and is close for Cyrillic.
+//
+// The count is exact and cheap: the text is cut into the encoding's
+// pieces by a scanner equivalent to its pattern (pieces.go), and each
+// piece's token count is cached, since documents repeat their words. The
+// tokenizer's own regular-expression engine ran over every text before
+// and was most of ingestion's CPU.
 func Count(s string) int {
 	if s == "" {
 		return 0
@@ -36,8 +42,42 @@ func Count(s string) int {
 	if err != nil {
 		return (utf8.RuneCountInString(s) + 1) / 2
 	}
+	s = breakLongRuns(s)
+	if !utf8.ValidString(s) {
+		// The tokenizer reads invalid bytes as U+FFFD; leave such text to it.
+		return len(enc.Encode(s, nil, nil))
+	}
+	n := 0
+	eachPiece(s, func(p string) { n += pieceCount(enc, p) })
+	return n
+}
+
+// pieceCache maps a piece to its token count. It is bounded: when full it
+// starts over (the pieces of one city's documents fit many times).
+var pieceCache = struct {
+	sync.Mutex
+	m map[string]int
+}{m: map[string]int{}}
+
+const maxCachedPieces = 1 << 16
+
+// pieceCount is the number of tokens of one piece.
+func pieceCount(enc *tiktoken.Tiktoken, p string) int {
+	pieceCache.Lock()
+	n, ok := pieceCache.m[p]
+	pieceCache.Unlock()
+	if ok {
+		return n
+	}
 	// nil, nil: the "all" form panics on special tokens found in the text.
-	return len(enc.Encode(breakLongRuns(s), nil, nil))
+	n = len(enc.Encode(p, nil, nil))
+	pieceCache.Lock()
+	if len(pieceCache.m) >= maxCachedPieces {
+		clear(pieceCache.m)
+	}
+	pieceCache.m[strings.Clone(p)] = n // a piece must not pin the whole text
+	pieceCache.Unlock()
+	return n
 }
 
 // maxRun is the longest run of non-space characters encoded whole: the

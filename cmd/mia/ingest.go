@@ -40,6 +40,7 @@ for what changed (see README, Following the city's web site).
 	list := fs.Bool("list", false, "list documents instead of ingesting")
 	remove := fs.String("remove", "", "remove the document with this SOURCE")
 	reembed := fs.Bool("reembed", false, "re-embed every chunk embedded by another model")
+	indexMemory := fs.String("index-memory", "1GB", "PostgreSQL maintenance_work_mem for building a model's vector index (first ingestion, --reembed); empty: the server's")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -96,14 +97,15 @@ for what changed (see README, Following the city's web site).
 		return err
 	}
 	if *reembed {
-		n, err := rag.Reembed(ctx, store, m.Slug, emb, nil)
+		n, err := rag.Reembed(ctx, store, m.Slug, emb, nil, indexBuild(e.stderr, *indexMemory, !*asJSON))
 		if err != nil {
 			return err
 		}
 		return out.message(map[string]any{"reembedded_chunks": n, "model": emb.Model()},
 			"re-embedded %d chunks with %s\n", n, emb.Model())
 	}
-	r := &ingest.Runner{Store: store, Embedder: emb, Municipality: m.Slug, Limits: ingest.DefaultLimits()}
+	r := &ingest.Runner{Store: store, Embedder: emb, Municipality: m.Slug, Limits: ingest.DefaultLimits(),
+		IndexBuild: indexBuild(e.stderr, *indexMemory, !*asJSON)}
 	if cflags.sources || len(urls) > 0 {
 		return runCrawl(ctx, e, c, db, m, r, urls, cflags, *asJSON)
 	}
@@ -223,4 +225,27 @@ func progressBar(w io.Writer) func(ingest.Progress) {
 		bar.Describe(fmt.Sprintf("%d chunks", p.Chunks))
 		bar.Set(p.Done)
 	}
+}
+
+// indexBuild sets the vector index build's memory and, on a terminal, a
+// bar of the vectors loaded into the graph (PostgreSQL's progress report).
+func indexBuild(w io.Writer, workMem string, show bool) rag.IndexBuild {
+	b := rag.IndexBuild{WorkMem: workMem}
+	if !show || !isTerminal(w) {
+		return b
+	}
+	var bar *progressbar.ProgressBar
+	b.Progress = func(p rag.IndexProgress) {
+		if p.Total <= 0 {
+			return
+		}
+		if bar == nil {
+			bar = progressbar.NewOptions64(p.Total, progressbar.OptionSetWriter(w), progressbar.OptionSetWidth(30),
+				progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("vectors"),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
+		}
+		bar.Describe("vector index: " + p.Phase)
+		bar.Set64(p.Done)
+	}
+	return b
 }

@@ -188,19 +188,14 @@ func vectorIndexSQL(model string, dim int) (string, error) {
 }
 
 // EnsureVectorIndex implements rag.Store with a partial HNSW cosine index
-// per model and dimension.
+// per model and dimension, built with the server's settings.
 func (s *Store) EnsureVectorIndex(ctx context.Context, model string, dim int) error {
-	q, err := vectorIndexSQL(model, dim)
-	if err != nil {
-		return err
-	}
-	if _, err := s.db.Exec(ctx, q); err != nil {
-		return fmt.Errorf("create vector index for %s: %w", model, err)
-	}
-	return nil
+	return s.BuildVectorIndex(ctx, model, dim, rag.IndexBuild{})
 }
 
-// RefreshLexemes implements rag.Store.
+// RefreshLexemes implements rag.Store. It moves the municipality's
+// lexicon generation on, in the same transaction, so searchers drop the
+// term look-ups they cached.
 func (s *Store) RefreshLexemes(ctx context.Context, municipality string) error {
 	defer s.db.Exec(ctx, `ANALYZE lexemes`) // fresh statistics pick the trigram index for typo search
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
@@ -213,6 +208,14 @@ func (s *Store) RefreshLexemes(ctx context.Context, municipality string) error {
 			INSERT INTO lexemes (municipality, lexeme, ndoc)
 			SELECT $1, word, ndoc FROM ts_stat(
 				'SELECT tsv FROM chunks WHERE municipality = ' || quote_literal($1::text))`, municipality)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO lexicon_state (municipality, generation, chunks)
+			VALUES ($1, 1, (SELECT count(*) FROM chunks WHERE municipality = $1))
+			ON CONFLICT (municipality) DO UPDATE SET generation = lexicon_state.generation + 1,
+				chunks = EXCLUDED.chunks, refreshed_at = now()`, municipality)
 		return err
 	})
 	if err != nil {

@@ -47,34 +47,57 @@ func TestSettingsQueries(t *testing.T) {
 		q    rag.VectorQuery
 		want []any
 	}{
-		{rag.VectorQuery{EfSearch: 400}, []any{"400", "true"}},
-		{rag.VectorQuery{EfSearch: 100, Exact: true}, []any{"100", "false"}},
+		{rag.VectorQuery{EfSearch: 400}, []any{"400", "true", "false"}},
+		{rag.VectorQuery{EfSearch: 100, Exact: true}, []any{"100", "false", "true"}},
 	}
 	for _, tt := range tests {
-		for name, build := range map[string]func(rag.VectorQuery) (string, []any){"search": searchSettingsQuery, "nearest": nearestSettingsQuery} {
-			sql, args := build(tt.q)
-			if !strings.Contains(sql, "set_config('hnsw.ef_search', $1, true)") || !strings.Contains(sql, "set_config('enable_indexscan', $2, true)") {
-				t.Errorf("%s: %s", name, sql)
+		sql, args := searchSettingsQuery(tt.q)
+		if !strings.Contains(sql, "set_config('hnsw.ef_search', $1, true)") || !strings.Contains(sql, "set_config('enable_indexscan', $2, true)") ||
+			!strings.Contains(sql, "relaxed_order") {
+			t.Errorf("settings: %s", sql)
+		}
+		if len(args) != 3 || args[0] != tt.want[0] || args[1] != tt.want[1] || args[2] != tt.want[2] {
+			t.Errorf("%+v: args %v, want %v", tt.q, args, tt.want)
+		}
+	}
+}
+
+// TestQueriesOrderTotally: every branch ends with an ORDER BY whose last
+// key is the chunk id, and the exact scan orders by id inside too, so the
+// same query gives the same ranking every time.
+func TestQueriesOrderTotally(t *testing.T) {
+	t.Parallel()
+	for _, exact := range []bool{false, true} {
+		q := rag.VectorQuery{Municipality: "sombor", Model: "m", Dim: 384, Vector: []float32{1}, Limit: 40, EfSearch: 400, Exact: exact}
+		search, _ := vectorSearchQuery(q)
+		nearest, _ := nearestQuery(q)
+		for name, sql := range map[string]string{"search": search, "nearest": nearest} {
+			if !strings.HasSuffix(strings.TrimSpace(sql), "dist, c.id") && !strings.HasSuffix(strings.TrimSpace(sql), "dist, id") {
+				t.Errorf("exact %v, %s: no final order with id:\n%s", exact, name, sql)
 			}
-			if len(args) != 2 || args[0] != tt.want[0] || args[1] != tt.want[1] {
-				t.Errorf("%s %+v: args %v, want %v", name, tt.q, args, tt.want)
+			if inner := strings.Contains(sql, "<=> $3, c.id"); inner != exact {
+				t.Errorf("exact %v, %s: inner id order %v:\n%s", exact, name, inner, sql)
 			}
 		}
 	}
-	// Only the search relaxes the order, to find enough rows of one
-	// municipality; the recall yardstick must not.
-	if sql, _ := searchSettingsQuery(rag.VectorQuery{}); !strings.Contains(sql, "relaxed_order") {
-		t.Errorf("search settings without iterative scan: %s", sql)
+	sql, _ := textSearchQuery(rag.TextQuery{})
+	for _, want := range []string{"ORDER BY c.id\n\t\tLIMIT $4", "ORDER BY rank DESC, c.id"} {
+		if !strings.Contains(sql, want) {
+			t.Errorf("text query lacks %q:\n%s", want, sql)
+		}
 	}
-	if sql, _ := nearestSettingsQuery(rag.VectorQuery{}); strings.Contains(sql, "iterative_scan") {
-		t.Errorf("nearest settings with iterative scan: %s", sql)
+	if !strings.HasSuffix(strings.TrimSpace(sql), "ORDER BY m.rank DESC, c.id") {
+		t.Errorf("text query's final order:\n%s", sql)
+	}
+	if !strings.Contains(similarLexemesSQL, "ORDER BY sim DESC, lexeme") {
+		t.Errorf("typo corrections without a tie-breaker:\n%s", similarLexemesSQL)
 	}
 }
 
 func TestTextSearchQuery(t *testing.T) {
 	t.Parallel()
 	sql, args := textSearchQuery(rag.TextQuery{Municipality: "sombor", TSQuery: "(porez) & (imovin)", Limit: 40, RankCap: 400})
-	if !strings.Contains(sql, "to_tsquery('simple', $2)") || !strings.Contains(sql, "LIMIT $4)") || !strings.HasSuffix(strings.TrimSpace(sql), "LIMIT $3") {
+	if !strings.Contains(sql, "to_tsquery('simple', $2)") || !strings.Contains(sql, "LIMIT $4)") || !strings.Contains(sql, "LIMIT $3)") {
 		t.Errorf("text query:\n%s", sql)
 	}
 	want := []any{"sombor", "(porez) & (imovin)", 40, 400}

@@ -2,6 +2,7 @@ package docstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -10,19 +11,34 @@ import (
 	"github.com/miasrbija/mia/rag"
 )
 
-// ChunkCount implements rag.Index.
-func (s *Store) ChunkCount(ctx context.Context, municipality string) (int, error) {
-	var n int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE municipality = $1`, municipality).Scan(&n); err != nil {
-		return 0, err
+// Lexicon implements rag.Index from lexicon_state, one primary-key probe.
+// A municipality whose vocabulary was never refreshed has no row: its
+// chunks are counted instead (generation 0).
+func (s *Store) Lexicon(ctx context.Context, municipality string) (rag.LexiconState, error) {
+	var st rag.LexiconState
+	err := s.db.QueryRow(ctx, `SELECT generation, chunks FROM lexicon_state WHERE municipality = $1`, municipality).
+		Scan(&st.Generation, &st.Chunks)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = s.db.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE municipality = $1`, municipality).Scan(&st.Chunks)
 	}
-	return n, nil
+	if err != nil {
+		return rag.LexiconState{}, fmt.Errorf("lexicon state: %w", err)
+	}
+	return st, nil
 }
+
+// lexemesSQL looks each token up by the primary key (municipality,
+// lexeme): one btree probe per token. Written as a join on the unnested
+// tokens so the planner cannot serve the equality from the trigram GIN
+// index, which it did for "lexeme = ANY($2)" (several ms per query).
+const lexemesSQL = `
+	SELECT l.lexeme, l.ndoc FROM unnest($2::text[]) AS q(t)
+	JOIN lexemes l ON l.municipality = $1 AND l.lexeme = q.t
+	ORDER BY l.lexeme`
 
 // Lexemes implements rag.Index through the primary key.
 func (s *Store) Lexemes(ctx context.Context, municipality string, tokens []string) ([]rag.Lexeme, error) {
-	rows, err := s.db.Query(ctx, `SELECT lexeme, ndoc FROM lexemes WHERE municipality = $1 AND lexeme = ANY($2)`,
-		municipality, tokens)
+	rows, err := s.db.Query(ctx, lexemesSQL, municipality, tokens)
 	if err != nil {
 		return nil, err
 	}
@@ -34,26 +50,50 @@ func (s *Store) Lexemes(ctx context.Context, municipality string, tokens []strin
 	})
 }
 
+// similarThreshold is the least trigram similarity of a typo correction.
+// It is also set as pg_trgm.similarity_threshold, so the trigram index
+// itself drops weaker candidates instead of returning them (at the
+// default 0.3) for a recheck.
+const similarThreshold = "0.45"
+
 // similarLexemesSQL finds each token's two closest forms through the
-// trigram index (the % operator) before ranking them by similarity.
+// trigram index (the % operator) before ranking them by similarity; the
+// lexeme breaks ties, so the same query always gets the same forms.
 const similarLexemesSQL = `
-			SELECT q.t, l.lexeme, l.ndoc FROM unnest($2::text[]) AS q(t)
-			CROSS JOIN LATERAL (
-				SELECT lexeme, ndoc FROM lexemes
-				WHERE municipality = $1 AND lexeme % q.t AND similarity(lexeme, q.t) >= 0.45
-				ORDER BY similarity(lexeme, q.t) DESC
-				LIMIT 2) l`
+	SELECT q.t, l.lexeme, l.ndoc FROM unnest($2::text[]) AS q(t)
+	CROSS JOIN LATERAL (
+		SELECT lexeme, ndoc, similarity(lexeme, q.t) AS sim FROM lexemes
+		WHERE municipality = $1 AND lexeme % q.t
+		ORDER BY sim DESC, lexeme
+		LIMIT 2) l
+	ORDER BY q.t, l.sim DESC, l.lexeme`
 
 // SimilarLexemes implements rag.Index with trigram similarity (pg_trgm).
 func (s *Store) SimilarLexemes(ctx context.Context, municipality string, tokens []string) ([]rag.Lexeme, error) {
-	rows, err := s.db.Query(ctx, similarLexemesSQL, municipality, tokens)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Lexeme, error) {
-		var l rag.Lexeme
-		return l, r.Scan(&l.Token, &l.Form, &l.NDoc)
+	var out []rag.Lexeme
+	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, similarThreshold)
+		b.Queue(similarLexemesSQL, municipality, tokens)
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("trigram settings: %w", err)
+		}
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Lexeme, error) {
+			var l rag.Lexeme
+			return l, r.Scan(&l.Token, &l.Form, &l.NDoc)
+		})
+		if err != nil {
+			return err
+		}
+		return br.Close()
 	})
+	return out, err
 }
 
 // hitColumns are what both branches return of a chunk: its citation, its
@@ -66,25 +106,49 @@ const hitColumns = `c.id, c.document_id, d.source, d.title, d.url, c.heading_pat
 		coalesce((SELECT max(p.last_changed) FROM crawl_pages p
 			WHERE p.municipality = d.municipality AND p.canonical = d.source AND p.duplicate_of = ''), d.updated_at)`
 
-// searchSettingsQuery sets the vector branch's HNSW settings for the
-// current transaction. relaxed_order keeps scanning the graph until enough
-// rows pass the municipality filter (pgvector 0.8 iterative scans); the
-// caller re-sorts. Disabling index scans makes the search exact.
+// searchSettingsQuery sets the vector branch's settings for the current
+// transaction. An approximate search walks the HNSW graph with ef_search
+// candidates; relaxed_order keeps scanning until enough rows pass the
+// municipality filter (pgvector 0.8 iterative scans), and the query
+// re-sorts what it found. Sorting is off for it, so the planner takes the
+// index's order: at a high ef_search it otherwise costs the graph walk
+// above sorting every row of a municipality of 10,000 chunks, and sorts
+// (measured 40 ms against 2 ms). The penalty that switch adds to the
+// final sort of a few rows would make the plan look costly enough to JIT
+// (hundreds of ms), so JIT is off too. An exact search turns index scans
+// off, so the municipality's rows are scanned and sorted by distance.
 func searchSettingsQuery(q rag.VectorQuery) (string, []any) {
 	return `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-			set_config('enable_indexscan', $2, true)`, []any{fmt.Sprint(q.EfSearch), fmt.Sprint(!q.Exact)}
+			set_config('enable_indexscan', $2, true), set_config('enable_sort', $3, true), set_config('jit', 'off', true)`,
+		[]any{fmt.Sprint(q.EfSearch), fmt.Sprint(!q.Exact), fmt.Sprint(q.Exact)}
 }
 
-// vectorSearchQuery returns the passages nearest to q.Vector. The cast to
-// the model's dimension must match the partial index expression
-// (vectorIndexSQL); Dim is an int, not user input.
-func vectorSearchQuery(q rag.VectorQuery) (string, []any) {
-	sql := fmt.Sprintf(`
-		SELECT %s, 1 - (c.embedding::vector(%d) <=> $3) AS sim
-		FROM chunks c JOIN documents d ON d.id = c.document_id
+// nearestSQL is the inner query of both vector queries: ids and distances
+// of the nearest chunks. The cast to the model's dimension must match the
+// partial index expression (vectorIndexSQL); Dim is an int, not user
+// input. The exact scan orders by id after distance, so equal distances
+// keep one order; the approximate one leaves that to the outer query (a
+// second sort key would keep the planner off the index).
+func nearestSQL(q rag.VectorQuery) string {
+	order := fmt.Sprintf("c.embedding::vector(%d) <=> $3", q.Dim)
+	if q.Exact {
+		order += ", c.id"
+	}
+	return fmt.Sprintf(`SELECT c.id, c.embedding::vector(%d) <=> $3 AS dist FROM chunks c
 		WHERE c.municipality = $1 AND c.model = $2
-		ORDER BY c.embedding::vector(%d) <=> $3
-		LIMIT $4`, hitColumns, q.Dim, q.Dim)
+		ORDER BY %s
+		LIMIT $4`, q.Dim, order)
+}
+
+// vectorSearchQuery returns the passages nearest to q.Vector, nearest
+// first, ties by chunk id. Only the nearest ids are taken from the scan;
+// the citation columns are read for those rows alone.
+func vectorSearchQuery(q rag.VectorQuery) (string, []any) {
+	sql := `
+		WITH nn AS MATERIALIZED (` + nearestSQL(q) + `)
+		SELECT ` + hitColumns + `, 1 - nn.dist AS sim
+		FROM nn JOIN chunks c ON c.id = nn.id JOIN documents d ON d.id = c.document_id
+		ORDER BY nn.dist, c.id`
 	return sql, []any{q.Municipality, q.Model, pgvector.NewVector(q.Vector), q.Limit}
 }
 
@@ -101,7 +165,7 @@ func (s *Store) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Cand
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()
 		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("hnsw settings: %w", err)
+			return fmt.Errorf("vector settings: %w", err)
 		}
 		rows, err := br.Query()
 		if err != nil {
@@ -115,19 +179,27 @@ func (s *Store) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Cand
 	return found, err
 }
 
-// textSearchQuery ranks the chunks matching a tsquery. The inner LIMIT
-// (RankCap) bounds how many matching rows are ranked.
+// textSearchQuery ranks the chunks matching a tsquery, parsed once in
+// FROM (in WHERE it is parsed again for every row). At most RankCap
+// matching rows are ranked, the first by id: a fixed choice, so a term
+// found in thousands of chunks bounds the work and the same query ranks
+// the same rows every time (an unordered LIMIT takes whichever rows a
+// scan meets first, which changes between runs).
 func textSearchQuery(q rag.TextQuery) (string, []any) {
 	return `
-	WITH m AS MATERIALIZED (
-		SELECT c.id, ts_rank_cd(c.tsv, q, 1) AS rank
-		FROM chunks c, to_tsquery('simple', $2) q
+	WITH ids AS MATERIALIZED (
+		SELECT c.id FROM chunks c, to_tsquery('simple', $2) q
 		WHERE c.municipality = $1 AND c.tsv @@ q
-		LIMIT $4)
+		ORDER BY c.id
+		LIMIT $4),
+	m AS MATERIALIZED (
+		SELECT c.id, ts_rank_cd(c.tsv, q, 1) AS rank
+		FROM ids JOIN chunks c ON c.id = ids.id, to_tsquery('simple', $2) q
+		ORDER BY rank DESC, c.id
+		LIMIT $3)
 	SELECT ` + hitColumns + `, m.rank
 	FROM m JOIN chunks c ON c.id = m.id JOIN documents d ON d.id = c.document_id
-	ORDER BY m.rank DESC, c.id
-	LIMIT $3`, []any{q.Municipality, q.TSQuery, q.Limit, q.RankCap}
+	ORDER BY m.rank DESC, c.id`, []any{q.Municipality, q.TSQuery, q.Limit, q.RankCap}
 }
 
 // TextSearch implements rag.Index with PostgreSQL full text ('simple'
@@ -150,26 +222,18 @@ func collectCandidates(rows pgx.Rows) ([]rag.Candidate, error) {
 	})
 }
 
-// nearestSettingsQuery sets ef_search and, for an exact scan, disables
-// index scans, for the current transaction.
-func nearestSettingsQuery(q rag.VectorQuery) (string, []any) {
-	return `SELECT set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true)`,
-		[]any{fmt.Sprint(q.EfSearch), fmt.Sprint(!q.Exact)}
-}
-
-// nearestQuery returns chunk ids and cosine distances, nearest first; the
-// cast matches the partial index expression (vectorIndexSQL).
+// nearestQuery returns chunk ids and cosine distances, nearest first, ties
+// by id.
 func nearestQuery(q rag.VectorQuery) (string, []any) {
-	return fmt.Sprintf(`SELECT id, embedding::vector(%d) <=> $3 FROM chunks
-			WHERE municipality = $1 AND model = $2 ORDER BY embedding::vector(%d) <=> $3 LIMIT $4`, q.Dim, q.Dim),
+	return `WITH nn AS MATERIALIZED (` + nearestSQL(q) + `) SELECT id, dist FROM nn ORDER BY dist, id`,
 		[]any{q.Municipality, q.Model, pgvector.NewVector(q.Vector), q.Limit}
 }
 
-// Nearest implements rag.Index.
+// Nearest implements rag.Index with the vector branch's settings.
 func (s *Store) Nearest(ctx context.Context, q rag.VectorQuery) ([]rag.Neighbor, error) {
 	var out []rag.Neighbor
 	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		settings, settingsArgs := nearestSettingsQuery(q)
+		settings, settingsArgs := searchSettingsQuery(q)
 		if _, err := tx.Exec(ctx, settings, settingsArgs...); err != nil {
 			return err
 		}

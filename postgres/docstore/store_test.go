@@ -114,8 +114,8 @@ func TestReplaceDocumentRoundTrip(t *testing.T) {
 	if err := b.store.RefreshLexemes(b.ctx, "sombor"); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := b.store.ChunkCount(b.ctx, "sombor"); err != nil || n != 2 {
-		t.Errorf("chunk count %d, %v", n, err)
+	if st, err := b.store.Lexicon(b.ctx, "sombor"); err != nil || st.Chunks != 2 {
+		t.Errorf("lexicon state %+v, %v", st, err)
 	}
 	head, _ := rag.SearchText("Dečji dodatak", nil, "")
 	found, err := b.store.TextSearch(b.ctx, rag.TextQuery{Municipality: "sombor", TSQuery: "rok", Limit: 10, RankCap: 10})
@@ -192,5 +192,52 @@ func TestVectorSearchAndNearest(t *testing.T) {
 		if found, err := b.store.VectorSearch(b.ctx, q); err != nil || len(found) != 0 {
 			t.Errorf("another municipality: %d, %v", len(found), err)
 		}
+	}
+}
+
+// TestLexiconState: each vocabulary refresh moves the generation on and
+// records the chunk count; before the first, the chunks are counted.
+func TestLexiconState(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.mustReplace(t, "porez.md", "Porez na imovinu", "Porez na imovinu plaća se tromesečno.", "Rate se plaćaju do 14. februara.")
+	st, err := b.store.Lexicon(b.ctx, "sombor")
+	if err != nil || st != (rag.LexiconState{Generation: 0, Chunks: 2}) {
+		t.Fatalf("before a refresh: %+v, %v", st, err)
+	}
+	for gen := int64(1); gen <= 2; gen++ {
+		if err := b.store.RefreshLexemes(b.ctx, "sombor"); err != nil {
+			t.Fatal(err)
+		}
+		st, err := b.store.Lexicon(b.ctx, "sombor")
+		if err != nil || st != (rag.LexiconState{Generation: gen, Chunks: 2}) {
+			t.Fatalf("refresh %d: %+v, %v", gen, st, err)
+		}
+	}
+	if st, err := b.store.Lexicon(b.ctx, "novi-sad"); err != nil || st != (rag.LexiconState{}) {
+		t.Errorf("another municipality: %+v, %v", st, err)
+	}
+}
+
+// TestBuildVectorIndex: the index is missing until built, the build takes
+// its memory setting, and building again is a no-op.
+func TestBuildVectorIndex(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.mustReplace(t, "cistoca.md", "JKP Čistoća", "Odvoz kabastog otpada zakazuje se telefonom.")
+	const model = "bench-build-model"
+	if ok, err := b.store.HasVectorIndex(b.ctx, model, 384); err != nil || ok {
+		t.Fatalf("before: %v, %v", ok, err)
+	}
+	if err := b.store.BuildVectorIndex(b.ctx, model, 384, rag.IndexBuild{WorkMem: "not-memory"}); err == nil {
+		t.Error("a bad maintenance_work_mem was accepted")
+	}
+	for range 2 {
+		if err := b.store.BuildVectorIndex(b.ctx, model, 384, rag.IndexBuild{WorkMem: "128MB", Progress: func(rag.IndexProgress) {}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := b.store.HasVectorIndex(b.ctx, model, 384); err != nil || !ok {
+		t.Fatalf("after: %v, %v", ok, err)
 	}
 }
