@@ -19,6 +19,49 @@ import (
 // DB is the connection pool shared by every domain package.
 type DB struct {
 	*pgxpool.Pool
+	reader Reader // nil: reads run on Pool too
+}
+
+// Reader runs read-only work that tolerates a bounded lag behind the
+// primary (search, analytics) on another pool, typically a streaming
+// replica; postgres/replica implements it. fn must only read, must use
+// the context it is given (it may carry a shorter deadline for a replica),
+// and may be run twice: a second time on the primary when the first pool
+// fails.
+type Reader interface {
+	Read(ctx context.Context, fn func(context.Context, *DB) error) error
+	Close()
+}
+
+// ErrStaleRead is what a Read function returns (wrapped or not) when it
+// finds its pool behind something the caller has already seen elsewhere:
+// the Reader runs it again on the primary, which is never behind, and
+// keeps the replica in use.
+var ErrStaleRead = errors.New("read pool is behind what was already read")
+
+// SetReader makes Read use r; call it before the DB is shared. Close then
+// closes r too.
+func (db *DB) SetReader(r Reader) { db.reader = r }
+
+// Reads returns the Reader set by SetReader, or nil.
+func (db *DB) Reads() Reader { return db.reader }
+
+// Read runs fn on a pool for lag-tolerant reads: a healthy replica when
+// SetReader was given one, else this DB. Work that must see its own
+// writes (anything after a write in the same request) uses the DB itself.
+func (db *DB) Read(ctx context.Context, fn func(context.Context, *DB) error) error {
+	if db.reader == nil {
+		return fn(ctx, db)
+	}
+	return db.reader.Read(ctx, fn)
+}
+
+// Close closes the Reader, if any, and the pool.
+func (db *DB) Close() {
+	if db.reader != nil {
+		db.reader.Close()
+	}
+	db.Pool.Close()
 }
 
 // ParseURL checks a database URL without connecting, so a bad value stops
@@ -39,9 +82,26 @@ func ParseURL(url string) (*pgxpool.Config, error) {
 // migrated: registering pgvector types needs the extension to exist.
 // Open pings once so a wrong URL fails here and not on the first request.
 func Open(ctx context.Context, url string) (*DB, error) {
+	if _, err := ParseURL(url); err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	db, err := OpenLazy(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Pool.Ping(ctx); err != nil {
+		db.Pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// OpenLazy makes the pool of Open without connecting: for a read replica,
+// which may be down when MIA starts and is used once it answers.
+func OpenLazy(ctx context.Context, url string) (*DB, error) {
 	cfg, err := ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		return nil, err
 	}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		return pgxvec.RegisterTypes(ctx, c)
@@ -62,10 +122,6 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return &DB{Pool: pool}, nil
 }

@@ -16,7 +16,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprint(fs.Output(), "Usage: mia search [flags] QUERY\n\nSearches the knowledge base the way the assistant does (hybrid vector + full-text).\n\n")
 		fs.PrintDefaults()
 	}
-	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, embedSettings)
+	cf := bindConfig(fs, e, []*setting{setMunicipality}, commonSettings, embedSettings, readSettings)
 	k := fs.Int("k", 5, "number of results")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +47,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	res, err := rag.NewSearcher(docstore.New(db), emb).Search(ctx, rag.Query{Municipality: m.Slug, Text: query, K: *k})
+	res, err := rag.NewSearcher(docstore.New(db).ReadIndex(), emb).Search(ctx, rag.Query{Municipality: m.Slug, Text: query, K: *k})
 	if err != nil {
 		return err
 	}

@@ -16,23 +16,36 @@ import (
 // directory, for tests that stop and start the database under a running
 // program. The machine's shared server is never touched.
 type Server struct {
-	tb   testing.TB
-	bin  string
-	dir  string
-	port int
-	asPG bool // run the server binaries as the postgres user (we are root)
+	tb       testing.TB
+	bin      string
+	dir      string
+	port     int
+	asPG     bool     // run the server binaries as the postgres user (we are root)
+	settings []string // extra server settings, NAME=VALUE
 }
 
 // StartServer initialises and starts a server on a free port; it is
 // stopped and removed when the test ends. The test is skipped when no
-// PostgreSQL server binaries are installed.
-func StartServer(tb testing.TB) *Server {
+// PostgreSQL server binaries are installed. settings are extra server
+// settings as NAME=VALUE (e.g. shared_preload_libraries=pg_stat_statements).
+func StartServer(tb testing.TB, settings ...string) *Server {
 	tb.Helper()
 	bin := serverBinDir()
 	if bin == "" {
 		tb.Skip("pgtest: no PostgreSQL server binaries under /usr/lib/postgresql")
 	}
-	s := &Server{tb: tb, bin: bin, dir: tb.TempDir(), port: freePort(tb), asPG: os.Geteuid() == 0}
+	s := &Server{tb: tb, bin: bin, dir: tb.TempDir(), port: freePort(tb), asPG: os.Geteuid() == 0, settings: settings}
+	s.ownDir()
+	s.run("initdb", "-D", s.dir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+	s.Start()
+	tb.Cleanup(func() { s.pgctl("stop", "-m", "immediate") })
+	return s
+}
+
+// ownDir gives the data directory to the postgres user when we are root.
+func (s *Server) ownDir() {
+	tb := s.tb
+	tb.Helper()
 	if s.asPG {
 		// initdb refuses to run as root; the data directory must be the
 		// postgres user's.
@@ -49,10 +62,10 @@ func StartServer(tb testing.TB) *Server {
 			tb.Fatalf("pgtest: chown data dir: %v", err)
 		}
 	}
-	s.run("initdb", "-D", s.dir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-	s.Start()
-	tb.Cleanup(func() { s.pgctl("stop", "-m", "immediate") })
-	return s
+	// The server refuses a data directory others may read.
+	if err := os.Chmod(s.dir, 0o700); err != nil {
+		tb.Fatalf("pgtest: chmod data dir: %v", err)
+	}
 }
 
 // URL is the connection URL of the server's postgres database.
@@ -64,6 +77,9 @@ func (s *Server) URL() string {
 func (s *Server) Start() {
 	s.tb.Helper()
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", s.port, s.dir)
+	for _, kv := range s.settings {
+		opts += " -c " + kv
+	}
 	s.pgctl("start", "-w", "-l", filepath.Join(s.dir, "server.log"), "-o", opts)
 }
 
