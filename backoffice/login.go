@@ -1,7 +1,6 @@
 package backoffice
 
 import (
-	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -30,12 +29,15 @@ func (o *Office) loginPage(w http.ResponseWriter, r *http.Request, status int, e
 
 // handleLogin checks a login. The password is compared only in a slot of
 // the bounded pool and only after the attempt is reserved against the
-// limits (per account and per client address, in the store, so shared by
-// every replica): parallel guesses cannot all be compared before the first
-// failure is counted. A failure keeps its reservation; a success clears
-// the account's failures and takes back its own reservation of the
+// limits (per account and per client address, in Config.Limiter, so shared
+// by every replica): parallel guesses cannot all be compared before the
+// first failure is counted. A failure keeps its reservation; a success
+// clears the account's failures and takes back its own reservation of the
 // address's. A login already over a limit is refused before it waits for a
 // slot; one that finds no slot in time is refused having reserved nothing.
+// When the limits cannot be read or written (the store is down), the login
+// is refused (503) without comparing the password: the limits are what
+// stands between a guesser and the staff's passwords.
 func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	ctx, arrived := r.Context(), time.Now()
 	c, err := r.Cookie(loginCSRFCookie)
@@ -46,13 +48,13 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	limits := o.loginLimits(clientIP(r), email)
 	at := o.now()
-	full, retryAt, err := o.store.LoginAttemptsFull(ctx, at, limits)
+	full, wait, err := o.loginFull(ctx, limits, at)
 	if err != nil {
-		o.fail(w, r, err)
+		o.limitsDown(w, r, email, err)
 		return
 	}
 	if full {
-		o.tooManyLogins(w, r, email, retryAt.Sub(at))
+		o.tooManyLogins(w, r, email, wait)
 		return
 	}
 	creds, err := o.store.Credentials(ctx, r.PostFormValue("municipality"), email)
@@ -64,37 +66,34 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	var reserved bool
 	var rerr error
 	err = o.hashers.do(ctx, arrived, func() {
-		reserved, retryAt, rerr = o.store.ReserveLoginAttempt(ctx, at, limits)
+		reserved, wait, rerr = o.reserveLogin(ctx, limits, at)
 		if reserved {
 			st = o.checkCredentials(creds, r.PostFormValue("password"))
 		}
 	})
-	err = cmp.Or(err, rerr)
 	switch {
+	case rerr != nil && ctx.Err() == nil:
+		o.limitsDown(w, r, email, rerr)
+		return
 	case errors.Is(err, errLoginBusy):
 		o.log.WarnContext(ctx, "staff login refused: password checks busy")
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(o.cfg.LoginBudget, time.Second)/time.Second)))
 		o.loginPage(w, r, http.StatusServiceUnavailable, email, "Previše prijava u ovom trenutku. Pokušajte ponovo za nekoliko sekundi.")
 		return
-	case err != nil && ctx.Err() != nil:
+	case (err != nil || rerr != nil) && ctx.Err() != nil:
 		return // the client has gone
 	case err != nil:
 		o.fail(w, r, err)
 		return
 	case !reserved:
-		o.tooManyLogins(w, r, email, retryAt.Sub(at))
+		o.tooManyLogins(w, r, email, wait)
 		return
 	case st == nil:
 		o.log.WarnContext(ctx, "staff login failed", "ip", clientIP(r))
 		o.loginPage(w, r, http.StatusUnauthorized, email, "Pogrešna e-adresa ili lozinka.")
 		return
 	}
-	if err := o.store.ClearLoginAttempts(ctx, limits[0].Key); err != nil {
-		o.log.ErrorContext(ctx, "clear login attempts", "err", err)
-	}
-	if err := o.store.ReleaseLoginAttempt(ctx, at, limits[1].Key); err != nil {
-		o.log.ErrorContext(ctx, "release login attempt", "err", err)
-	}
+	o.loginSucceeded(ctx, limits, at)
 	token, exp, err := o.createSession(ctx, st.ID)
 	if err != nil {
 		o.fail(w, r, err)
@@ -104,6 +103,13 @@ func (o *Office) handleLogin(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, o.cookie(loginCSRFCookie, "", "/staff/login", time.Time{}))
 	_ = o.audit(ctx, st, "login", 0, "")
 	http.Redirect(w, r, "/staff/", http.StatusSeeOther)
+}
+
+// limitsDown refuses a login whose limits the store cannot check.
+func (o *Office) limitsDown(w http.ResponseWriter, r *http.Request, email string, err error) {
+	o.log.ErrorContext(r.Context(), "staff login refused: login limits unavailable", "err", err)
+	w.Header().Set("Retry-After", "60")
+	o.loginPage(w, r, http.StatusServiceUnavailable, email, "Prijava trenutno nije moguća. Pokušajte ponovo za minut.")
 }
 
 func (o *Office) tooManyLogins(w http.ResponseWriter, r *http.Request, email string, wait time.Duration) {

@@ -157,7 +157,7 @@ func TestLoginBurstComparesAtMostTheLimit(t *testing.T) {
 		t.Errorf("a locked account's password was compared: %d checks, want %d", got, checks)
 	}
 	// Neither e-mail nor address is stored in clear.
-	if n := tb.count(t, `SELECT count(*) FROM staff_login_attempts WHERE key LIKE '%sombor%' OR key LIKE '%198.51%'`); n != 0 {
+	if n := tb.count(t, `SELECT count(*) FROM rate_limits WHERE key LIKE '%sombor%' OR key LIKE '%198.51%'`); n != 0 {
 		t.Errorf("%d limit keys hold an address in clear", n)
 	}
 	// Once the window has passed the right password works, on a replica

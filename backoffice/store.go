@@ -6,14 +6,13 @@ import (
 )
 
 // Store keeps the back office's own tables: staff accounts, their
-// sessions, the login limits and the audit log. It holds no rule (who may log in, password
+// sessions and the audit log. It holds no rule (who may log in, password
 // policy, what is audited): those stay in backoffice. A lookup of a
 // missing row returns an error of kind fault.ErrNotFound.
 // postgres/staffstore implements it.
 type Store interface {
 	StaffStore
 	SessionStore
-	LoginAttempts
 	AuditLog
 }
 
@@ -64,37 +63,6 @@ type SessionRecord struct {
 	CSRF      string
 	CreatedAt time.Time
 	ExpiresAt time.Time
-}
-
-// LoginAttempts counts login attempts per key in a sliding window, shared
-// by every replica. Keys are opaque (backoffice passes hashes, never an
-// address in clear).
-type LoginAttempts interface {
-	// LoginAttemptsFull reports, without recording anything or waiting
-	// on other reservations, whether any key already holds Max attempts
-	// younger than its Window at `at`, and when all will have room
-	// again: a cheap refusal before a reservation is worth trying.
-	LoginAttemptsFull(ctx context.Context, at time.Time, limits []LoginLimit) (full bool, retryAt time.Time, err error)
-	// ReserveLoginAttempt records an attempt at `at` under every limit's
-	// key, atomically with respect to other reservations: when any key
-	// already holds Max attempts younger than its Window, nothing is
-	// recorded and it returns ok false and the time that key has room
-	// again. Parallel calls for one key are serialised, so at most Max
-	// succeed within a window.
-	ReserveLoginAttempt(ctx context.Context, at time.Time, limits []LoginLimit) (ok bool, retryAt time.Time, err error)
-	// ReleaseLoginAttempt takes back one attempt recorded at `at` under
-	// each key (a check that never ran, or a login that succeeded); a key
-	// without one is left as it is.
-	ReleaseLoginAttempt(ctx context.Context, at time.Time, keys ...string) error
-	// ClearLoginAttempts forgets every attempt under key.
-	ClearLoginAttempts(ctx context.Context, key string) error
-}
-
-// LoginLimit is at most Max attempts under Key within Window.
-type LoginLimit struct {
-	Key    string
-	Max    int
-	Window time.Duration
 }
 
 // AuditLog is the append-only audit log.

@@ -2,7 +2,8 @@
 # deps.sh makes sure the machine has what `make run` and `make test` need:
 # PostgreSQL reachable with the pgvector extension installable, poppler's
 # pdftotext for PDF ingestion, Tesseract with the Serbian models for OCR of
-# scans, and (with --browser) Chromium for widget tests.
+# scans, and (with --browser, which `make test` passes) Chromium for widget
+# tests and Redis for the shared rate limits' Redis store.
 #
 # With --local it makes sure a local PostgreSQL on 127.0.0.1:5432 runs with
 # pgvector (on Debian/Ubuntu it installs and starts what is missing) and
@@ -50,6 +51,13 @@ fi
 # --- Chromium (browser tests only) -------------------------------------------
 if [ "$want_browser" -eq 1 ] && ! command -v chromium >/dev/null; then
   apt_install chromium fonts-dejavu-core
+fi
+
+# --- Redis (tests of the shared rate limits' Redis store only) -----------------
+if [ "$want_browser" -eq 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  command -v redis-server >/dev/null || apt_install redis-server
+  log "starting Redis on 127.0.0.1:6379 (nothing kept on disk)"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null
 fi
 
 # --- PostgreSQL ----------------------------------------------------------------

@@ -1,45 +1,63 @@
 package web
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/miasrbija/mia/ratelimit/redislimit"
 )
 
-func TestLimiter(t *testing.T) {
+// A store that cannot be reached lets every request through, counts each
+// failed check and logs once, not once per request.
+func TestLimiterFailsOpen(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(0, 0)
-	l := newLimiter(Limit{Rate: 0.5, Burst: 2}, func() time.Time { return now })
-	for i := range 2 {
-		if ok, _ := l.allow("a"); !ok {
-			t.Fatalf("request %d refused within the burst", i)
+	var logs bytes.Buffer
+	// Nothing listens on port 1: every check fails to connect.
+	opt, err := redislimit.ParseURL("redis://127.0.0.1:1/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := redislimit.New(redis.NewClient(opt), "")
+	errs := newLimitErrors()
+	l := newLimiter(down, Limit{Rate: 0.001, Burst: 1}, "ip", Config{Now: time.Now, Log: slog.New(slog.NewTextHandler(&logs, nil))}, errs)
+	for i := range 3 {
+		if ok, _ := l.allow(context.Background(), ipKey("198.51.100.7")); !ok {
+			t.Fatalf("request %d refused while the limit's store is down", i+1)
 		}
 	}
-	ok, wait := l.allow("a")
-	if ok || wait != 2*time.Second {
-		t.Fatalf("third request: %v, wait %v; want refused for 2s", ok, wait)
+	if n := counterValue(errs.WithLabelValues("ip")); n != 3 {
+		t.Errorf("mia_ratelimit_errors_total{limit=ip} = %v, want 3", n)
 	}
-	if ok, _ := l.allow("b"); !ok {
-		t.Fatal("another key shares the bucket")
+	if n := strings.Count(logs.String(), "rate limit unavailable"); n != 1 {
+		t.Errorf("%d log lines for 3 failed checks, want 1:\n%s", n, logs.String())
 	}
-	now = now.Add(2 * time.Second)
-	if ok, _ := l.allow("a"); !ok {
-		t.Fatal("not refilled after 2s")
-	}
-	if ok, _ := newLimiter(Limit{Rate: -1}, time.Now).allow("x"); !ok {
-		t.Fatal("a negative rate does not disable the limit")
+	// A disabled limit never asks the store.
+	off := newLimiter(down, Limit{Rate: -1}, "conversation", Config{Now: time.Now, Log: slog.New(slog.DiscardHandler)}, errs)
+	if ok, _ := off.allow(context.Background(), "k"); !ok || counterValue(errs.WithLabelValues("conversation")) != 0 {
+		t.Error("a disabled limit consulted its store")
 	}
 }
 
-func TestLimiterForgetsIdleKeys(t *testing.T) {
+func TestIPKeyHidesTheAddress(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(0, 0)
-	l := newLimiter(Limit{Rate: 1, Burst: 1}, func() time.Time { return now })
-	for i := range 5000 {
-		now = now.Add(time.Second) // every earlier bucket has refilled
-		l.allow(strings.Repeat("k", i%7) + string(rune('a'+i%26)) + time.Duration(i).String())
+	k := ipKey("198.51.100.7")
+	if strings.Contains(k, "198") || len(k) != 32 || k == ipKey("198.51.100.8") {
+		t.Errorf("ipKey = %q", k)
 	}
-	if n := len(l.buckets); n > 1024 {
-		t.Errorf("%d buckets kept, want at most 1024", n)
+}
+
+func counterValue(c prometheus.Counter) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		return -1
 	}
+	return m.GetCounter().GetValue()
 }

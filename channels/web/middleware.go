@@ -96,7 +96,7 @@ func allowedOrigin(origin string, m *municipality.Municipality, public []string)
 // limitIP applies the per-client-IP limit to every API request.
 func (h *Handler) limitIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := h.ipLim.allow(clientIP(r)); !ok {
+		if ok, wait := h.ipLim.allow(r.Context(), ipKey(clientIP(r))); !ok {
 			writeRateLimited(w, wait)
 			return
 		}
@@ -108,7 +108,7 @@ func (h *Handler) limitIP(next http.Handler) http.Handler {
 func (h *Handler) limitConversation(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := conversationKey(r.Context())
-		if ok, wait := h.convLim.allow(key); !ok {
+		if ok, wait := h.convLim.allow(r.Context(), key); !ok {
 			writeRateLimited(w, wait)
 			return
 		}
