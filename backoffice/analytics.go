@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/feedback"
 	"github.com/miasrbija/mia/forms"
 )
 
@@ -53,6 +54,12 @@ type Analytics struct {
 	Categories    []Count // communal reports by category
 	Bodies        []Count // cases by responsible body
 	Resolved      int64   // cases resolved
+	// Citizens' votes on answers (nil without Config.Feedback): all of
+	// them, by week, by topic (route) and by cited document.
+	Rating          *feedback.Tally
+	RatingWeeks     []RatingCount
+	RatingTopics    []RatingCount
+	RatingDocuments []RatingCount
 	// MedianResolve is the median time from filing to the (first)
 	// resolved event; 0 when no case is resolved.
 	MedianResolve time.Duration
@@ -60,6 +67,24 @@ type Analytics struct {
 
 // AnswerStatuses are the statuses of messages, in display order.
 var AnswerStatuses = []string{"answered", "out_of_scope", "no_source", "fallback_offline", "error"}
+
+// routeLabels name the engine's routes (the topics of answers) for staff.
+var routeLabels = map[string]string{
+	"info": "pitanja iz dokumenata", "form_start": "početak prijave ili zahteva", "form": "popunjavanje obrasca",
+	"case_status": "stanje predmeta", "greeting": "pozdrav", "thanks": "zahvalnost", "out_of_scope": "van nadležnosti",
+	"emergency": "hitni slučajevi", "abuse": "neprimerene poruke", "handover": "razgovor sa službenikom",
+}
+
+// routeLabel is a route's Serbian name; an unknown route shows its key.
+func routeLabel(k string) string {
+	if l, ok := routeLabels[k]; ok {
+		return l
+	}
+	return k
+}
+
+// topDocuments is how many documents the document charts show.
+const topDocuments = 10
 
 var answerLabels = map[string]string{
 	"answered": "odgovoreno", "out_of_scope": "van nadležnosti", "no_source": "nema izvora",
@@ -87,8 +112,13 @@ func (o *Office) ComputeAnalytics(ctx context.Context, muni string) (*Analytics,
 	for _, s := range AnswerStatuses {
 		a.Answers = append(a.Answers, Count{Key: s, Label: answerLabels[s], N: have[s]})
 	}
-	a.Routes = usageCounts(u.Routes)
-	a.Documents = usageCounts(u.Documents)
+	a.Routes = caseCounts(toFormsCounts(u.Routes), routeLabel)
+	a.Documents = documentCounts(u.Documents)
+	if o.cfg.Feedback != nil {
+		if err := o.addRatings(ctx, muni, a); err != nil {
+			return nil, fmt.Errorf("analytics: %w", err)
+		}
+	}
 	a.Forms = caseCounts(cs.Forms, func(k string) string {
 		if def, ok := forms.Lookup(k); ok {
 			return def.Title
@@ -101,11 +131,25 @@ func (o *Office) ComputeAnalytics(ctx context.Context, muni string) (*Analytics,
 	return a, nil
 }
 
-// usageCounts labels the assistant's counts with their keys.
-func usageCounts(in []assistant.Count) []Count {
+// toFormsCounts turns the assistant's counts into forms' shape, for caseCounts.
+func toFormsCounts(in []assistant.Count) []forms.Count {
+	out := make([]forms.Count, len(in))
+	for i, c := range in {
+		out[i] = forms.Count{Key: c.Key, N: c.N}
+	}
+	return out
+}
+
+// documentCounts counts a document once whatever its script (the usage
+// figures list each title as stored).
+func documentCounts(in []assistant.Count) []Count {
+	docs := make([]feedback.DocumentRatings, len(in))
+	for i, c := range in {
+		docs[i] = feedback.DocumentRatings{Title: c.Key, Cited: c.N}
+	}
 	var out []Count
-	for _, c := range in {
-		out = append(out, Count{Key: c.Key, Label: c.Key, N: c.N})
+	for _, d := range feedback.MergeDocuments(docs) {
+		out = append(out, Count{Key: d.Title, Label: d.Title, N: d.Cited})
 	}
 	return out
 }
@@ -126,16 +170,22 @@ func (o *Office) handleAnalytics(w http.ResponseWriter, r *http.Request) {
 		o.fail(w, r, err)
 		return
 	}
+	charts := []BarChart{
+		NewBarChart("answers", "Odgovori po statusu", a.Answers),
+		NewBarChart("routes", "Najčešće teme", a.Routes),
+		NewBarChart("forms", "Predmeti po obrascu", a.Forms),
+		NewBarChart("documents", "Najčešće citirani dokumenti", a.Documents),
+		NewBarChart("categories", "Prijave po kategoriji", a.Categories),
+		NewBarChart("bodies", "Predmeti po nadležnoj službi", a.Bodies),
+	}
+	if a.Rating != nil {
+		charts = append(charts,
+			NewRatingChart("rating-weeks", "Ocene odgovora po nedeljama", a.RatingWeeks),
+			NewRatingChart("rating-topics", "Ocene odgovora po temama", a.RatingTopics),
+			NewRatingChart("rating-documents", "Ocene odgovora po citiranim dokumentima", a.RatingDocuments))
+	}
 	o.render(w, r, http.StatusOK, "analytics", map[string]any{
-		"Title": "Analitika", "A": a, "Median": formatDuration(a.MedianResolve),
-		"Charts": []BarChart{
-			NewBarChart("answers", "Odgovori po statusu", a.Answers),
-			NewBarChart("routes", "Najčešće teme (rute)", a.Routes),
-			NewBarChart("forms", "Predmeti po obrascu", a.Forms),
-			NewBarChart("documents", "Najčešće citirani dokumenti", a.Documents),
-			NewBarChart("categories", "Prijave po kategoriji", a.Categories),
-			NewBarChart("bodies", "Predmeti po nadležnoj službi", a.Bodies),
-		},
+		"Title": "Analitika", "A": a, "Median": formatDuration(a.MedianResolve), "Charts": charts,
 	})
 }
 
@@ -186,6 +236,15 @@ func writeCSV(w interface{ Write([]byte) (int, error) }, a *Analytics) error {
 			row(s.name, c.Key, c.Label, strconv.FormatInt(c.N, 10))
 		}
 	}
+	// Ratings: value is 👍/👎, e.g. 12/3.
+	for _, s := range []struct {
+		name string
+		rs   []RatingCount
+	}{{"rating_weeks", a.RatingWeeks}, {"rating_topics", a.RatingTopics}, {"rating_documents", a.RatingDocuments}} {
+		for _, c := range s.rs {
+			row(s.name, c.Label, c.Label, fmt.Sprintf("%d/%d", c.Up, c.Down))
+		}
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -197,4 +256,39 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// addRatings reads the citizens' votes: overall, by week, by topic and
+// by document (the scripts of one document counted together; the most
+// cited documents only). Document counts come from here too: unlike the
+// usage figures, they cover every document before the top is taken.
+func (o *Office) addRatings(ctx context.Context, muni string, a *Analytics) error {
+	st, err := o.cfg.Feedback.Ratings(ctx, muni)
+	if err != nil {
+		return err
+	}
+	a.Rating = &feedback.Tally{}
+	for _, w := range st.Weeks {
+		a.Rating.Up += w.Up
+		a.Rating.Down += w.Down
+		a.RatingWeeks = append(a.RatingWeeks, RatingCount{Label: "od " + dayText(w.Week), Up: w.Up, Down: w.Down})
+	}
+	for _, r := range st.Routes {
+		a.RatingTopics = append(a.RatingTopics, RatingCount{Label: routeLabel(r.Key), Up: r.Up, Down: r.Down})
+	}
+	a.Documents = nil
+	for i, d := range feedback.MergeDocuments(st.Documents) {
+		if i < topDocuments {
+			a.Documents = append(a.Documents, Count{Key: d.Title, Label: d.Title, N: d.Cited})
+		}
+		if d.Total() > 0 && len(a.RatingDocuments) < topDocuments {
+			a.RatingDocuments = append(a.RatingDocuments, RatingCount{Label: d.Title, Up: d.Up, Down: d.Down})
+		}
+	}
+	return nil
+}
+
+// dayText writes a day as in Serbian: "2. 3. 2026."
+func dayText(t time.Time) string {
+	return fmt.Sprintf("%d. %d. %d.", t.Day(), int(t.Month()), t.Year())
 }

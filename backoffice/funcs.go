@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"fmt"
 	"html/template"
 	"time"
 
@@ -22,6 +23,9 @@ var funcs = template.FuncMap{
 	"days":        func(d time.Duration) int { return int(d / (24 * time.Hour)) },
 	"seconds":     func(d time.Duration) string { return d.Round(100 * time.Millisecond).String() },
 	"runStatus":   runStatusLabel,
+	// Knowledge gaps and ratings (gaps.go, analytics.go).
+	"percent":     func(share float64) string { return fmt.Sprintf("%.0f %%", share*100) },
+	"reasonLabel": reasonLabel,
 }
 
 // runStatusLabel names a crawl run's status for staff.

@@ -37,6 +37,9 @@ type Config struct {
 	Municipalities *municipality.Registry
 	// Engine answers turns; RegisterWorkers needs it.
 	Engine Engine
+	// Feedback records votes from the rating buttons (feedback.go);
+	// nil offers none.
+	Feedback Feedback
 	// Tokens holds each municipality's bot token by slug (read from the
 	// variable TokenEnv names). A municipality without one has no Viber
 	// channel: its webhook answers 404.

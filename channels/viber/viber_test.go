@@ -31,6 +31,7 @@ import (
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
+	"github.com/miasrbija/mia/postgres/feedbackstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/postgres/viberstore"
 	"github.com/miasrbija/mia/queue"
@@ -96,6 +97,7 @@ type opts struct {
 	maxMedia int64 // Config.MaxMedia
 	// enqueueTimeout is Config.EnqueueTimeout.
 	enqueueTimeout time.Duration
+	feedback       bool // answers carry rating buttons (feedback_test.go)
 }
 
 func setup(t testing.TB, o opts) *bundle {
@@ -139,6 +141,9 @@ func setup(t testing.TB, o opts) *bundle {
 		}
 		b.engine = &recorder{eng: eng}
 		cfg.Engine = b.engine
+		if o.feedback {
+			cfg.Feedback = feedbackstore.New(db)
+		}
 		workers = river.NewWorkers()
 		if err := viber.RegisterWorkers(workers, cfg); err != nil {
 			t.Fatal(err)

@@ -117,6 +117,19 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 		return fmt.Errorf("record user: %w", err)
 	}
 	msg := in.Message
+	// A rating button's vote is recorded and thanked here (feedback.go).
+	if msg.Type == "text" {
+		if reply, ok, err := w.d.feedbackReply(ctx, m, in.User.ID, msg.Text); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			out := &Reply{Municipality: m.Slug, Receiver: in.User.ID, Messages: ReplyMessages(m, in.User.ID, in.User.APIVersion, reply)}
+			if err := w.d.store.CompleteTurn(ctx, job, out); err != nil {
+				return fmt.Errorf("enqueue reply: %w", err)
+			}
+			return nil
+		}
+	}
 	t := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelViber, UserID: in.User.ID, Text: msg.Text}
 	switch msg.Type {
 	case "text":
@@ -150,6 +163,7 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	// completion commit together: a retry of this job never enqueues a
 	// second reply.
 	out := &Reply{Municipality: m.Slug, Receiver: in.User.ID, Messages: ReplyMessages(m, in.User.ID, in.User.APIVersion, reply)}
+	w.d.addRatingButtons(ctx, reply, out.Messages)
 	if err := w.d.store.CompleteTurn(ctx, job, out); err != nil {
 		return fmt.Errorf("enqueue reply: %w", err)
 	}

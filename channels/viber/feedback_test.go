@@ -1,0 +1,100 @@
+package viber_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miasrbija/mia/channels/viber"
+	"github.com/miasrbija/mia/channels/viber/vibertest"
+)
+
+// lastDelivered waits for the n-th delivered message and returns it.
+func (b *bundle) lastDelivered(t *testing.T, n int) viber.Message {
+	t.Helper()
+	b.fake.WaitCalls(t, 15*time.Second, func(s *vibertest.Server) bool { return len(s.Delivered()) >= n })
+	sent := b.fake.Delivered()
+	var m viber.Message
+	if err := json.Unmarshal(sent[n-1].Body, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// button returns the payload of the keyboard button whose text contains label.
+func button(t *testing.T, m viber.Message, label string) string {
+	t.Helper()
+	if m.Keyboard != nil {
+		for _, b := range m.Keyboard.Buttons {
+			if strings.Contains(b.Text, label) {
+				return b.ActionBody
+			}
+		}
+	}
+	t.Fatalf("no %q button on %q (%+v)", label, m.Text, m.Keyboard)
+	return ""
+}
+
+// TestFeedbackThroughKeyboard: an answer comes with 👍/👎 buttons; the
+// citizen taps 👎 (Viber sends the button's payload as text), gets a short
+// thanks with the reasons, taps one; one vote is stored, with the reason,
+// and the engine never sees the taps. A payload naming someone else's
+// answer records nothing.
+func TestFeedbackThroughKeyboard(t *testing.T) {
+	t.Parallel()
+	b := setup(t, opts{engine: true, feedback: true})
+	const user = "ocena-korisnik=="
+	if res, _ := b.post(t, message(101, user, "Где се подноси захтев за дечији додатак?")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	answer := b.lastDelivered(t, 1)
+	if !strings.Contains(answer.Text, "Извори:") {
+		t.Fatalf("not an answer with sources: %q", answer.Text)
+	}
+	down := button(t, answer, "👎")
+	if !regexp.MustCompile(`^feedback:\d+:c:down$`).MatchString(down) || !strings.Contains(button(t, answer, "👍"), ":up") {
+		t.Fatalf("rating payloads %q", down)
+	}
+	if label := answer.Keyboard.Buttons[len(answer.Keyboard.Buttons)-1].Text; label != "👎 Није користан" {
+		t.Errorf("the 👎 button is not in the citizen's script: %q", label)
+	}
+
+	if res, _ := b.post(t, message(102, user, down)); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	thanks := b.lastDelivered(t, 2)
+	if !strings.HasPrefix(thanks.Text, "Хвала.") || strings.Contains(thanks.Text, "Извори") {
+		t.Errorf("reply to 👎: %q", thanks.Text)
+	}
+	outdated := button(t, thanks, "Застарело")
+	if res, _ := b.post(t, message(103, user, outdated)); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if last := b.lastDelivered(t, 3); !strings.Contains(last.Text, "Ваша оцена помаже") {
+		t.Errorf("reply to the reason: %q", last.Text)
+	}
+	var rating, reason string
+	var votes int
+	err := b.db.QueryRow(context.Background(), `SELECT count(*) OVER (), rating, coalesce(reason, '') FROM answer_feedback`).Scan(&votes, &rating, &reason)
+	if err != nil || votes != 1 || rating != "down" || reason != "outdated" {
+		t.Errorf("stored: %d %s %s (%v)", votes, rating, reason, err)
+	}
+	if turns := b.engine.Turns(); len(turns) != 1 {
+		t.Errorf("the engine got %d turns, want only the question: %+v", len(turns), turns)
+	}
+
+	// Another citizen sends the same payload: not their answer.
+	if res, _ := b.post(t, message(104, "drugi==", strings.Replace(down, ":down", ":up", 1))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if gone := b.lastDelivered(t, 4); !strings.Contains(gone.Text, "није могуће оценити") {
+		t.Errorf("reply to a foreign vote: %q", gone.Text)
+	}
+	if n := b.count(t, `SELECT count(*) FROM answer_feedback WHERE rating = 'up'`); n != 0 {
+		t.Errorf("a foreign vote was stored")
+	}
+}
