@@ -1,117 +1,268 @@
 package forms
 
-// Applying a citizen's input to a draft: values from a model's tool call,
-// typed text, a location or attachments, each validated before it is kept.
+// Applying a citizen's input to a draft: values (understood from the
+// message, a model's tool call, a button), a location, attachments and
+// typed text, each validated before it is kept, and what the step must
+// say about it.
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
 	"github.com/miasrbija/mia/municipality"
 )
 
-// applyValues validates several values at once (a model's tool call or a
-// button); valid ones are kept, refused ones explained.
-func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *Draft, values map[string]string) []FieldError {
-	var errs []FieldError
-	// In definition order, so a when-condition sees its field first.
+// outcome is what one input did, for the step to say.
+type outcome struct {
+	errs       []FieldError
+	understood []string // fields newly filled besides the one asked
+	corrected  []string // fields whose earlier answer changed
+	touched    map[string]bool
+	photos     int // attachments kept
+	videos     int
+	hint       string // said before the question (words typed at the summary)
+
+	asked    string            // the field asked when the input came
+	orig     map[string]string // the answers before the input
+	body     municipality.Body // the responsible body before the input
+	hadBody  bool
+	rerouted string // the body's name when a correction changed it
+}
+
+// before notes the answers and the responsible body before the input.
+func (o *outcome) before(m *municipality.Municipality, def *Definition, d *Draft, asked string) {
+	o.asked = asked
+	o.orig = maps.Clone(d.values)
+	o.body, o.hadBody = bodyKey(m, def, d.values)
+}
+
+// after lists what the input filled and corrected, compared with the
+// answers before it, and notes a change of the responsible body made by a
+// correction.
+func (o *outcome) after(m *municipality.Municipality, def *Definition, d *Draft) {
 	for _, f := range def.Fields {
+		if !o.touched[f.Name] {
+			continue
+		}
+		old, had := o.orig[f.Name]
+		cur, has := d.values[f.Name]
+		switch {
+		case had && has && old != cur:
+			o.corrected = append(o.corrected, f.Name)
+		case !had && has && f.Name != o.asked:
+			o.understood = append(o.understood, f.Name)
+		}
+	}
+	now, ok := bodyKey(m, def, d.values)
+	if o.hadBody && ok && now.Key != o.body.Key && len(o.corrected) > 0 {
+		o.rerouted = now.Name
+	}
+}
+
+// set keeps a validated value.
+func (o *outcome) set(d *Draft, f *Field, v string) {
+	d.values[f.Name] = v
+	if o.touched == nil {
+		o.touched = map[string]bool{}
+	}
+	o.touched[f.Name] = true
+}
+
+// clearlyGiven are the types whose values are recognised by their shape:
+// a refused one was meant as such and is explained even when the field
+// was not asked.
+func clearlyGiven(t FieldType) bool {
+	return t == TypeJMBG || t == TypePhone || t == TypeEmail || t == TypeContact
+}
+
+// applyValues validates several values at once, in definition order (so a
+// when-condition sees its field first); valid ones are kept. A refused
+// one is explained when it was clearly given, answers the field asked, or
+// tried to correct an answer; otherwise (a guess of understanding that
+// did not validate) it is dropped and its question asked in turn. start:
+// the values of an opening message (unknown names are dropped too).
+func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *Draft, values map[string]string, asked string, start bool, out *outcome) {
+	for i := range def.Fields {
+		f := &def.Fields[i]
 		v, ok := values[f.Name]
 		if !ok {
 			continue
 		}
 		if f.Type == TypeAttachments {
-			errs = append(errs, fieldError(&f, "prilog pošaljite kao fotografiju ili video"))
+			if !start {
+				out.errs = append(out.errs, fieldError(f, "prilog pošaljite kao fotografiju ili video"))
+			}
 			continue
 		}
-		if f.Sensitive && strings.TrimSpace(v) == placeholder(&f) {
+		if f.Sensitive && strings.TrimSpace(v) == placeholder(f) {
 			continue // the model echoed the ModelView placeholder: keep the stored value
 		}
-		norm, err := s.parse(m, &f, v, nil)
+		norm, err := s.parse(m, f, v, nil)
 		if err != nil {
-			errs = append(errs, fieldError(&f, err.Error()))
+			_, had := d.values[f.Name]
+			if clearlyGiven(f.Type) || f.Name == asked || had {
+				out.errs = append(out.errs, fieldError(f, err.Error()))
+			}
 			continue
 		}
-		d.values[f.Name] = norm
+		out.set(d, f, norm)
+		if f.Type == TypeLocation {
+			s.inferSettlement(m, def, d, f, values, out)
+		}
+	}
+	if start {
+		return
 	}
 	for k := range values {
 		if _, ok := def.Field(k); !ok {
-			errs = append(errs, FieldError{Field: k, Message: fmt.Sprintf("nepoznato polje %q", k)})
+			out.errs = append(out.errs, FieldError{Field: k, Message: fmt.Sprintf("nepoznato polje %q", k)})
 		}
 	}
-	return errs
 }
 
-// applyCurrent applies typed text, a location or attachments to the field
-// being asked.
-func (s *Service) applyCurrent(ctx context.Context, tx Tx, m *municipality.Municipality, def *Definition, d *Draft, in Input) ([]FieldError, error) {
-	f, ok := def.Field(d.Current)
-	// A photo or a shared location sent while another question is open
-	// (people often send the photo first) goes to its own field.
-	if (!ok || f.Type != TypeAttachments) && len(in.Attachments) > 0 {
-		if af := def.fieldOfType(TypeAttachments); af != nil {
-			return s.addAttachments(ctx, tx, d, af, in.Attachments)
+// inferSettlement answers the yes/no field tied to a location field
+// (Field.SettlementOf) from the place the location just given names: a
+// settlement is "yes", the seat alone "no". The municipality's list of
+// settlements is surer than the citizen's idea of a village (or a guess
+// of understanding), so a settlement named corrects any answer; the seat
+// alone does not override an answer given with it.
+func (s *Service) inferSettlement(m *municipality.Municipality, def *Definition, d *Draft, loc *Field, values map[string]string, out *outcome) {
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		if f.SettlementOf != loc.Name {
+			continue
+		}
+		_, seat, ok := settlementIn(m, d.values[loc.Name])
+		if _, given := values[f.Name]; !ok || given && seat {
+			continue // nothing named, or the seat against an explicit answer
+		}
+		v := "yes"
+		if seat {
+			v = "no"
+		}
+		out.set(d, f, v)
+	}
+}
+
+// applyInput applies values, then a location and attachments to their own
+// fields whatever is asked (people often send the photo first), then the
+// typed text to the field asked, unless the values already answered it.
+func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municipality, def *Definition, d *Draft, in Input, start bool, out *outcome) error {
+	asked := out.asked
+	if len(in.Values) > 0 {
+		s.applyValues(m, def, d, in.Values, asked, start, out)
+	}
+	if len(in.Attachments) > 0 {
+		af := def.fieldOfType(TypeAttachments)
+		if af == nil {
+			out.errs = append(out.errs, FieldError{Field: "", Message: "Ovaj obrazac ne prima fotografije ni video; prilog nije sačuvan."})
+		} else if err := s.addAttachments(ctx, tx, d, af, in.Attachments, out); err != nil {
+			return err
 		}
 	}
-	if (!ok || f.Type != TypeLocation) && in.Location != nil {
+	if in.Location != nil {
 		if lf := def.fieldOfType(TypeLocation); lf != nil {
 			v, err := s.parse(m, lf, "", in.Location)
 			if err != nil {
-				return []FieldError{fieldError(lf, err.Error())}, nil
+				out.errs = append(out.errs, fieldError(lf, err.Error()))
+			} else {
+				out.set(d, lf, v)
+				s.inferSettlement(m, def, d, lf, in.Values, out)
 			}
-			d.values[lf.Name] = v
-			return nil, nil
 		}
 	}
-	if !ok {
-		return nil, nil // at the summary: the summary is shown again
-	}
-	if f.Type == TypeAttachments {
-		if len(in.Attachments) == 0 {
-			if strings.TrimSpace(in.Text) != "" && f.Optional {
-				return []FieldError{fieldError(f, "pošaljite fotografiju ili video, ili izaberite „Preskoči”")}, nil
-			}
-			return []FieldError{fieldError(f, "pošaljite fotografiju ili video kao prilog")}, nil
+	text := strings.TrimSpace(in.Text)
+	f, ok := def.Field(asked)
+	switch {
+	case !ok && text != "" && len(in.Values) == 0 && d.Status == DraftConfirming:
+		// Words at the summary are never ignored silently.
+		out.hint = "Prijava još nije poslata. Izaberite „Potvrdi” da je pošaljete, „Izmeni” da nešto promenite ili „Otkaži” da odustanete."
+		return nil
+	case !ok || out.touched[asked]:
+		return nil // nothing asked, or the values answered it
+	case f.Type == TypeAttachments:
+		switch {
+		case len(in.Attachments) > 0 || in.Location != nil || len(in.Values) > 0 && (text == "" || len(out.touched) > 0):
+			// the input was a file or a place, or its text carried the values
+		case f.Optional && isRefusal(text):
+			out.set(d, f, "") // "nemam sliku", "neću": skipped
+		case text != "" && f.Optional:
+			out.errs = append(out.errs, fieldError(f, "pošaljite fotografiju ili video, ili izaberite „Preskoči”"))
+		case text == "" && len(in.Values) == 0:
+			out.errs = append(out.errs, fieldError(f, "pošaljite fotografiju ili video kao prilog"))
 		}
-		return s.addAttachments(ctx, tx, d, f, in.Attachments)
+		return nil
+	case f.Type == TypeLocation && in.Location != nil:
+		return nil // the shared point answered it
+	case text == "" && (len(in.Values) > 0 || len(in.Attachments) > 0 || in.Location != nil):
+		return nil // the input was about other fields
 	}
-	v, err := s.parse(m, f, in.Text, in.Location)
-	if err != nil {
-		return []FieldError{fieldError(f, err.Error())}, nil
+	if name, phone, ok := sharedContact(text); ok && f.Type == TypeName {
+		// Viber's shared contact answers the name and the phone at once.
+		text = name
+		defer s.fillPhone(def, d, phone, out)
 	}
-	d.values[f.Name] = v
-	return nil, nil
+	v, err := s.parse(m, f, text, nil)
+	switch {
+	case err != nil && len(in.Values) > 0 && len(out.touched) > 0:
+		return nil // the text carried the values it was read for, not this answer
+	case err != nil:
+		out.errs = append(out.errs, fieldError(f, err.Error()))
+		return nil
+	}
+	out.set(d, f, v)
+	if f.Type == TypeLocation {
+		s.inferSettlement(m, def, d, f, nil, out)
+	}
+	return nil
 }
 
 // addAttachments validates and stores attachments; every valid one is
 // kept even when another is refused.
-func (s *Service) addAttachments(ctx context.Context, tx Tx, d *Draft, f *Field, atts []Attachment) ([]FieldError, error) {
+func (s *Service) addAttachments(ctx context.Context, tx Tx, d *Draft, f *Field, atts []Attachment, out *outcome) error {
 	n, _ := strconv.Atoi(d.values[f.Name])
-	var errs []FieldError
 	for _, a := range atts {
 		if n >= MaxAttachments {
-			errs = append(errs, fieldError(f, errTooMany.Error()))
+			out.errs = append(out.errs, fieldError(f, errTooMany.Error()))
 			break
 		}
 		data, mime, err := prepareAttachment(a)
 		if err != nil {
-			errs = append(errs, fieldError(f, err.Error()))
+			out.errs = append(out.errs, fieldError(f, err.Error()))
 			continue
 		}
 		key := newStorageKey()
 		if err := s.blobs.Put(ctx, d.Municipality, key, data); err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.AddAttachment(ctx, AttachmentInfo{Municipality: d.Municipality, DraftID: d.ID, StorageKey: key,
 			MIME: mime, Size: int64(len(data)), Name: a.Name}); err != nil {
-			return nil, fmt.Errorf("record attachment: %w", err)
+			return fmt.Errorf("record attachment: %w", err)
 		}
 		n++
+		if strings.HasPrefix(mime, "video/") {
+			out.videos++
+		} else {
+			out.photos++
+		}
 	}
 	if n > 0 {
 		d.values[f.Name] = strconv.Itoa(n)
 	}
-	return errs, nil
+	return nil
+}
+
+// fillPhone keeps a phone number read along with a name in the form's
+// phone field, when it applies and is not answered yet.
+func (s *Service) fillPhone(def *Definition, d *Draft, phone string, out *outcome) {
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		if _, answered := d.values[f.Name]; f.Type == TypePhone && !answered && f.applies(d.values) {
+			out.set(d, f, phone)
+			return
+		}
+	}
 }

@@ -60,6 +60,15 @@ type Field struct {
 	// Sensitive values are encrypted in the draft and the case, hidden
 	// from the model and masked wherever they are shown but to staff.
 	Sensitive bool `yaml:"sensitive"`
+	// Meaning is what a text field's value must be besides its length:
+	// MeaningProblem or MeaningAddress (meaning.go). Any text field
+	// refuses a question about services.
+	Meaning string `yaml:"meaning"`
+	// SettlementOf names a location field that answers this yes/no field:
+	// "yes" when the location names one of the municipality's settlements
+	// (villages), "no" when it names only the seat. It is asked when the
+	// location says neither.
+	SettlementOf string `yaml:"settlement_of"`
 }
 
 // Option returns the option with the given value.
@@ -176,6 +185,14 @@ func (d *Definition) check() error {
 			return fmt.Errorf("%s.%s: needs a prompt and a label", d.Name, f.Name)
 		case f.Type == TypeChoice && len(f.Options) == 0:
 			return fmt.Errorf("%s.%s: a choice needs options", d.Name, f.Name)
+		}
+		if f.Meaning != "" && (f.Type != TypeText || f.Meaning != MeaningProblem && f.Meaning != MeaningAddress) {
+			return fmt.Errorf("%s.%s: meaning %q: expected %q or %q on a text field", d.Name, f.Name, f.Meaning, MeaningProblem, MeaningAddress)
+		}
+		if f.SettlementOf != "" {
+			if lf, ok := d.Field(f.SettlementOf); f.Type != TypeYesNo || !ok || lf.Type != TypeLocation {
+				return fmt.Errorf("%s.%s: settlement_of needs a yes/no field and a location field", d.Name, f.Name)
+			}
 		}
 		for k := range f.When {
 			if !seen[k] {

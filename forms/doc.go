@@ -8,10 +8,18 @@
 //
 // # Using it from the conversation engine
 //
+//   - Service.Start with StartInput.Values (what understanding read from
+//     the opening message, keyed by field name), Location and Attachments
+//     opens a pre-filled form that asks only for the rest.
 //   - Service.Active(conversationID) non-nil: the turn belongs to the form;
-//     pass it to Service.Step with the text, button payload, location and
-//     attachment bytes. Step.Prompt is Serbian Latin: mirror the script.
-//     Step.Buttons are quick replies; Step.Done ends the form.
+//     pass it to Service.Step with the text, button payload, location,
+//     attachment bytes and the values understood from the message (they
+//     are applied first and may correct answered fields; the text answers
+//     the field asked unless they filled it). Step.Prompt is Serbian
+//     Latin: mirror the script. Step.Buttons are quick replies; Step.Done
+//     ends the form. Active returns ErrDraftExpired once when the draft
+//     was left idle past Service.DraftTTL and deleted: tell the citizen
+//     (prompts.FormExpired) and go on without a form.
 //   - With a model: Definition.ToolSchema is the tool's parameters (tool
 //     name = Definition.Name); the call's arguments go to Step as
 //     Input.Values. Show the model Draft.ModelView, never the values.
@@ -20,9 +28,10 @@
 //   - Nothing is filed without PayloadConfirm (or typed "potvrdi"/"da" at
 //     the summary). A repeated confirmation returns the same Case.
 //
-// # Storage (migration 00004_cases.sql; every row carries its municipality)
+// # Storage (migrations 00004_cases.sql, 00016_draft_expiry.sql; every row carries its municipality)
 //
-// forms owns form_drafts (one open draft per conversation), case_counters,
+// forms owns form_drafts (one open draft per conversation), form_draft_expiries
+// (the note that tells a citizen their draft expired), case_counters,
 // cases, case_events, case_attachments (metadata), attachment_blobs and
 // case_notifications (the outbox a channel worker delivers; see Outbox).
 // It reaches them only through the Store interface (store.go), implemented

@@ -2,9 +2,9 @@ package forms
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // ErrJMBG* are the ways a JMBG is wrong; each carries the Serbian message
@@ -43,14 +43,11 @@ func NormalizeJMBG(s string) string {
 // refused can still apply at the counter; a wrong number filed online
 // would instead produce a wrong extract.
 func ValidateJMBG(s string, now time.Time) error {
-	if len(s) != 13 {
-		return ErrJMBGFormat
+	if len(s) != 13 || !onlyDigits(s) {
+		return jmbgFormatError(s)
 	}
 	var d [13]int
 	for i, r := range s {
-		if r > unicode.MaxASCII || r < '0' || r > '9' {
-			return ErrJMBGFormat
-		}
 		d[i] = int(r - '0')
 	}
 	sum := 7*(d[0]+d[6]) + 6*(d[1]+d[7]) + 5*(d[2]+d[8]) + 4*(d[3]+d[9]) + 3*(d[4]+d[10]) + 2*(d[5]+d[11])
@@ -74,19 +71,57 @@ func ValidateJMBG(s string, now time.Time) error {
 	case yyy < 100:
 		year = 2000 + yyy
 	default:
-		return ErrJMBGDate
+		return jmbgErr(ErrJMBGDate, "JMBG nije ispravan: peta, šesta i sedma cifra (%03d) treba da budu godina rođenja bez prve cifre (npr. 985 za 1985. ili 005 za 2005.)", yyy)
 	}
-	if month < 1 || month > 12 || day < 1 {
-		return ErrJMBGDate
+	if day < 1 || day > 31 {
+		return jmbgErr(ErrJMBGDate, "JMBG nije ispravan: prve dve cifre (%02d) treba da budu dan rođenja, od 01 do 31", day)
+	}
+	if month < 1 || month > 12 {
+		return jmbgErr(ErrJMBGDate, "JMBG nije ispravan: treća i četvrta cifra (%02d) treba da budu mesec rođenja, od 01 do 12", month)
 	}
 	born := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 	if born.Day() != day || born.Month() != time.Month(month) { // 31.02. rolls over
-		return ErrJMBGDate
+		return jmbgErr(ErrJMBGDate, "JMBG nije ispravan: %02d.%02d.%d. nije postojeći datum rođenja (prve dve cifre su dan, sledeće dve mesec)", day, month, year)
 	}
 	if born.After(now) {
-		return ErrJMBGFuture
+		return jmbgErr(ErrJMBGFuture, "JMBG nije ispravan: datum rođenja %02d.%02d.%d. je u budućnosti", day, month, year)
 	}
 	return nil
+}
+
+// jmbgError is a refused JMBG explained in detail; errors.Is matches its
+// kind (ErrJMBGFormat, ErrJMBGDate, ErrJMBGFuture).
+type jmbgError struct {
+	kind error
+	msg  string
+}
+
+func (e *jmbgError) Error() string { return e.msg }
+func (e *jmbgError) Unwrap() error { return e.kind }
+
+func jmbgErr(kind error, format string, args ...any) error {
+	return &jmbgError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
+// jmbgFormatError says what is wrong with the shape: letters, or how many
+// digits were typed.
+func jmbgFormatError(s string) error {
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	switch {
+	case digits == 0:
+		return jmbgErr(ErrJMBGFormat, "JMBG mora imati tačno 13 cifara; upišite samo broj")
+	case digits != len([]rune(s)):
+		return jmbgErr(ErrJMBGFormat, "JMBG mora imati tačno 13 cifara, bez slova i drugih znakova")
+	case digits < 13:
+		return jmbgErr(ErrJMBGFormat, "JMBG mora imati tačno 13 cifara, a upisano je %d; proverite da neka cifra nije izostavljena", digits)
+	default:
+		return jmbgErr(ErrJMBGFormat, "JMBG mora imati tačno 13 cifara, a upisano je %d; proverite da neka cifra nije ponovljena", digits)
+	}
 }
 
 // MaskJMBG shows the first four and last three digits, e.g. 0101******006:

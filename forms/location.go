@@ -44,8 +44,11 @@ func locationValue(m *municipality.Municipality, text string, loc *Location) (st
 	if found {
 		return pointValue(m, lat, lon)
 	}
-	if n := utf8.RuneCountInString(text); n < 5 || n > 300 {
+	if n := utf8.RuneCountInString(text); n < 3 || n > 300 {
 		return "", fmt.Errorf("upišite adresu (ulica i broj, mesto) ili podelite lokaciju")
+	}
+	if err := checkPlace(m, text); err != nil {
+		return "", err
 	}
 	return text, nil
 }

@@ -3,8 +3,11 @@ package forms
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/miasrbija/mia/municipality"
 )
@@ -18,20 +21,35 @@ var (
 )
 
 // stepFor builds the question for the draft's current field, or the
-// summary, preceded by the refused values explained.
-func (s *Service) stepFor(m *municipality.Municipality, d *Draft, errs []FieldError) *Step {
+// summary, preceded by what the input did (out, nil for none):
+// attachments received, values understood or corrected, a new
+// responsible body, refused values explained, a hint.
+func (s *Service) stepFor(m *municipality.Municipality, d *Draft, out *outcome) *Step {
 	def := mustDef(d.Form)
-	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Errors: errs}
+	if out == nil {
+		out = &outcome{}
+	}
+	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Errors: out.errs}
 	var b strings.Builder
-	for _, e := range errs {
+	b.WriteString(receivedLine(out.photos, out.videos))
+	b.WriteString(def.echoLine("Razumeo sam: ", out.understood, d.values))
+	b.WriteString(def.echoLine("Ispravljeno: ", out.corrected, d.values))
+	if out.rerouted != "" {
+		b.WriteString("Prijavu sada prosleđujemo: " + out.rerouted + ".\n")
+	}
+	for _, e := range out.errs {
 		b.WriteString("⚠ " + e.Message + "\n")
 	}
+	if out.hint != "" {
+		b.WriteString(out.hint + "\n")
+	}
+	masks := def.sensitiveValues(d.values)
 	if d.Status == DraftConfirming {
 		st.Summary = def.summaryText(d.values)
 		b.WriteString(st.Summary)
 		st.Buttons = []Button{btnConfirm, btnChange, btnCancel}
 		st.Prompt = b.String()
-		st.Record = hideValues(st.Prompt, def.sensitiveValues(d.values))
+		st.Record = hideValues(st.Prompt, masks)
 		return st
 	}
 	f, _ := def.Field(d.Current)
@@ -54,8 +72,58 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, errs []FieldEr
 	}
 	st.Buttons = append(st.Buttons, btnCancel)
 	st.Prompt = b.String()
-	st.Record = st.Prompt // a question echoes no value
+	st.Record = hideValues(st.Prompt, masks) // the echoes may carry values
 	return st
+}
+
+// receivedLine acknowledges the attachments an input added.
+func receivedLine(photos, videos int) string {
+	switch n := photos + videos; {
+	case n == 0:
+		return ""
+	case n > 1:
+		return fmt.Sprintf("Primljeno priloga: %d.\n", n)
+	case videos == 1:
+		return "Primio sam video.\n"
+	}
+	return "Primio sam fotografiju.\n"
+}
+
+// echoLine lists fields with their display values ("vrsta problema —
+// Javna rasveta; lokacija — Venac Petra Bojovića 12"), in definition
+// order, leaving out attachments (acknowledged apart) and fields that no
+// longer apply.
+func (def *Definition) echoLine(lead string, names []string, values map[string]string) string {
+	var parts []string
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		v, ok := values[f.Name]
+		if !ok || f.Type == TypeAttachments || !slices.Contains(names, f.Name) || !f.applies(values) {
+			continue
+		}
+		dv := displayValue(f, v)
+		if dv == "" {
+			dv = "preskočeno"
+		}
+		parts = append(parts, lowerFirst(f.Label)+" — "+dv)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return lead + strings.Join(parts, "; ") + ".\n"
+}
+
+// lowerFirst lower-cases a label's first letter unless the word is an
+// abbreviation (JMBG).
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	if r2, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(r2) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // changeMenu offers the answered fields to change.

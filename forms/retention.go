@@ -5,12 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/miasrbija/mia/fault"
 )
 
-// DraftTTL is how long a form left unfinished is kept after its last
-// answer: then it expires with everything it holds (answers, the JMBG's
-// ciphertext, photos). A citizen who comes back later starts again.
-const DraftTTL = 7 * 24 * time.Hour
+// DefaultDraftTTL is how long a form left unfinished is kept after its
+// last answer unless Config.DraftTTL says otherwise: then it expires with
+// everything it holds (answers, the JMBG's ciphertext, photos). A day
+// covers a citizen who goes to take a photo or find a document; longer
+// keeps personal data for nothing and lets a stale form capture later,
+// unrelated messages. A citizen who comes back later is told, once, and
+// starts again.
+const DefaultDraftTTL = 24 * time.Hour
+
+// expiryNoteKeep is how long the note that a draft expired waits for the
+// citizen to come back: a month later the notice would only confuse.
+const expiryNoteKeep = 30 * 24 * time.Hour
+
+// ErrDraftExpired is returned by Active, once, when the conversation's
+// draft was left idle for longer than the TTL and was deleted with its
+// personal data and media (by Active itself or by the retention job):
+// the citizen should be told, and the conversation goes on without it.
+var ErrDraftExpired = errors.New("forms: the unfinished draft expired and was deleted")
 
 // orphanGrace is how old bytes with no attachment row must be before they
 // are swept: bytes are stored just before their row is written, in the
@@ -25,9 +41,12 @@ type RetentionStore interface {
 	// keys. The cases themselves stay.
 	DropCaseMedia(ctx context.Context, municipality string, before time.Time) ([]string, error)
 	// DropStaleDrafts deletes the municipality's drafts not submitted and
-	// last changed before before, with their attachment rows, and returns
-	// how many drafts and the attachments' storage keys.
+	// last changed before before, with their attachment rows, leaves a
+	// note per conversation for TakeDraftExpiry, and returns how many
+	// drafts and the attachments' storage keys.
 	DropStaleDrafts(ctx context.Context, municipality string, before time.Time) (int64, []string, error)
+	// DropExpiryNotes deletes the notes of drafts expired before before.
+	DropExpiryNotes(ctx context.Context, municipality string, before time.Time) (int64, error)
 }
 
 // OrphanSweeper is an AttachmentStore that can delete bytes no
@@ -61,17 +80,21 @@ func (s *Service) DeleteExpiredMedia(ctx context.Context, municipality string, b
 }
 
 // ExpireDrafts applies the retention rules other than case media's: it
-// deletes the municipality's drafts untouched since now minus DraftTTL,
-// with their attachments, and the stored bytes no attachment points at
-// any more (older than an hour). now is the pass's time.
+// deletes the municipality's drafts untouched since now minus the draft
+// TTL, with their attachments, the stored bytes no attachment points at
+// any more (older than an hour), and expiry notes nobody came back for.
+// now is the pass's time.
 func (s *Service) ExpireDrafts(ctx context.Context, municipality string, now time.Time) (Expired, error) {
 	var r Expired
 	rs, ok := s.store.(RetentionStore)
 	if !ok {
 		return r, errors.New("forms: the store cannot expire drafts")
 	}
-	drafts, keys, err := rs.DropStaleDrafts(ctx, municipality, now.Add(-DraftTTL))
+	drafts, keys, err := rs.DropStaleDrafts(ctx, municipality, now.Add(-s.ttl))
 	if err != nil {
+		return r, fmt.Errorf("forms: expire drafts: %w", err)
+	}
+	if _, err := rs.DropExpiryNotes(ctx, municipality, now.Add(-expiryNoteKeep)); err != nil {
 		return r, fmt.Errorf("forms: expire drafts: %w", err)
 	}
 	r.Drafts, r.DraftMedia = drafts, len(keys)
@@ -82,4 +105,43 @@ func (s *Service) ExpireDrafts(ctx context.Context, municipality string, now tim
 		}
 	}
 	return r, nil
+}
+
+// stale reports whether a draft has been idle for longer than the TTL.
+func (s *Service) stale(rec *DraftRecord) bool {
+	return !rec.UpdatedAt.IsZero() && s.now().Sub(rec.UpdatedAt) > s.ttl
+}
+
+// expireDraft deletes a stale draft with its attachments (the lazy half
+// of expiry: the citizen came back before the retention job ran) and
+// returns ErrDraftExpired. A draft a concurrent turn has just refreshed is
+// returned instead.
+func (s *Service) expireDraft(ctx context.Context, id int64) (*Draft, error) {
+	var fresh *Draft
+	var cleanup []string
+	var muni string
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		rec, err := tx.LockDraft(ctx, id)
+		if errors.Is(err, fault.ErrNotFound) {
+			return nil // expired meanwhile by the retention job or another turn
+		}
+		if err != nil {
+			return err
+		}
+		if !s.stale(rec) {
+			fresh, err = s.openDraft(rec)
+			return err
+		}
+		muni = rec.Municipality
+		cleanup, err = s.deleteDraft(ctx, tx, &Draft{ID: id})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("expire draft %d: %w", id, err)
+	}
+	if fresh != nil {
+		return fresh, nil
+	}
+	s.deleteBlobs(ctx, muni, cleanup)
+	return nil, ErrDraftExpired
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/miasrbija/mia/fault"
@@ -33,6 +32,9 @@ type Config struct {
 	// implement AttachmentStore too (postgres/casestore does).
 	Attachments AttachmentStore
 	Now         func() time.Time
+	// DraftTTL is how long a form left unfinished is kept after its last
+	// answer (0: DefaultDraftTTL).
+	DraftTTL time.Duration
 }
 
 // Service runs forms: drafts, validation, submission, cases and the
@@ -43,6 +45,7 @@ type Service struct {
 	crypter *Crypter
 	blobs   AttachmentStore
 	now     func() time.Time
+	ttl     time.Duration
 }
 
 // NewService checks the configuration and returns a Service.
@@ -50,8 +53,11 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Municipalities == nil || cfg.Crypter == nil {
 		return nil, errors.New("forms: Store, Municipalities and Crypter are required")
 	}
+	if cfg.DraftTTL < 0 {
+		return nil, fmt.Errorf("forms: DraftTTL %v is negative", cfg.DraftTTL)
+	}
 	s := &Service{store: cfg.Store, reg: cfg.Municipalities, crypter: cfg.Crypter,
-		blobs: cfg.Attachments, now: cfg.Now}
+		blobs: cfg.Attachments, now: cfg.Now, ttl: cmp.Or(cfg.DraftTTL, DefaultDraftTTL)}
 	if s.blobs == nil {
 		blobs, ok := cfg.Store.(AttachmentStore)
 		if !ok {
@@ -94,18 +100,32 @@ type Step struct {
 	Cancelled bool `json:"cancelled,omitempty"`
 }
 
-// StartInput starts a form in a conversation.
+// StartInput starts a form in a conversation, pre-filled with what the
+// opening message carried: the form asks only for what is missing.
 type StartInput struct {
 	ConversationID int64
 	Municipality   string // slug
 	Channel        string
 	ChannelUser    string
 	Form           string // FormCommunalReport or FormRegistryExtract
+	// Values are fields understood from the opening message (slots keyed
+	// by field name, or a model's tool call), validated like typed
+	// answers. A refused value the citizen clearly gave (a JMBG, a phone,
+	// an e-mail) is explained in the first step; any other value that
+	// does not validate is dropped quietly and its question asked.
+	Values map[string]string
+	// Location and Attachments sent with the opening message fill the
+	// form's location and attachments fields.
+	Location    *Location
+	Attachments []Attachment
 }
 
-// Input is one citizen turn inside a form. Values come from a model's
-// tool call and may fill several fields at once; each is validated like
-// typed text.
+// Input is one citizen turn inside a form. Values (from understanding the
+// message, a model's tool call or a button) are applied first and may
+// fill several fields at once or correct answered ones, at any step, the
+// summary included; each is validated like typed text. Text then answers
+// the field being asked, unless the Values filled it. A photo or a
+// location goes to its own field whatever is being asked.
 type Input struct {
 	Text        string
 	Payload     string
@@ -130,14 +150,26 @@ func (s *Service) openDraft(rec *DraftRecord) (*Draft, error) {
 }
 
 // Active returns the conversation's form in progress, or nil when there
-// is none.
+// is none. A draft idle for longer than the TTL is deleted with its data
+// and media, and ErrDraftExpired returned, once: the next call returns
+// nil (also when the retention job deleted it first).
 func (s *Service) Active(ctx context.Context, conversationID int64) (*Draft, error) {
 	rec, err := s.store.ActiveDraft(ctx, conversationID)
 	if errors.Is(err, fault.ErrNotFound) {
+		expired, err := s.store.TakeDraftExpiry(ctx, conversationID)
+		if err != nil {
+			return nil, fmt.Errorf("active draft: %w", err)
+		}
+		if expired {
+			return nil, ErrDraftExpired
+		}
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("active draft: %w", err)
+	}
+	if s.stale(rec) {
+		return s.expireDraft(ctx, rec.ID)
 	}
 	d, err := s.openDraft(rec)
 	if errors.Is(err, ErrUnreadable) {
@@ -146,43 +178,9 @@ func (s *Service) Active(ctx context.Context, conversationID int64) (*Draft, err
 	return d, err
 }
 
-// Start opens a draft of a form and returns its first question. When the
-// conversation already has a form in progress, that one is resumed.
-func (s *Service) Start(ctx context.Context, in StartInput) (*Step, error) {
-	def, ok := Lookup(in.Form)
-	if !ok {
-		return nil, fault.Invalid("unknown form %q", in.Form)
-	}
-	m, err := s.reg.Get(in.Municipality)
-	if err != nil {
-		return nil, err
-	}
-	first := def.nextField(map[string]string{})
-	err = s.store.CreateDraft(ctx, DraftRecord{ConversationID: in.ConversationID, Municipality: m.Slug, Form: def.Name,
-		Channel: in.Channel, ChannelUser: in.ChannelUser, Status: DraftActive, Current: first.Name, Values: map[string]string{}})
-	if err != nil {
-		return nil, fmt.Errorf("start form: %w", err)
-	}
-	d, err := s.Active(ctx, in.ConversationID)
-	if errors.Is(err, ErrDraftDiscarded) {
-		// An unreadable draft stood in the way: it is gone, start afresh.
-		if err = s.store.CreateDraft(ctx, DraftRecord{ConversationID: in.ConversationID, Municipality: m.Slug, Form: def.Name,
-			Channel: in.Channel, ChannelUser: in.ChannelUser, Status: DraftActive, Current: first.Name, Values: map[string]string{}}); err == nil {
-			d, err = s.Active(ctx, in.ConversationID)
-		}
-	}
-	if err != nil || d == nil {
-		return nil, cmp.Or(err, fmt.Errorf("start form: draft vanished"))
-	}
-	st := s.stepFor(m, d, nil)
-	intro := def.Title + ". Obrazac možete u svakom trenutku otkazati."
-	if d.Form != in.Form || len(d.values) > 0 {
-		intro = "Nastavljamo započeti obrazac: " + mustDef(d.Form).Title + "."
-	}
-	st.Prompt = intro + "\n" + st.Prompt
-	st.Record = intro + "\n" + st.Record
-	return st, nil
-}
+// DraftTTL is how long a form left unfinished is kept after its last
+// answer (for telling the citizen).
+func (s *Service) DraftTTL() time.Duration { return s.ttl }
 
 func mustDef(name string) *Definition {
 	d, ok := Lookup(name)
@@ -221,202 +219,5 @@ func (d *Definition) prune(values map[string]string) {
 		if _, ok := values[f.Name]; ok && !f.applies(values) {
 			delete(values, f.Name)
 		}
-	}
-}
-
-// Step applies one input to the draft and returns what to say next. The
-// draft row is locked for the whole step, so concurrent inputs (a double
-// click, a redelivered message) apply one after the other; a second
-// confirmation returns the case the first one filed. A refused value
-// changes nothing else. The draft passed may be stale: only its ID is
-// used.
-func (s *Service) Step(ctx context.Context, draft *Draft, in Input) (*Step, error) {
-	var st *Step
-	var cleanup []string // attachment blobs to delete after commit
-	var muni string
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		st, cleanup, muni, err = s.step(ctx, tx, draft.ID, in)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.deleteBlobs(ctx, muni, cleanup)
-	if st == nil {
-		return nil, fmt.Errorf("%w: draft %d", ErrDraftDiscarded, draft.ID)
-	}
-	if st.Record == "" {
-		st.Record = st.Prompt // a step that echoes no value (a menu, a cancel)
-	}
-	return st, nil
-}
-
-// step is Step inside its transaction. It returns what to say, the blob
-// keys to delete once committed and the draft's municipality; no step and
-// no error means the draft could not be read and was deleted.
-func (s *Service) step(ctx context.Context, tx Tx, draftID int64, in Input) (*Step, []string, string, error) {
-	rec, err := tx.LockDraft(ctx, draftID)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	d, err := s.openDraft(rec)
-	if errors.Is(err, ErrUnreadable) {
-		cleanup, err := s.deleteDraft(ctx, tx, &Draft{ID: rec.ID})
-		return nil, cleanup, rec.Municipality, err
-	}
-	if err != nil {
-		return nil, nil, "", err
-	}
-	m, err := s.reg.Get(d.Municipality)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	if d.Status == DraftSubmitted {
-		c, err := s.caseByID(ctx, tx, d.CaseID)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		return s.filedStep(m, d, c), nil, m.Slug, nil
-	}
-	def := mustDef(d.Form)
-	payload := strings.TrimSpace(in.Payload)
-	if payload == "" && len(in.Values) == 0 && in.Location == nil && len(in.Attachments) == 0 {
-		payload = typedCommand(in.Text, d.Status)
-	}
-	var errs []FieldError
-	switch {
-	case payload == PayloadCancel:
-		cleanup, err := s.deleteDraft(ctx, tx, d)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		return &Step{DraftID: d.ID, Form: d.Form, Done: true, Cancelled: true,
-			Prompt: "Obrazac je otkazan. Ništa nije poslato ni sačuvano."}, cleanup, m.Slug, nil
-	case payload == PayloadConfirm:
-		if d.Status != DraftConfirming {
-			break // nothing to confirm yet: ask the current question again
-		}
-		c, err := s.submit(ctx, tx, m, def, d)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		return s.filedStep(m, d, c), nil, m.Slug, nil
-	case payload == PayloadChange:
-		return s.changeMenu(def, d), nil, m.Slug, nil
-	case strings.HasPrefix(payload, PayloadChangeField):
-		name := strings.TrimPrefix(payload, PayloadChangeField)
-		f, ok := def.Field(name)
-		if !ok || !f.applies(d.values) {
-			return s.changeMenu(def, d), nil, m.Slug, nil
-		}
-		var cleanup []string
-		if f.Type == TypeAttachments {
-			if cleanup, err = tx.DropDraftAttachments(ctx, d.ID); err != nil {
-				return nil, nil, "", err
-			}
-			delete(d.values, f.Name)
-		}
-		d.Status, d.Current = DraftActive, f.Name
-		if err := s.saveDraft(ctx, tx, def, d); err != nil {
-			return nil, nil, "", err
-		}
-		return s.stepFor(m, d, nil), cleanup, m.Slug, nil
-	case payload == PayloadSkip:
-		if f, ok := def.Field(d.Current); ok && f.Optional {
-			if _, answered := d.values[f.Name]; !answered {
-				d.values[f.Name] = ""
-			}
-		}
-	case strings.HasPrefix(payload, PayloadSet):
-		name, value, _ := strings.Cut(strings.TrimPrefix(payload, PayloadSet), "=")
-		errs = s.applyValues(m, def, d, map[string]string{name: value})
-	case len(in.Values) > 0:
-		errs = s.applyValues(m, def, d, in.Values)
-	default:
-		errs, err = s.applyCurrent(ctx, tx, m, def, d, in)
-		if err != nil {
-			return nil, nil, "", err
-		}
-	}
-	s.advance(def, d)
-	if err := s.saveDraft(ctx, tx, def, d); err != nil {
-		return nil, nil, "", err
-	}
-	return s.stepFor(m, d, errs), nil, m.Slug, nil
-}
-
-// typedCommand maps typed words to the buttons' payloads, so a citizen
-// without buttons can confirm, change or cancel.
-func typedCommand(text string, status DraftStatus) string {
-	switch k := fold(strings.TrimRight(text, ".!")); k {
-	case "otkazi", "odustani", "odustajem", "prekini", "cancel":
-		return PayloadCancel
-	case "izmeni", "promeni", "izmena":
-		return PayloadChange
-	case "potvrdi", "potvrdjujem", "potvrdujem", "posalji":
-		if status == DraftConfirming {
-			return PayloadConfirm
-		}
-	case "da", "tacno", "jeste":
-		if status == DraftConfirming {
-			return PayloadConfirm
-		}
-	case "ne", "nije":
-		if status == DraftConfirming {
-			return PayloadChange
-		}
-	case "preskoci":
-		return PayloadSkip
-	}
-	return ""
-}
-
-// advance moves the draft to its next unanswered field, or to the summary.
-func (s *Service) advance(def *Definition, d *Draft) {
-	def.prune(d.values)
-	if f, ok := def.Field(d.Current); ok && d.Status == DraftActive {
-		if _, answered := d.values[f.Name]; !answered && f.applies(d.values) {
-			return // still asking the same field (a refused value)
-		}
-	}
-	if next := def.nextField(d.values); next != nil {
-		d.Status, d.Current = DraftActive, next.Name
-		return
-	}
-	d.Status, d.Current = DraftConfirming, ""
-}
-
-func (s *Service) saveDraft(ctx context.Context, tx Tx, def *Definition, d *Draft) error {
-	stored, err := s.storedValues(def, d.values)
-	if err != nil {
-		return err
-	}
-	rec := DraftRecord{ID: d.ID, ConversationID: d.ConversationID, Municipality: d.Municipality, Form: d.Form,
-		Channel: d.Channel, ChannelUser: d.ChannelUser, Status: d.Status, Current: d.Current, CaseID: d.CaseID, Values: stored}
-	if err := tx.SaveDraft(ctx, rec); err != nil {
-		return fmt.Errorf("save draft: %w", err)
-	}
-	return nil
-}
-
-// deleteDraft removes a cancelled draft and its attachments' metadata and
-// returns the blob keys to delete once the transaction commits.
-func (s *Service) deleteDraft(ctx context.Context, tx Tx, d *Draft) ([]string, error) {
-	keys, err := tx.DropDraftAttachments(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.DeleteDraft(ctx, d.ID); err != nil {
-		return nil, fmt.Errorf("cancel draft: %w", err)
-	}
-	return keys, nil
-}
-
-// deleteBlobs is best effort: a blob left behind by a failure is
-// unreachable (no metadata row points at it) and holds no case.
-func (s *Service) deleteBlobs(ctx context.Context, municipality string, keys []string) {
-	for _, k := range keys {
-		_ = s.blobs.Delete(ctx, municipality, k)
 	}
 }

@@ -21,6 +21,9 @@ type Store interface {
 	CreateDraft(ctx context.Context, d DraftRecord) error
 	// ActiveDraft returns the conversation's draft that is not submitted.
 	ActiveDraft(ctx context.Context, conversationID int64) (*DraftRecord, error)
+	// TakeDraftExpiry deletes the note DropStaleDrafts left for the
+	// conversation and reports whether there was one.
+	TakeDraftExpiry(ctx context.Context, conversationID int64) (bool, error)
 	// LastFiledCaseID returns the case of the conversation's most recently
 	// submitted draft.
 	LastFiledCaseID(ctx context.Context, conversationID int64) (int64, error)
@@ -109,6 +112,9 @@ type DraftRecord struct {
 	Current        string
 	CaseID         int64 // 0: none
 	Values         map[string]string
+	// UpdatedAt is the draft's last activity: read from the row; written
+	// as given by forms (its clock), or the database's now() when zero.
+	UpdatedAt time.Time
 }
 
 // AttachmentInfo is an attachment's metadata; its bytes live in the

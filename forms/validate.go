@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/serbian"
@@ -45,38 +44,31 @@ func parseValue(m *municipality.Municipality, f *Field, text string, loc *Locati
 	case TypeChoice:
 		return matchOption(f, text)
 	case TypeYesNo:
-		switch k := fold(strings.TrimRight(text, ".!")); {
-		case k == "da" || k == "yes" || k == "true" || strings.HasPrefix(k, "da "):
+		switch yesNo(text) {
+		case "yes":
 			return "yes", nil
-		case k == "ne" || k == "no" || k == "false" || strings.HasPrefix(k, "ne "):
+		case "no":
 			return "no", nil
 		}
 		return "", fmt.Errorf("odgovorite sa „da” ili „ne”")
 	case TypeText:
-		n := utf8.RuneCountInString(text)
-		if f.MinLen > 0 && n < f.MinLen {
-			return "", fmt.Errorf("napišite malo više (najmanje %d znakova)", f.MinLen)
-		}
-		if f.MaxLen > 0 && n > f.MaxLen {
-			return "", fmt.Errorf("tekst je predugačak (najviše %d znakova)", f.MaxLen)
-		}
-		return text, nil
+		return text, checkText(f, text) // meaning.go: length and meaning
 	case TypeName:
 		return normalizeName(text)
 	case TypePhone:
-		return NormalizePhone(text)
+		return phoneIn(text)
 	case TypeEmail:
-		return NormalizeEmail(text)
+		return emailIn(text)
 	case TypeContact:
 		if strings.Contains(text, "@") {
-			return NormalizeEmail(text)
+			return emailIn(text)
 		}
-		if p, err := NormalizePhone(text); err == nil {
+		if p, err := phoneIn(text); err == nil {
 			return p, nil
 		}
 		return "", fmt.Errorf("upišite broj telefona (npr. 064 123 4567) ili adresu e-pošte")
 	case TypeJMBG:
-		j := NormalizeJMBG(text)
+		j := jmbgIn(text)
 		if err := ValidateJMBG(j, now); err != nil {
 			return "", err
 		}
@@ -108,6 +100,9 @@ func matchOption(f *Field, text string) (string, error) {
 	}
 	if len(partial) == 1 {
 		return partial[0], nil
+	}
+	if v, ok := matchOptionWords(f, text); ok {
+		return v, nil
 	}
 	labels := make([]string, len(f.Options))
 	for i, o := range f.Options {

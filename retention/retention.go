@@ -1,8 +1,9 @@
 // Package retention is the periodic job that deletes citizens' data past
 // its time: the photos and videos of filed cases after each
 // municipality's media_retention_days (counted from the case's last
-// change), forms left unfinished for forms.DraftTTL with everything they
-// hold, and attachment bytes no row points at. forms decides what goes
+// change), forms left unfinished for the draft TTL (forms.Config.DraftTTL,
+// MIA_DRAFT_TTL, 24 h by default) with everything they hold, and
+// attachment bytes no row points at. forms decides what goes
 // and postgres/casestore deletes it; this package only runs it on a
 // schedule.
 package retention

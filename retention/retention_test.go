@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -163,8 +164,9 @@ func (b *bundle) run(t *testing.T) {
 
 // TestRetention: case media older than the municipality's period goes
 // (the case stays), younger stays; a form left unfinished past
-// forms.DraftTTL goes with its photo, a recent one stays; bytes no
-// attachment points at go.
+// the draft TTL (24 h by default) goes with its photo, a recent one
+// stays, and its conversation is told once; bytes no attachment points at
+// go.
 func TestRetention(t *testing.T) {
 	t.Parallel()
 	b := setup(t, 30)
@@ -179,8 +181,8 @@ func TestRetention(t *testing.T) {
 	}{
 		{`UPDATE cases SET updated_at = now() - interval '40 days' WHERE id = $1`, oldCase},
 		{`UPDATE cases SET updated_at = now() - interval '20 days' WHERE id = $1`, youngCase},
-		{`UPDATE form_drafts SET updated_at = now() - interval '8 days' WHERE id = $1`, staleDraft},
-		{`UPDATE form_drafts SET updated_at = now() - interval '6 days' WHERE id = $1`, freshDraft},
+		{`UPDATE form_drafts SET updated_at = now() - interval '25 hours' WHERE id = $1`, staleDraft},
+		{`UPDATE form_drafts SET updated_at = now() - interval '23 hours' WHERE id = $1`, freshDraft},
 	} {
 		if _, err := b.db.Exec(ctx, q.sql, q.id); err != nil {
 			t.Fatal(err)
@@ -216,6 +218,25 @@ func TestRetention(t *testing.T) {
 	}
 	if n := b.count(t, `SELECT count(*) FROM case_attachments WHERE draft_id = $1`, freshDraft); n != 1 {
 		t.Errorf("the fresh draft has %d attachments, want 1", n)
+	}
+	// The citizen who comes back is told once, then the conversation goes
+	// on without a form; the fresh draft's citizen keeps theirs.
+	staleConv, err := b.convs.Conversation(ctx, "sombor", assistant.ChannelViber, "stale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := b.svc.Active(ctx, staleConv); !errors.Is(err, forms.ErrDraftExpired) || d != nil {
+		t.Errorf("coming back to the expired draft: %v, %v; want ErrDraftExpired", d, err)
+	}
+	if d, err := b.svc.Active(ctx, staleConv); err != nil || d != nil {
+		t.Errorf("second look: %v, %v; want nothing", d, err)
+	}
+	freshConv, err := b.convs.Conversation(ctx, "sombor", assistant.ChannelViber, "fresh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := b.svc.Active(ctx, freshConv); err != nil || d == nil || d.ID != freshDraft {
+		t.Errorf("the fresh draft: %v, %v", d, err)
 	}
 	// Left: the young case's photo, the fresh draft's and the new orphan.
 	if n := b.count(t, `SELECT count(*) FROM attachment_blobs`); n != 3 {

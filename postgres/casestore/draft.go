@@ -4,17 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/miasrbija/mia/forms"
 )
 
-const draftCols = `id, conversation_id, municipality, form, channel, channel_user, status, current_field, field_values, coalesce(case_id, 0)`
+const draftCols = `id, conversation_id, municipality, form, channel, channel_user, status, current_field, field_values, coalesce(case_id, 0), updated_at`
 
 func scanDraft(ctx context.Context, q querier, where string, args ...any) (*forms.DraftRecord, error) {
 	var d forms.DraftRecord
 	var raw []byte
 	err := q.QueryRow(ctx, `SELECT `+draftCols+` FROM form_drafts WHERE `+where, args...).
-		Scan(&d.ID, &d.ConversationID, &d.Municipality, &d.Form, &d.Channel, &d.ChannelUser, &d.Status, &d.Current, &raw, &d.CaseID)
+		Scan(&d.ID, &d.ConversationID, &d.Municipality, &d.Form, &d.Channel, &d.ChannelUser, &d.Status, &d.Current, &raw, &d.CaseID, &d.UpdatedAt)
 	if err != nil {
 		return nil, notFound(err, "read draft", "draft not found")
 	}
@@ -34,14 +35,23 @@ func (s *Store) CreateDraft(ctx context.Context, d forms.DraftRecord) error {
 		return err
 	}
 	_, err = s.db.Exec(ctx, `
-		INSERT INTO form_drafts (municipality, conversation_id, form, channel, channel_user, status, current_field, field_values)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO form_drafts (municipality, conversation_id, form, channel, channel_user, status, current_field, field_values, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))
 		ON CONFLICT (conversation_id) WHERE status <> 'submitted' DO NOTHING`,
-		d.Municipality, d.ConversationID, d.Form, d.Channel, d.ChannelUser, d.Status, d.Current, raw)
+		d.Municipality, d.ConversationID, d.Form, d.Channel, d.ChannelUser, d.Status, d.Current, raw, stamp(d.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
 	return nil
+}
+
+// stamp is a draft's time of last activity as given by forms, or NULL
+// (the database's now()) when it gave none.
+func stamp(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func orEmpty(m map[string]string) map[string]string {
@@ -84,8 +94,8 @@ func (t *tx) SaveDraft(ctx context.Context, d forms.DraftRecord) error {
 		caseID = &d.CaseID
 	}
 	_, err = t.q.Exec(ctx, `
-		UPDATE form_drafts SET status = $2, current_field = $3, field_values = $4, case_id = $5, updated_at = now()
-		WHERE id = $1`, d.ID, d.Status, d.Current, raw, caseID)
+		UPDATE form_drafts SET status = $2, current_field = $3, field_values = $4, case_id = $5, updated_at = coalesce($6, now())
+		WHERE id = $1`, d.ID, d.Status, d.Current, raw, caseID, stamp(d.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
@@ -98,4 +108,14 @@ func (t *tx) DeleteDraft(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete draft: %w", err)
 	}
 	return nil
+}
+
+// TakeDraftExpiry deletes the conversation's note that its draft expired
+// and reports whether there was one.
+func (s *Store) TakeDraftExpiry(ctx context.Context, conversationID int64) (bool, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM form_draft_expiries WHERE conversation_id = $1`, conversationID)
+	if err != nil {
+		return false, fmt.Errorf("take draft expiry: %w", err)
+	}
+	return tag.RowsAffected() > 0, nil
 }

@@ -55,6 +55,14 @@ func (s *Store) DropStaleDrafts(ctx context.Context, municipality string, before
 		if keys, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 			return err
 		}
+		// The note that tells the citizen, once, when they come back.
+		_, err = t.Exec(ctx, `
+			INSERT INTO form_draft_expiries (conversation_id, municipality, form)
+			SELECT conversation_id, municipality, form FROM form_drafts WHERE id = ANY($1)
+			ON CONFLICT (conversation_id) DO UPDATE SET form = excluded.form, expired_at = now()`, ids)
+		if err != nil {
+			return err
+		}
 		tag, err := t.Exec(ctx, `DELETE FROM form_drafts WHERE id = ANY($1)`, ids)
 		n = tag.RowsAffected()
 		return err
@@ -63,6 +71,15 @@ func (s *Store) DropStaleDrafts(ctx context.Context, municipality string, before
 		return 0, nil, fmt.Errorf("drop stale drafts: %w", err)
 	}
 	return n, keys, nil
+}
+
+// DropExpiryNotes implements forms.RetentionStore.
+func (s *Store) DropExpiryNotes(ctx context.Context, municipality string, before time.Time) (int64, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM form_draft_expiries WHERE municipality = $1 AND expired_at < $2`, municipality, before)
+	if err != nil {
+		return 0, fmt.Errorf("drop draft expiry notes: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // DeleteOrphans implements forms.OrphanSweeper: it deletes the

@@ -1,5 +1,5 @@
 // Package casestore keeps the forms package's tables in PostgreSQL:
-// form_drafts, case_counters, cases, case_events, case_attachments,
+// form_drafts (and form_draft_expiries), case_counters, cases, case_events, case_attachments,
 // attachment_blobs and case_notifications. It implements forms.Store (and
 // forms.AttachmentStore for the bytes) and holds no rule of the domain:
 // forms decides, this package reads and writes rows.
