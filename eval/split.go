@@ -95,6 +95,11 @@ func LoadSplit(dir, municipality, name string) (*Split, error) {
 	return s, nil
 }
 
+// otherDatasets are directories under the datasets directory that hold
+// datasets of another kind, not a municipality's questions: the
+// understanding (NLUDir) and dialogue datasets.
+var otherDatasets = []string{NLUDir, "dialogues"}
+
 // DatasetMunicipalities returns the municipalities that have a dataset
 // directory under dir, by name.
 func DatasetMunicipalities(dir string) ([]string, error) {
@@ -104,7 +109,7 @@ func DatasetMunicipalities(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() {
+		if e.IsDir() && !slices.Contains(otherDatasets, e.Name()) {
 			out = append(out, e.Name())
 		}
 	}

@@ -1,0 +1,23 @@
+// Package nlu reads one citizen message: which intent it carries (a
+// question for the knowledge base, starting a form, answering or
+// correcting one, cancelling, asking for a person...) with a calibrated
+// confidence, and which form fields it already fills (slots keyed by the
+// form's field names).
+//
+// Intents are learned, not listed: a multinomial logistic regression over
+// character n-grams of folded, ekavised words, Serbian stems and stem
+// bigrams, trained at start from the YAML examples under data/intents
+// (augmented in code with typos). The features are script-invariant by
+// construction (Cyrillic is read as Latin) and fold diacritics, so one
+// example serves both scripts and bald spellings; a feature marks a
+// message sent inside a form. Training is deterministic.
+//
+// Slots come from patterns (JMBG, phone, e-mail, case references, house
+// numbers) and from matching the forms' option labels plus the synonyms in
+// data/lexicon.yaml by stem, with a small edit distance for typos.
+//
+// The confidence temperature and the thresholds (ask instead of guessing;
+// the evidence a form start needs) are fitted on the dev split of
+// eval/datasets/nlu only (`mia eval nlu --calibrate`), stored in
+// data/calibration.json.
+package nlu

@@ -1,0 +1,352 @@
+package nlu
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/miasrbija/mia/municipality"
+)
+
+// houseNumberRE is a house number as one word: 12, 12a, 5b, or "bb"
+// (bez broja, no number).
+var houseNumberRE = regexp.MustCompile(`^(?:[1-9]\d{0,3}[a-zA-Zа-шА-Ш]?|bb|бб)$`)
+
+// Folded words that name a street, square or settlement part.
+var streetWords = map[string]bool{
+	"ulica": true, "ulici": true, "ulicu": true, "ulice": true, "ul": true, "bulevar": true, "bulevaru": true,
+	"trg": true, "trgu": true, "naselje": true, "naselju": true, "sokak": true, "sokaku": true, "put": true,
+	"putu": true, "venac": true, "vencu": true, "prolaz": true, "prolazu": true, "sorinka": true,
+}
+
+// unitWords follow a number that is not a house number ("12 dana").
+var unitWords = map[string]bool{
+	"dana": true, "dan": true, "sati": true, "sata": true, "h": true, "godina": true, "godine": true,
+	"meseci": true, "mesec": true, "meseca": true, "nedelja": true, "nedelje": true, "minuta": true,
+	"puta": true, "put": true, "dinara": true, "din": true, "km": true, "m": true, "metara": true,
+	"cm": true, "kg": true, "posto": true, "ljudi": true, "kuca": true, "komada": true,
+}
+
+// findAddress returns a street address with a house number: the run of
+// capitalised words and street words before a house number, with "kod
+// broja"/"broj" between them ("Ulici Venac Petra Bojovića kod broja 12",
+// "Trg cara Uroša 1"), extended by a following postal code and place
+// (", 25000 Sombor").
+func findAddress(s string, words []word, skip []span) (span, bool) {
+	for i, w := range words {
+		if !houseNumberRE.MatchString(w.orig) || i == 0 || overlaps(w.start, w.end, skip) {
+			continue
+		}
+		if i+1 < len(words) && unitWords[words[i+1].fold] {
+			continue
+		}
+		j := i - 1
+		// "kod broja 12", "br. 12", "broj 12"
+		for j >= 0 && (words[j].fold == "broj" || words[j].fold == "broja" || words[j].fold == "br" || words[j].fold == "kbr") {
+			j--
+			if j >= 0 && words[j].fold == "kod" {
+				j--
+			}
+		}
+		first := streetRunStart(words, j)
+		if first < 0 {
+			first = lowerStreetStart(words, j)
+		}
+		if first < 0 {
+			continue
+		}
+		end := w.end
+		// ", 25000 Sombor"
+		if i+2 < len(words) && len(words[i+1].orig) == 5 && words[i+1].digits && words[i+2].upper {
+			end = words[i+2].end
+		}
+		return span{words[first].start, end, strings.TrimSpace(s[words[first].start:end])}, true
+	}
+	return span{}, false
+}
+
+// streetRunStart walks back from words[j] over a street name: capitalised
+// words, street words, and single lower-case words inside the name
+// ("Trg cara Uroša"). It returns the first word's index, or -1 when
+// words[j] starts no street name.
+func streetRunStart(words []word, j int) int {
+	first := -1
+	for k := j; k >= 0; k-- {
+		w := words[k]
+		switch {
+		case w.digits && k < j && words[k+1].upper:
+			// "Ulica 1. maja", "Trg 27. marta": a number inside the name
+			first = k
+		case w.upper || streetWords[w.fold]:
+			first = k
+		case first >= 0 && k > 0 && (words[k-1].upper || streetWords[words[k-1].fold]) && !stopWord(w.fold) && len(w.fold) > 2:
+			first = k
+		default:
+			return trimLower(words, first)
+		}
+	}
+	return trimLower(words, first)
+}
+
+// lowerStreetStart reads a street typed in lower case ("u kralja petra
+// 30"): one to three words of letters before the number, right after
+// "u", "na" or a street word. It returns the first word's index, or -1.
+func lowerStreetStart(words []word, j int) int {
+	k := j
+	for k >= 0 && j-k < 3 && !words[k].digits && len(words[k].fold) >= 3 && isLetters(words[k].orig) &&
+		!stopWord(words[k].fold) && !streetWords[words[k].fold] {
+		k--
+	}
+	if k == j || k < 0 {
+		return -1
+	}
+	switch f := words[k].fold; {
+	case f == "u" || f == "na":
+		return k + 1
+	case streetWords[f]:
+		return k
+	}
+	return -1
+}
+
+// trimLower drops lower-case words at the start of a street run (they
+// belong to the sentence, not the name).
+func trimLower(words []word, first int) int {
+	for first >= 0 && first < len(words) && !words[first].upper && !streetWords[words[first].fold] && !words[first].digits {
+		first++
+		if first < len(words) && houseNumberRE.MatchString(words[first].orig) {
+			return -1
+		}
+	}
+	return first
+}
+
+// landmarkPreps introduce a place described by what is near it.
+var landmarkPreps = [][]string{
+	{"preko", "puta"}, {"u", "blizini"}, {"na", "uglu"}, {"na", "raskrsnici"}, {"na", "kraju"}, {"na", "pocetku"},
+	{"pored"}, {"kod"}, {"ispred"}, {"iza"}, {"blizu"}, {"kraj"}, {"iznad"}, {"ispod"}, {"duz"}, {"pokraj"},
+}
+
+// notPlaces follow "kod" without naming a place ("kod nas", "kod mene").
+var notPlaces = map[string]bool{
+	"nas": true, "mene": true, "vas": true, "njih": true, "sebe": true, "tebe": true, "njega": true, "nje": true,
+	"broja": true, "broj": true, "br": true, "koga": true, "cega": true, "toga": true,
+}
+
+// findLandmark returns a place named by what is near it: a preposition,
+// its noun (an adjective or possessive before it), a following proper
+// name, and "u/na" with a settlement or street ("pored kanala u
+// Bezdanu", "kod škole Avram Mrazović", "na uglu Njegoševe i Zmaj
+// Jovine").
+func findLandmark(s string, words []word) (span, bool) {
+	for i := range words {
+		for _, p := range landmarkPreps {
+			if i+len(p) >= len(words) || !wordsAre(words[i:i+len(p)], p) {
+				continue
+			}
+			j := i + len(p)
+			if words[j].digits || notPlaces[words[j].fold] {
+				continue
+			}
+			end := landmarkEnd(s, words, j)
+			return span{words[i].start, words[end].end, s[words[i].start:words[end].end]}, true
+		}
+	}
+	return span{}, false
+}
+
+// landmarkEnd returns the index of the last word of a landmark whose noun
+// phrase starts at words[j].
+func landmarkEnd(s string, words []word, j int) int {
+	next := func(k int) bool {
+		// the next word follows without punctuation between
+		return k+1 < len(words) && strings.TrimSpace(s[words[k].end:words[k+1].start]) == ""
+	}
+	end := j
+	if (adjectiveLike(words[j].fold) || words[j].upper) && next(end) && !words[end+1].digits {
+		end++ // "starog groblja", "moje kuće", "Doma zdravlja"
+	}
+	for next(end) && words[end+1].upper {
+		end++ // "škole Avram Mrazović"
+	}
+	// "i Zmaj Jovine" after "na uglu X"
+	if next(end) && words[end+1].fold == "i" && next(end+1) && words[end+2].upper {
+		end += 2
+		for next(end) && words[end+1].upper {
+			end++
+		}
+	}
+	// "u Bezdanu", "na Bulevaru", and where a road leads: "za Bački
+	// Monoštor", "prema Staparu", "ka Bezdanu", "do Kljajićeva"
+	if next(end) && placeLink[words[end+1].fold] && next(end+1) && words[end+2].upper {
+		end += 2
+		for next(end) && words[end+1].upper {
+			end++
+		}
+	}
+	return end
+}
+
+// placeLink are the prepositions after which a proper name still belongs
+// to the landmark.
+var placeLink = map[string]bool{"u": true, "na": true, "za": true, "prema": true, "ka": true, "do": true}
+
+// adjectiveLike reports whether a folded word looks like an adjective or
+// possessive in the genitive/nominative, so the noun after it belongs to
+// the landmark.
+func adjectiveLike(f string) bool {
+	switch f {
+	case "moje", "nase", "vase", "njihove", "njene", "njegove", "ove", "one", "te", "moja", "nasa", "nas", "nasi":
+		return true
+	}
+	for _, suf := range []string{"og", "eg", "skog", "ske", "ih", "oj", "ne", "ke"} {
+		if strings.HasSuffix(f, suf) && len(f) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// findStreet returns a street named without a house number, marked by a
+// street word ("u Njegoševoj ulici", "u Ulici kralja Petra").
+func findStreet(s string, words []word) (span, bool) {
+	for i, w := range words {
+		if !streetWords[w.fold] || w.fold == "put" || w.fold == "putu" {
+			continue
+		}
+		start, end := i, i
+		for start > 0 && words[start-1].upper {
+			start--
+		}
+		for end+1 < len(words) && words[end+1].upper {
+			end++
+		}
+		if start == i && end == i {
+			continue
+		}
+		return span{words[start].start, words[end].end, s[words[start].start:words[end].end]}, true
+	}
+	return span{}, false
+}
+
+// settlementOf finds a settlement of m named in words: capitalised, or
+// after "u", "iz", "selo", "mz" (people type place names in lower case).
+// A settlement negated ("nije u Bezdanu") does not count; after a
+// contrast ("…nego u Kolutu") the last one named wins, otherwise the
+// first. It returns the settlement's configured name and its words.
+func settlementOf(m *municipality.Municipality, words []word) (string, span, bool) {
+	if m == nil {
+		return "", span{}, false
+	}
+	type found struct {
+		name string
+		at   span
+		i    int
+	}
+	var all []found
+	for _, name := range m.Settlements {
+		sw := splitText(name)
+		for i := 0; i+len(sw) <= len(words); i++ {
+			if !words[i].upper && (i == 0 || !placeCue(words[i-1].fold)) {
+				continue
+			}
+			ok := true
+			for k := range sw {
+				if !placeWordMatches(words[i+k], sw[k]) {
+					ok = false
+					break
+				}
+			}
+			if ok && !placeNegated(words, i) {
+				last := words[i+len(sw)-1]
+				all = append(all, found{name, span{words[i].start, last.end, ""}, i})
+			}
+		}
+	}
+	if len(all) == 0 {
+		return "", span{}, false
+	}
+	pick := all[0]
+	for _, f := range all[1:] {
+		if hasContrast(words) == (f.i > pick.i) {
+			pick = f
+		}
+	}
+	return pick.name, pick.at, true
+}
+
+// placeNegated reports whether the place named at words[i] is negated:
+// "nije Bezdan", "nije u Bezdanu", "ne u Bezdanu".
+func placeNegated(words []word, i int) bool {
+	if i > 0 && (words[i-1].fold == "u" || words[i-1].fold == "iz") {
+		i--
+	}
+	return negated(words, i)
+}
+
+func placeCue(f string) bool {
+	switch f {
+	case "u", "iz", "selo", "selu", "sela", "mz", "naselje", "naselju", "zajednici", "zajednica":
+		return true
+	}
+	return false
+}
+
+// placeWordMatches compares a message word with a word of a place name,
+// declined ("Bezdanu", "Staparu", "Riđici") or not.
+func placeWordMatches(w, place word) bool {
+	if w.stem == place.stem || w.ekav == place.ekav {
+		return true
+	}
+	// Declension changes at most the last two letters of the name and
+	// adds up to three.
+	p := place.ekav
+	if len(p) < 4 {
+		return false
+	}
+	stemLen := len(p) - 1
+	if len(p) >= 6 {
+		stemLen = len(p) - 2
+	}
+	return strings.HasPrefix(w.ekav, p[:stemLen]) && len(w.ekav) <= len(p)+3
+}
+
+// seatOf returns the seat's name of m ("Sombor" of "Grad Sombor").
+func seatOf(m *municipality.Municipality) string {
+	if m == nil {
+		return ""
+	}
+	name := m.Name
+	for _, p := range []string{"Grad ", "Opština ", "Општина ", "Град "} {
+		name = strings.TrimPrefix(name, p)
+	}
+	return name
+}
+
+// villageOf reads whether the message places the problem in a village:
+// "yes" when it names a settlement of m or says "u selu"; "no" when it
+// names the seat or says "u gradu"/"u centru"; "" otherwise.
+func villageOf(m *municipality.Municipality, words []word) string {
+	if _, _, ok := settlementOf(m, words); ok {
+		return "yes"
+	}
+	for i := 1; i < len(words); i++ {
+		if words[i-1].fold != "u" && words[i-1].fold != "na" {
+			continue
+		}
+		switch words[i].fold {
+		case "selu", "selo":
+			return "yes"
+		case "gradu", "centru", "grad":
+			return "no"
+		}
+	}
+	if seat := seatOf(m); seat != "" {
+		sw := splitText(seat)
+		for _, w := range words {
+			if len(sw) == 1 && w.upper && placeWordMatches(w, sw[0]) {
+				return "no"
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,298 @@
+package nlu
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/serbian"
+)
+
+// phrase is one way of naming an option: its words' stems (and ekavised
+// folded forms, for typos), in order.
+type phrase struct {
+	value string
+	stems []string
+	ekavs []string
+}
+
+// fieldPhrase is a phrase with the field whose option it names.
+type fieldPhrase struct {
+	field string
+	phrase
+}
+
+// lexIndex finds option values named in a message.
+type lexIndex struct {
+	// fields: form → field → phrases of its options.
+	fields map[string]map[string][]phrase
+	// ordered: form → its phrases of every field, longest first.
+	ordered map[string][]fieldPhrase
+	// known are the stems of every word of the training examples: a known
+	// word is spelt right, so it is never read as a typo of another
+	// ("stakla" is glass, not a misspelt "stabla").
+	known map[string]bool
+}
+
+// newLexIndex builds the index from the lexicon and the forms' option
+// labels (each label is a phrase of its own).
+func newLexIndex(lex Lexicon, examples []Example) (*lexIndex, error) {
+	ix := &lexIndex{fields: map[string]map[string][]phrase{}, known: map[string]bool{}}
+	for _, ex := range examples {
+		for _, w := range splitText(ex.Text) {
+			ix.known[w.stem] = true
+		}
+	}
+	add := func(form, field, value, text string) {
+		p := phrase{value: value}
+		for _, w := range splitText(text) {
+			if w.digits || stopWord(w.fold) {
+				continue
+			}
+			p.stems = append(p.stems, w.stem)
+			p.ekavs = append(p.ekavs, w.ekav)
+		}
+		if len(p.stems) == 0 {
+			return
+		}
+		if ix.fields[form] == nil {
+			ix.fields[form] = map[string][]phrase{}
+		}
+		ix.fields[form][field] = append(ix.fields[form][field], p)
+	}
+	for _, form := range []string{forms.FormCommunalReport, forms.FormRegistryExtract} {
+		def, ok := forms.Lookup(form)
+		if !ok {
+			return nil, errorf("form %s is not defined", form)
+		}
+		for _, f := range def.Fields {
+			if f.Type != forms.TypeChoice {
+				continue
+			}
+			for _, o := range f.Options {
+				add(form, f.Name, o.Value, o.Label)
+			}
+		}
+	}
+	for form, fields := range lex {
+		def, ok := forms.Lookup(form)
+		if !ok {
+			return nil, errorf("lexicon: unknown form %q", form)
+		}
+		for field, values := range fields {
+			f, ok := def.Field(field)
+			if !ok || f.Type != forms.TypeChoice {
+				return nil, errorf("lexicon: %s has no choice field %q", form, field)
+			}
+			for value, texts := range values {
+				if _, ok := f.Option(value); !ok {
+					return nil, errorf("lexicon: %s.%s has no option %q", form, field, value)
+				}
+				for _, t := range texts {
+					add(form, field, value, t)
+				}
+			}
+		}
+	}
+	// Longer phrases first, so "izvod iz knjige rođenih" is tried before
+	// a single word; map order must not decide.
+	ix.ordered = map[string][]fieldPhrase{}
+	for form, fields := range ix.fields {
+		var all []fieldPhrase
+		for field, ps := range fields {
+			for _, p := range ps {
+				all = append(all, fieldPhrase{field, p})
+			}
+		}
+		slices.SortFunc(all, func(a, b fieldPhrase) int {
+			if c := len(b.stems) - len(a.stems); c != 0 {
+				return c
+			}
+			return strings.Compare(a.field+"\x00"+a.value+"\x00"+strings.Join(a.stems, " "),
+				b.field+"\x00"+b.value+"\x00"+strings.Join(b.stems, " "))
+		})
+		ix.ordered[form] = all
+	}
+	return ix, nil
+}
+
+// optionMatch is one option named at words[at:at+n].
+type optionMatch struct {
+	value   string
+	at, n   int
+	negated bool
+}
+
+// match returns the option of each of form's choice fields that words
+// name. A name right after a negation ("nije rasveta") does not count;
+// after a contrast ("…nego kontejner", "zapravo") the last option named
+// wins, otherwise the one named most often (the first on a tie).
+func (ix *lexIndex) match(words []word, form string) map[string]string {
+	out := map[string]string{}
+	for field, ms := range ix.matches(words, form) {
+		var live []optionMatch
+		for _, m := range ms {
+			if !m.negated {
+				live = append(live, m)
+			}
+		}
+		if len(live) == 0 {
+			continue
+		}
+		if hasContrast(words) {
+			out[field] = live[len(live)-1].value
+			continue
+		}
+		count := map[string]int{}
+		for _, m := range live {
+			count[m.value]++
+		}
+		best := live[0].value
+		for _, m := range live {
+			if count[m.value] > count[best] {
+				best = m.value
+			}
+		}
+		out[field] = best
+	}
+	return out
+}
+
+// matches lists, by field, every option phrase of form found in words,
+// left to right. Phrases of all fields are tried longest first and each
+// word serves one phrase at most, so "lične karte" (a purpose) keeps
+// "lične" from also reading as "lično" (a way of delivery).
+func (ix *lexIndex) matches(words []word, form string) map[string][]optionMatch {
+	used := make([]bool, len(words))
+	out := map[string][]optionMatch{}
+	for _, fp := range ix.ordered[form] {
+		p := fp.phrase
+		for i := 0; i+len(p.stems) <= len(words); i++ {
+			ok := true
+			for k := range p.stems {
+				if used[i+k] || !ix.wordMatches(words[i+k], p.stems[k], p.ekavs[k]) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			for k := range p.stems {
+				used[i+k] = true
+			}
+			out[fp.field] = append(out[fp.field], optionMatch{value: p.value, at: i, n: len(p.stems), negated: negated(words, i)})
+		}
+	}
+	for _, ms := range out {
+		slices.SortFunc(ms, func(a, b optionMatch) int { return a.at - b.at })
+	}
+	return out
+}
+
+// wordMatches compares a message word with a phrase word: the same stem,
+// or, for a longer word unknown to the training data, the same spelling
+// up to a typo.
+func (ix *lexIndex) wordMatches(w word, stem, ekav string) bool {
+	if w.digits {
+		return false
+	}
+	if w.stem == stem {
+		return true
+	}
+	if len(stem) < 6 || len(w.ekav) < 6 || ix.known[w.stem] {
+		return false
+	}
+	limit := 1
+	if len(stem) >= 9 {
+		limit = 2
+	}
+	// A typo in an inflected word: compare the stem with the word's
+	// start of the same length and the stems themselves.
+	if d := editDistance(w.stem, stem, limit); d <= limit {
+		return true
+	}
+	if len(w.ekav) >= len(ekav) {
+		return editDistance(w.ekav[:len(ekav)], ekav, limit) <= limit
+	}
+	return false
+}
+
+// negated reports whether the option named at i is negated: right after
+// "ne", "nije" or "nisu" ("nije rasveta"). A negation further back
+// negates a verb ("nije počistio lišće"), not the option.
+func negated(words []word, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch words[i-1].fold {
+	case "ne", "nije", "nisu", "nece":
+		return true
+	}
+	return false
+}
+
+// hasContrast reports whether the message corrects itself or an earlier
+// answer ("…nego…", "ipak", "zapravo", "ustvari", "u stvari").
+func hasContrast(words []word) bool {
+	for i, w := range words {
+		switch w.fold {
+		case "nego", "zapravo", "ustvari", "ipak", "pogresno", "pogresio", "pogresila":
+			return true
+		case "stvari":
+			if i > 0 && words[i-1].fold == "u" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// editDistance is the optimal string alignment distance between a and b
+// (insertions, deletions, substitutions, adjacent swaps), or limit+1 as
+// soon as it must exceed limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// stopWord reports whether a folded word carries no meaning of its own
+// for matching option labels (prepositions, conjunctions).
+func stopWord(f string) bool {
+	switch f {
+	case "i", "u", "na", "za", "iz", "sa", "s", "o", "od", "do", "ili", "po", "mk":
+		return true
+	}
+	return false
+}
+
+// fold is serbian.Fold, named here for brevity.
+func fold(s string) string { return serbian.Fold(s) }

@@ -1,0 +1,96 @@
+package nlu_test
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/miasrbija/mia/nlu"
+)
+
+// TestSlots reads values from messages written for this test, in the
+// form in progress given, and compares every slot found (none missing,
+// none extra).
+func TestSlots(t *testing.T) {
+	t.Parallel()
+	sombor, laktasi := municipalityOf(t, "sombor"), municipalityOf(t, "laktasi")
+	u := nlu.Default()
+	const kp, iz = "communal_report", "registry_extract"
+	tests := []struct {
+		name, text, form string
+		laktasi          bool
+		want             map[string]string
+	}{
+		{name: "jmbg with spaces", form: iz, text: "jmbg 0101 990 800 014",
+			want: map[string]string{"jmbg": "0101990800014"}},
+		{name: "jmbg with dashes and a name", form: iz, text: "Ana Marić, 0101990-800014",
+			want: map[string]string{"jmbg": "0101990800014", "full_name": "Ana Marić"}},
+		{name: "jmbg of wrong length is no jmbg", form: iz, text: "1503985811",
+			want: map[string]string{}},
+		{name: "shared contact", form: kp, text: "Jovan Perić +381651112233",
+			want: map[string]string{"name": "Jovan Perić", "phone": "+381651112233"}},
+		{name: "phone with slash", form: kp, text: "064/123-4567",
+			want: map[string]string{"phone": "0641234567"}},
+		{name: "landline", form: kp, text: "Zovite na 025 412 345",
+			want: map[string]string{"phone": "025412345"}},
+		{name: "Republika Srpska mobile", form: kp, laktasi: true, text: "+387 65 123 456",
+			want: map[string]string{"phone": "+38765123456"}},
+		{name: "name after a cue", form: kp, text: "Zovem se Milica Radić",
+			want: map[string]string{"name": "Milica Radić"}},
+		{name: "a street is not a name", form: kp, text: "Vojvode Mišića 14",
+			want: map[string]string{"location": "Vojvode Mišića 14"}},
+		{name: "e-mail", form: iz, text: "pošaljite na marko.p@example.rs",
+			want: map[string]string{"email": "marko.p@example.rs"}},
+		{name: "case reference in Cyrillic", form: "", text: "СО-КП-2026-000777",
+			want: map[string]string{"case_ref": "SO-KP-2026-000777"}},
+		{name: "option with a typo", form: kp, text: "kontejnr",
+			want: map[string]string{"category": "waste"}},
+		{name: "option in Cyrillic", form: iz, text: "електронски",
+			want: map[string]string{"delivery": "electronic"}},
+		{name: "ijekavian register", form: iz, text: "iz knjige vjenčanih",
+			want: map[string]string{"register": "marriages"}},
+		{name: "negated option dropped", form: kp, text: "nije deponija, nego su psi",
+			want: map[string]string{"category": "animals"}},
+		{name: "a longer phrase of another field wins", form: iz, text: "za ličnu kartu",
+			want: map[string]string{"purpose": "personal_documents"}},
+		{name: "settlement declined", form: kp, text: "u Kljajićevu",
+			want: map[string]string{"village": "yes", "location": "Kljajićevo"}},
+		{name: "ijekavian settlement", form: kp, laktasi: true, text: "kod škole u Riječanima",
+			want: map[string]string{"village": "yes", "location": "kod škole u Riječanima"}},
+		{name: "in town", form: kp, text: "u gradu, kod Županije",
+			want: map[string]string{"village": "no", "location": "kod Županije"}},
+		{name: "lower-case street", form: kp, text: "na adresi u jovana popovica 7",
+			want: map[string]string{"location": "jovana popovica 7"}},
+		{name: "not a house number", form: kp, text: "Smeće stoji već 12 dana",
+			want: map[string]string{"category": "waste"}},
+		{name: "postal address", form: iz, text: "Poštom, na Bulevar kralja Petra 3, 25000 Sombor",
+			want: map[string]string{"delivery": "post", "post_address": "Bulevar kralja Petra 3, 25000 Sombor"}},
+	}
+	for _, tt := range tests {
+		m := sombor
+		if tt.laktasi {
+			m = laktasi
+		}
+		got := u.Understand(tt.text, m, tt.form).Slots
+		if got == nil {
+			got = map[string]string{}
+		}
+		if !maps.Equal(got, tt.want) {
+			t.Errorf("%s: %q: slots %v, want %v", tt.name, tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestSlotsWithoutForm: a message that starts no form gives only a case
+// reference; a form start gives its form's fields.
+func TestSlotsWithoutForm(t *testing.T) {
+	t.Parallel()
+	u := nlu.Default()
+	m := municipalityOf(t, "sombor")
+	if r := u.Understand("Koliko košta izvod iz knjige rođenih?", m, ""); r.Intent != nlu.Info || len(r.Slots) != 0 {
+		t.Errorf("question: %s %v, want info without slots", r.Intent, r.Slots)
+	}
+	r := u.Understand("Treba mi izvod iz knjige umrlih za oca", m, "")
+	if r.Intent != nlu.RegistryExtract || r.Slots["register"] != "deaths" || r.Slots["relation"] != "parent" {
+		t.Errorf("extract request: %s %v", r.Intent, r.Slots)
+	}
+}
