@@ -1,18 +1,33 @@
 package assistant
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/miasrbija/mia/prompts"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/serbian"
 )
 
 // answer answers a question from the knowledge base: with the model when
-// one is configured, extractively otherwise or when the model fails.
+// one is configured, extractively otherwise or when the model fails. It
+// knows no turn, so it offers the model no form tools (see answerTurn).
 func (e *Engine) answer(ctx context.Context, st *turnState, route Route) {
+	if err := e.answerTurn(ctx, st, nil, route, ""); err != nil {
+		e.failed(ctx, st, err)
+	}
+}
+
+// answerTurn answers an information turn. With a model and citizen
+// services, the model is also offered the form tools, with hint (the
+// offline classifier's intent, "" for none), and a tool call starts that
+// form for t instead of an answer: the model decides, also when the
+// documents do not answer the message (a report is no question). t nil
+// offers no tools. An error is a form that could not be started.
+func (e *Engine) answerTurn(ctx context.Context, st *turnState, t *Turn, route Route, hint string) error {
 	st.reply.Route = RouteInfo
 	if route != RouteInfo {
 		st.reply.Route = route
@@ -24,21 +39,27 @@ func (e *Engine) answer(ctx context.Context, st *turnState, route Route) {
 		st.reply.Status = StatusError
 		st.reply.Text = e.message(st, "error", nil)
 		e.emitReply(st)
-		return
+		return nil
 	}
 	st.answer.Confidence = &c.prob
+	tools := e.formTools(t)
+	if e.cfg.Chat != nil && (c.answerable || len(tools) > 0) {
+		out := e.modelAnswer(ctx, st, c.res, modelCall{tools: tools, hint: hint, show: c.answerable})
+		switch {
+		case out.form != "":
+			return e.startModelForm(ctx, st, *t, out.form, out.values)
+		case !out.failed:
+			return nil // answered, or declined
+		case c.answerable:
+			st.reply.Status = StatusFallbackOffline
+		}
+	}
 	if !c.answerable {
 		e.noSource(st)
-		return
-	}
-	res := c.res
-	if e.cfg.Chat != nil {
-		if e.modelAnswer(ctx, st, res) {
-			return
-		}
-		st.reply.Status = StatusFallbackOffline
+		return nil
 	}
 	e.extractiveAnswer(st, c.passages)
+	return nil
 }
 
 // candidateAnswer is what the documents offer for a question: the
@@ -82,7 +103,10 @@ var placeholderRE = regexp.MustCompile(`\[(` + PIIJMBG + `|` + PIIPhone + `|` + 
 // noSource declines: the documents do not cover the question.
 func (e *Engine) noSource(st *turnState) {
 	st.reply.Status = StatusNoSource
-	st.reply.Text = e.message(st, "no_source", nil)
+	st.reply.Text = e.message(st, cmp.Or(st.declineAs, "no_source"), nil)
+	if st.declineAs == prompts.OutOfScope {
+		st.reply.Status = StatusOutOfScope
+	}
 	st.reply.QuickReplies = e.quickReplies(st, mainServices)
 	e.emitReply(st)
 }

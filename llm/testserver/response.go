@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // ToolCall is a function call in a scripted answer, or in a request's
@@ -64,6 +65,7 @@ type Response struct {
 	cutAfter   int
 	end        bool
 	endAfter   int
+	delay      time.Duration // before each streamed event but the first
 
 	fn func(Request) Response // computes the response from the request
 }
@@ -150,6 +152,11 @@ func (r Response) CutAfter(n int) Response { r.cut, r.cutAfter = true, n; return
 // EndAfter ends the response normally after n events, without
 // "data: [DONE]"; n at or beyond the number of events only drops [DONE].
 func (r Response) EndAfter(n int) Response { r.end, r.endAfter = true, n; return r }
+
+// WithTokenDelay waits d before each streamed event after the first, as a
+// model generating one token (one word here) at a time does. Benchmarks use
+// it to measure how soon a client sees text.
+func (r Response) WithTokenDelay(d time.Duration) Response { r.delay = d; return r }
 
 func errorType(status int) string {
 	if status >= 500 {
@@ -322,6 +329,9 @@ func (r Response) stream(s *Server, w http.ResponseWriter, hr *http.Request, req
 	events := r.events(req, id)
 	for i := 0; i <= len(events); i++ {
 		if r.pause && i == min(r.pauseAfter, len(events)) && !s.wait(hr, r.release) {
+			return
+		}
+		if r.delay > 0 && i > 0 && i < len(events) && !s.sleep(hr, r.delay) {
 			return
 		}
 		line := "data: [DONE]\n\n"

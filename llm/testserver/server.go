@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // ChatPath is the one endpoint the server answers.
@@ -135,6 +136,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) wait(r *http.Request, release <-chan struct{}) bool {
 	select {
 	case <-release:
+		return true
+	case <-r.Context().Done():
+	case <-s.done:
+	}
+	return false
+}
+
+// sleep waits d, or until the request or the server ends (false).
+func (s *Server) sleep(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
 		return true
 	case <-r.Context().Done():
 	case <-s.done:

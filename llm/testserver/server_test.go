@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // post sends a chat request and returns the status and the body's lines.
@@ -238,5 +239,38 @@ func TestCutAndEnd(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" || !strings.Contains(string(body), `"message":"slow down"`) {
 		t.Errorf("error answer %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+}
+
+// TestTokenDelay: each event after the first waits the delay; the text is
+// the same as without one.
+func TestTokenDelay(t *testing.T) {
+	t.Parallel()
+	const d = 20 * time.Millisecond
+	s := New(t, Text("један два три").WithTokenDelay(d))
+	resp, err := http.Post(s.URL+"/chat/completions", "application/json", strings.NewReader(streamReq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var at []time.Time
+	var lines []string
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if sc.Text() != "" {
+			at = append(at, time.Now())
+			lines = append(lines, sc.Text())
+		}
+	}
+	evs, done := events(t, lines)
+	if !done || len(evs) != 4 { // 3 words and the finish chunk
+		t.Fatalf("done %v, %d events: %q", done, len(evs), lines)
+	}
+	// A lower bound only: a busy machine may add to the delay, never take
+	// from it.
+	for i := 1; i < len(evs); i++ {
+		if gap := at[i].Sub(at[i-1]); gap < d {
+			t.Errorf("event %d came %s after the previous one, want at least %s", i, gap, d)
+		}
 	}
 }
