@@ -37,6 +37,7 @@ func commands() []command {
 		{"staff", "manage staff accounts (staff add)", runStaff},
 		{"municipality", "add a municipality to the municipalities file (init, add, list)", runMunicipality},
 		{"keys", "data keys of personal data: status, rotate", runKeys},
+		{"bench", "benchmarks: gen (country-scale data set), load (load generator)", runBench},
 	}
 }
 

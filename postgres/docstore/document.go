@@ -221,5 +221,5 @@ func (s *Store) RefreshLexemes(ctx context.Context, municipality string) error {
 	if err != nil {
 		return fmt.Errorf("refresh lexemes: %w", err)
 	}
-	return nil
+	return s.EnsureMunicipalityIndexes(ctx, municipality)
 }

@@ -60,7 +60,7 @@ func (s *Store) BuildVectorIndex(ctx context.Context, model string, dim int, b r
 	if err != nil {
 		return fmt.Errorf("create vector index for %s: %w", model, err)
 	}
-	return nil
+	return s.ensureModelTownIndexes(ctx, model)
 }
 
 // watchIndexBuild reports the progress of the CREATE INDEX run by the

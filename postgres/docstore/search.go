@@ -116,10 +116,14 @@ const hitColumns = `c.id, c.document_id, d.source, d.title, d.url, c.heading_pat
 // (measured 40 ms against 2 ms). The penalty that switch adds to the
 // final sort of a few rows would make the plan look costly enough to JIT
 // (hundreds of ms), so JIT is off too. An exact search turns index scans
-// off, so the municipality's rows are scanned and sorted by distance.
+// off, so the municipality's rows are scanned and sorted by distance. A
+// custom plan every time lets the planner take the municipality's own
+// partial index (town_index.go), proved against the municipality as a
+// constant; a cached generic plan cannot.
 func searchSettingsQuery(q rag.VectorQuery) (string, []any) {
 	return `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-			set_config('enable_indexscan', $2, true), set_config('enable_sort', $3, true), set_config('jit', 'off', true)`,
+			set_config('enable_indexscan', $2, true), set_config('enable_sort', $3, true), set_config('jit', 'off', true),
+			set_config('plan_cache_mode', 'force_custom_plan', true)`,
 		[]any{fmt.Sprint(q.EfSearch), fmt.Sprint(!q.Exact), fmt.Sprint(q.Exact)}
 }
 
