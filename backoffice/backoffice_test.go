@@ -27,6 +27,7 @@ import (
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
+	"github.com/miasrbija/mia/postgres/limitstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/postgres/staffstore"
 )
@@ -107,6 +108,9 @@ func setup(t *testing.T) *testBundle {
 // config fills the dependencies of an office config.
 func (tb *testBundle) config(cfg backoffice.Config) backoffice.Config {
 	cfg.Store, cfg.Forms, cfg.Usage, cfg.Municipalities = tb.staff, tb.forms, convstore.New(tb.db), tb.reg
+	if cfg.Limiter == nil {
+		cfg.Limiter = limitstore.New(tb.db, nil)
+	}
 	return cfg
 }
 

@@ -19,13 +19,16 @@ import (
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/handover"
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/ratelimit"
 )
 
-// Config is what the back office needs. Store, Forms, Usage and
+// Config is what the back office needs. Store, Limiter, Forms, Usage and
 // Municipalities are required; the rest have defaults.
 type Config struct {
 	Store          Store                 // staff, sessions, audit: postgres/staffstore
+	Limiter        ratelimit.Limiter     // login limits, shared by replicas: postgres/limitstore, ratelimit/redislimit
 	Forms          *forms.Service        // cases, their lifecycle and figures
 	Usage          assistant.UsageReader // conversation figures: postgres/convstore
 	Municipalities *municipality.Registry
@@ -35,10 +38,10 @@ type Config struct {
 	InsecureCookies bool
 	SessionTTL      time.Duration // default 12h
 	// LoginMaxFailures failed logins for one e-mail (from any address)
-	// within LoginWindow lock it: further attempts answer 429 until the
-	// oldest leaves the window (default 5 in 15 minutes).
-	// LoginIPMaxFailures failed logins from one client address (any
-	// e-mail) in the window do the same for the address (default 20).
+	// lock it: further attempts answer 429 for LoginWindow, then one
+	// attempt per LoginWindow is let through (default 5, 15 minutes; see
+	// loginLimits). LoginIPMaxFailures failed logins from one client
+	// address (any e-mail) do the same for the address (default 20).
 	LoginMaxFailures   int
 	LoginIPMaxFailures int
 	LoginWindow        time.Duration
@@ -53,12 +56,19 @@ type Config struct {
 	// Crawl lists the web-site crawl runs on /staff/sources
 	// (postgres/crawlstore); nil shows the configured sources only.
 	Crawl CrawlRuns
+	// Feedback serves /staff/gaps and the rating charts
+	// (postgres/feedbackstore); nil shows neither.
+	Feedback Feedback
+	// Handovers serves /staff/handovers, the live queue of citizens who
+	// asked for a person (handovers.go); nil: no such page.
+	Handovers *handover.Service
 }
 
 // Office serves the staff pages under /staff.
 type Office struct {
 	cfg     Config
 	store   Store
+	limiter ratelimit.Limiter
 	forms   *forms.Service
 	usage   assistant.UsageReader
 	reg     *municipality.Registry
@@ -76,8 +86,8 @@ var assets embed.FS
 // New returns an Office. It panics when a required dependency is missing:
 // that is a wiring mistake caught at start.
 func New(cfg Config) *Office {
-	if cfg.Store == nil || cfg.Forms == nil || cfg.Usage == nil || cfg.Municipalities == nil {
-		panic("backoffice: Store, Forms, Usage and Municipalities are required")
+	if cfg.Store == nil || cfg.Limiter == nil || cfg.Forms == nil || cfg.Usage == nil || cfg.Municipalities == nil {
+		panic("backoffice: Store, Limiter, Forms, Usage and Municipalities are required")
 	}
 	cfg.SessionTTL = cmp.Or(cfg.SessionTTL, 12*time.Hour)
 	cfg.LoginMaxFailures = cmp.Or(cfg.LoginMaxFailures, 5)
@@ -91,9 +101,9 @@ func New(cfg Config) *Office {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	o := &Office{cfg: cfg, store: cfg.Store, forms: cfg.Forms, usage: cfg.Usage, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
+	o := &Office{cfg: cfg, store: cfg.Store, limiter: cfg.Limiter, forms: cfg.Forms, usage: cfg.Usage, reg: cfg.Municipalities, log: cfg.Log, now: cfg.Now,
 		hashers: newHashPool(cfg.LoginConcurrency, cfg.LoginBudget), pages: map[string]*template.Template{}}
-	for _, p := range []string{"login", "queue", "case", "analytics", "sources", "error"} {
+	for _, p := range []string{"login", "queue", "case", "analytics", "sources", "gaps", "handovers", "handover", "error"} {
 		o.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return o
@@ -113,6 +123,8 @@ func (o *Office) Routes(r chi.Router) {
 			o.registerCaseRoutes(r)
 			o.registerAnalyticsRoutes(r)
 			o.registerSourceRoutes(r)
+			o.registerGapRoutes(r)
+			o.registerHandoverRoutes(r)
 		})
 	})
 }
@@ -186,6 +198,8 @@ func (o *Office) render(w http.ResponseWriter, r *http.Request, status int, page
 		data["Me"] = s.Staff
 		data["CSRF"] = s.CSRF
 		data["IsAdmin"] = s.Staff.Role == RoleAdmin
+		_, mayHandover := o.handoverStaff(r)
+		data["HasHandovers"] = mayHandover && o.cfg.Handovers != nil
 		if m, err := o.reg.Get(s.Staff.Municipality); err == nil {
 			data["Municipality"] = m
 		}

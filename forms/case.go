@@ -96,6 +96,7 @@ func FormatRef(prefix, kind string, year, n int) string {
 const (
 	KindCommunalReport  = "KP" // a communal problem report, routed to a body
 	KindRegistryExtract = "IZ" // a civil-registry extract request
+	KindInquiry         = "UP" // a message left for staff, for the info desk (municipality handover.body)
 )
 
 // ExtractDeadlineDays is the legal deadline for issuing an extract.
@@ -163,6 +164,10 @@ func (s *Service) submit(ctx context.Context, tx Tx, m *municipality.Municipalit
 		body, ok := m.BodyFor(c.Fields["category"], c.Fields["village"] == "yes")
 		if ok {
 			c.BodyKey = body.Key
+		}
+	} else if def.Kind == KindInquiry {
+		if m.Handover != nil {
+			c.BodyKey = m.Handover.Body
 		}
 	} else {
 		due := time.Date(now.Year(), now.Month(), now.Day()+ExtractDeadlineDays, 0, 0, 0, 0, time.UTC)
@@ -295,6 +300,10 @@ func (s *Service) describe(m *municipality.Municipality, c *Case) {
 			fmt.Fprintf(&b, " (tel. %s)", body.Phone)
 		}
 		b.WriteString(". Kad se status promeni, javićemo vam se ovde. Status možete proveriti i sami: pošaljite broj prijave.")
+	case KindInquiry:
+		body, _ := m.Body(c.BodyKey)
+		c.BodyName = body.Name
+		fmt.Fprintf(&b, "Poruka je zavedena pod brojem %s i prosleđena: %s. Odgovorićemo Vam u radno vreme; kad se status promeni, javićemo Vam se ovde.", c.Ref, orDash(body.Name))
 	case KindRegistryExtract:
 		fmt.Fprintf(&b, "Zahtev je zaveden pod brojem %s.", c.Ref)
 		if c.DueAt != nil {

@@ -16,6 +16,7 @@ import (
 const (
 	FormCommunalReport  = "communal_report"
 	FormRegistryExtract = "registry_extract"
+	FormInquiry         = "inquiry" // a message left for staff (handover)
 )
 
 // FieldType is how a field's value is entered and validated.
@@ -90,6 +91,9 @@ type Definition struct {
 	Description string  `yaml:"description"` // the tool's description
 	Fields      []Field `yaml:"fields"`
 	Summary     string  `yaml:"summary"` // text/template over the fields' display values
+	// Internal forms are started by the engine's own flows (a message
+	// left for staff), never offered to the model as a tool.
+	Internal bool `yaml:"internal"`
 
 	summary *template.Template
 }
@@ -136,7 +140,7 @@ func Lookup(name string) (*Definition, bool) {
 
 func mustLoadDefinitions() map[string]*Definition {
 	out := map[string]*Definition{}
-	for _, f := range []string{"communal_report.yaml", "registry_extract.yaml"} {
+	for _, f := range []string{"communal_report.yaml", "registry_extract.yaml", "inquiry.yaml"} {
 		data, err := definitionFiles.ReadFile("definitions/" + f)
 		if err != nil {
 			panic(err)
@@ -171,8 +175,8 @@ func ParseDefinition(data []byte) (*Definition, error) {
 }
 
 func (d *Definition) check() error {
-	if d.Name == "" || d.Kind != "KP" && d.Kind != "IZ" {
-		return fmt.Errorf("form %q: needs a name and kind KP or IZ", d.Name)
+	if d.Name == "" || !slices.Contains([]string{KindCommunalReport, KindRegistryExtract, KindInquiry}, d.Kind) {
+		return fmt.Errorf("form %q: needs a name and kind KP, IZ or UP", d.Name)
 	}
 	seen := map[string]bool{}
 	for _, f := range d.Fields {
@@ -186,8 +190,8 @@ func (d *Definition) check() error {
 		case f.Type == TypeChoice && len(f.Options) == 0:
 			return fmt.Errorf("%s.%s: a choice needs options", d.Name, f.Name)
 		}
-		if f.Meaning != "" && (f.Type != TypeText || f.Meaning != MeaningProblem && f.Meaning != MeaningAddress) {
-			return fmt.Errorf("%s.%s: meaning %q: expected %q or %q on a text field", d.Name, f.Name, f.Meaning, MeaningProblem, MeaningAddress)
+		if f.Meaning != "" && (f.Type != TypeText || !slices.Contains([]string{MeaningProblem, MeaningAddress, MeaningMessage}, f.Meaning)) {
+			return fmt.Errorf("%s.%s: meaning %q: expected %q, %q or %q on a text field", d.Name, f.Name, f.Meaning, MeaningProblem, MeaningAddress, MeaningMessage)
 		}
 		if f.SettlementOf != "" {
 			if lf, ok := d.Field(f.SettlementOf); f.Type != TypeYesNo || !ok || lf.Type != TypeLocation {

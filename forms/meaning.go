@@ -25,6 +25,9 @@ import (
 const (
 	MeaningProblem = "problem" // a description of a problem
 	MeaningAddress = "address" // a postal address: a street or place and a number
+	// MeaningMessage is a message for staff (the inquiry form): a question
+	// about services is exactly what it may hold.
+	MeaningMessage = "message"
 )
 
 var (
@@ -171,7 +174,7 @@ func isStopWord(w string) bool {
 // before any length rule: "Hvala, pozdrav" is not merely short), its
 // length, then what its meaning requires.
 func checkText(f *Field, text string) error {
-	if isServiceQuestion(text) {
+	if f.Meaning != MeaningMessage && isServiceQuestion(text) {
 		return errQuestion
 	}
 	if f.Meaning == MeaningProblem && isGreeting(text) {

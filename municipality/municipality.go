@@ -30,14 +30,14 @@ type Municipality struct {
 	OfficeHours string `yaml:"office_hours"`
 	// Boundary is the territory reports must fall in (see Boundary);
 	// Bounds, a rectangle, serves only a municipality that has none.
-	Boundary     *Boundary `yaml:"boundary"`
+	Boundary *Boundary `yaml:"boundary"`
 	// Settlements are the places outside the seat (villages, local
 	// communities), Latin, nominative: a typed address naming one is in
 	// the municipality and in a village.
-	Settlements []string `yaml:"settlements,omitempty"`
-	Bounds       Bounds    `yaml:"bounds"`
-	Bodies       []Body    `yaml:"bodies"`
-	AllowOrigins []string  `yaml:"allow_origins"` // web origins allowed to embed the chat widget
+	Settlements  []string `yaml:"settlements,omitempty"`
+	Bounds       Bounds   `yaml:"bounds"`
+	Bodies       []Body   `yaml:"bodies"`
+	AllowOrigins []string `yaml:"allow_origins"` // web origins allowed to embed the chat widget
 	// ViberTokenEnv names the environment variable holding this municipality's
 	// Viber bot token; tokens are secrets and never live in the file.
 	ViberTokenEnv string `yaml:"viber_token_env"`
@@ -48,6 +48,9 @@ type Municipality struct {
 	MediaRetentionDays int `yaml:"media_retention_days"`
 	// Sources are the web sites the knowledge base follows (see Source).
 	Sources []Source `yaml:"sources,omitempty"`
+	// Handover is when staff take live conversations (hours.go); nil:
+	// asking for a person gets the contacts.
+	Handover *Handover `yaml:"handover,omitempty"`
 }
 
 // Bounds of MediaRetentionDays. A case is handled within weeks; a year
@@ -196,5 +199,8 @@ func (m *Municipality) Validate() error {
 		}
 	}
 	errs = append(errs, m.ValidateSources()...)
+	if m.Handover != nil {
+		errs = append(errs, m.Handover.prepare(m)...)
+	}
 	return errors.Join(errs...)
 }

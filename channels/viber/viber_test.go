@@ -32,6 +32,7 @@ import (
 	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/feedbackstore"
+	"github.com/miasrbija/mia/postgres/handoverstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/postgres/viberstore"
 	"github.com/miasrbija/mia/queue"
@@ -89,6 +90,9 @@ type bundle struct {
 	srv    *httptest.Server
 	engine *recorder
 	queue  *queue.Client
+	// reg and handovers are set with opts.handover (handover_test.go).
+	reg       *municipality.Registry
+	handovers *handoverstore.Store
 }
 
 type opts struct {
@@ -98,6 +102,7 @@ type opts struct {
 	// enqueueTimeout is Config.EnqueueTimeout.
 	enqueueTimeout time.Duration
 	feedback       bool // answers carry rating buttons (feedback_test.go)
+	handover       bool // the engine hands conversations to staff, open all day (handover_test.go)
 }
 
 func setup(t testing.TB, o opts) *bundle {
@@ -111,7 +116,10 @@ func setup(t testing.TB, o opts) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bundle{db: db, fake: vibertest.New(t)}
+	if o.handover {
+		reg = openAllDay(t)
+	}
+	b := &bundle{db: db, fake: vibertest.New(t), reg: reg}
 	b.store = viberstore.New(db, nil) // the workers' store: they insert through the client running them
 	cfg := viber.Config{
 		Store: b.store, Municipalities: reg, APIURL: b.fake.URL, RetryBackoff: 20 * time.Millisecond, MaxMedia: o.maxMedia,
@@ -134,6 +142,10 @@ func setup(t testing.TB, o opts) *bundle {
 			if ecfg.Forms, err = forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if o.handover {
+			b.handovers = handoverstore.New(db)
+			ecfg.Handover = b.handovers
 		}
 		eng, err := assistant.New(ecfg)
 		if err != nil {

@@ -97,7 +97,7 @@ func (w *turnWorker) NextRetry(job *river.Job[TurnArgs]) time.Time { return w.d.
 
 // payloadRE matches what the reply buttons send back (assistant's button
 // payloads): such a text is a payload, not typed text.
-var payloadRE = regexp.MustCompile(`^(form|ask|status):`)
+var payloadRE = regexp.MustCompile(`^(form|ask|status|handover):`)
 
 func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	m, err := w.d.cfg.Municipalities.Get(job.Args.Municipality)

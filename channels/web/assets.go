@@ -70,6 +70,22 @@ var widgetTexts = map[string]string{
 	"photoSent":      "fotografija",
 	"videoSent":      "video",
 	"noText":         "(izbor, lokacija ili prilog)",
+	"staff":          "Službenik", // a staff member's reply, live (live.go)
+	// Rating an answer (feedback.go).
+	"rateQuestion":        "Da li je odgovor koristan?",
+	"rateUp":              "Da, odgovor je koristan",
+	"rateDown":            "Ne, odgovor nije koristan",
+	"rateThanks":          "Hvala na oceni.",
+	"rateDownThanks":      "Hvala. Ako želite, recite nam šta nije bilo u redu.",
+	"rateFailed":          "Ocena nije poslata. Pokušajte ponovo.",
+	"reasonLegend":        "Šta nije bilo u redu? (nije obavezno)",
+	"reasonWrong":         "Pogrešno",
+	"reasonOutdated":      "Zastarelo",
+	"reasonNotUnderstood": "Nisam razumeo/la",
+	"reasonOther":         "Drugo",
+	"reasonComment":       "Napišite ukratko (nije obavezno)",
+	"reasonSend":          "Pošalji ocenu",
+	"reasonThanks":        "Hvala! Vaša ocena pomaže gradu da dopuni odgovore.",
 }
 
 // buildWidget puts the texts in both scripts and the stylesheet into

@@ -196,13 +196,15 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 	// reference) in the history on the next visit.
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.TurnTimeout)
 	defer cancel()
-	_, err := h.cfg.Assistant.Handle(tctx, turn, func(ev assistant.Event) {
+	reply, err := h.cfg.Assistant.Handle(tctx, turn, func(ev assistant.Event) {
 		s.emit(string(ev.Kind), toWire(ev, m.Slug))
 	})
 	if err != nil {
 		h.cfg.Log.ErrorContext(tctx, "turn", "err", err)
 		s.emit("error", map[string]apiError{"error": errInternal})
+		return
 	}
+	h.offerFeedback(tctx, s, reply)
 }
 
 // conversationKey names the conversation of a request that passed the

@@ -12,12 +12,14 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/channels/web"
 	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/ratelimit/redislimit"
 )
 
 // stub stands in for the engine, memory and documents where a test needs
@@ -50,7 +52,9 @@ func stubRouter(t *testing.T) chi.Router {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(web.Config{Municipalities: reg, Assistant: stub{}, History: stub{}, Documents: stub{}})
+	// The limiter is never consulted: these tests request no API route.
+	limiter := redislimit.New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), "")
+	h, err := web.New(web.Config{Municipalities: reg, Assistant: stub{}, History: stub{}, Documents: stub{}, Limiter: limiter})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,11 +19,14 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/miasrbija/mia/assistant"
+	"github.com/miasrbija/mia/handover"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/rag"
+	"github.com/miasrbija/mia/ratelimit"
 )
 
 // Assistant answers one turn, streaming its events; *assistant.Engine is one.
@@ -60,7 +63,8 @@ var (
 )
 
 // Limit is a token bucket: Burst requests at once, refilled at Rate per
-// second. A zero Limit takes the default; a negative Rate disables it.
+// second, counted in Config.Limiter across every replica. A zero Limit
+// takes the default; a negative Rate disables it.
 type Limit struct {
 	Rate  float64
 	Burst int
@@ -72,7 +76,20 @@ type Config struct {
 	Assistant      Assistant
 	History        History
 	Documents      Documents
-	Log            *slog.Logger
+	// Limiter keeps the per-IP and per-conversation counts, shared by
+	// every replica (postgres/limitstore or ratelimit/redislimit). When
+	// it fails, requests pass unlimited (see limiter.go).
+	Limiter ratelimit.Limiter
+	Log     *slog.Logger
+	// Feedback records votes on answers (postgres/feedbackstore); nil
+	// offers no 👍/👎 and the feedback endpoint answers 404.
+	Feedback Feedback
+	// Live serves the live stream of staff replies, handover steps and
+	// case status notices (live.go; postgres/handoverstore); nil: none.
+	Live handover.Live
+	// LiveDone, when closed, ends every live stream (a shutdown must not
+	// wait for them; the browsers reconnect to another replica).
+	LiveDone <-chan struct{}
 	// PublicOrigins are MIA's own origins (scheme://host[:port]), where its
 	// demo and document pages are served; the API accepts browser calls
 	// from them besides each municipality's AllowOrigins.
@@ -107,7 +124,7 @@ type Config struct {
 	// is recorded for the next visit. Default 30s: the engine's budget
 	// (assistant.Config.TurnBudget, 20s) plus the work around the model.
 	TurnTimeout time.Duration
-	// Now is the clock of the rate limiters; nil is time.Now.
+	// Now is the clock of the rate limits; nil is time.Now.
 	Now func() time.Time
 }
 
@@ -116,16 +133,18 @@ type Handler struct {
 	cfg     Config
 	ipLim   *limiter
 	convLim *limiter
-	turns   *turns
-	widget  []byte // widget.js with the texts in both scripts
+	// limitErrors counts failed limit checks (Metrics).
+	limitErrors *prometheus.CounterVec
+	turns       *turns
+	widget      []byte // widget.js with the texts in both scripts
 	// uploadMem holds the bytes of uploaded files in memory (UploadMemory).
 	uploadMem *semaphore.Weighted
 }
 
 // New validates the configuration and returns the handler.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Municipalities == nil || cfg.Assistant == nil || cfg.History == nil || cfg.Documents == nil {
-		return nil, errors.New("web: municipalities, assistant, history and documents are required")
+	if cfg.Municipalities == nil || cfg.Assistant == nil || cfg.History == nil || cfg.Documents == nil || cfg.Limiter == nil {
+		return nil, errors.New("web: municipalities, assistant, history, documents and limiter are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -135,6 +154,11 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.PerConversation == (Limit{}) {
 		cfg.PerConversation = Limit{Rate: 1.0 / 3, Burst: 5}
+	}
+	for _, l := range []Limit{cfg.PerIP, cfg.PerConversation} {
+		if err := ratelimit.PerSecond(l.Rate, l.Burst).Validate(); l.Rate >= 0 && err != nil {
+			return nil, fmt.Errorf("web: limit %+v: %w", l, err)
+		}
 	}
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 16 << 10
@@ -166,16 +190,21 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	limitErrors := newLimitErrors()
 	return &Handler{
-		cfg:     cfg,
-		ipLim:   newLimiter(cfg.PerIP, cfg.Now),
-		convLim: newLimiter(cfg.PerConversation, cfg.Now),
-		turns:   newTurns(),
-		widget:  widget,
+		cfg:         cfg,
+		ipLim:       newLimiter(cfg.Limiter, cfg.PerIP, "ip", cfg, limitErrors),
+		convLim:     newLimiter(cfg.Limiter, cfg.PerConversation, "conversation", cfg, limitErrors),
+		limitErrors: limitErrors,
+		turns:       newTurns(),
+		widget:      widget,
 
 		uploadMem: semaphore.NewWeighted(cfg.UploadMemory),
 	}, nil
 }
+
+// Metrics are the channel's own metrics, for the server's registry.
+func (h *Handler) Metrics() prometheus.Collector { return h.limitErrors }
 
 // Routes mounts the channel's routes on r; it is what server.Config.Mount
 // takes. Every route is described in static/openapi.json.
@@ -196,6 +225,8 @@ func (h *Handler) Routes(r chi.Router) {
 			// Text, a button, a shared location (JSON) or photos and
 			// video (multipart/form-data): all are turns of one conversation.
 			r.With(h.limitConversation).Post("/messages", h.postMessage)
+			r.Post("/feedback", h.postFeedback) // a vote on an answer (feedback.go)
+			r.Get("/events", h.liveEvents)      // live notices and handover state (live.go)
 		})
 	})
 }

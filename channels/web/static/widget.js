@@ -88,6 +88,7 @@
   root.append(launcher, panel);
 
   var welcome = null;
+  var relabel = []; // rating controls rename themselves when the script changes
   var pending = [], pendingURLs = [];
   function applyTexts() {
     root.setAttribute("lang", scriptName === "cyr" ? "sr-Cyrl" : "sr-Latn");
@@ -110,6 +111,7 @@
     if (pending.length) { showPreview(); }
     quick.setAttribute("aria-label", t("quick"));
     if (welcome) { welcome.body.textContent = t("welcome"); welcome.who.textContent = t("mia"); }
+    relabel.forEach(function (f) { f(); });
   }
   function setScript(name) { scriptName = name; store.set("script", name); applyTexts(); }
 
@@ -118,9 +120,11 @@
     launcher.setAttribute("aria-expanded", "true");
     store.set("open", "1");
     loadHistory();
+    liveStart();
     if (focus) { input.focus(); }
   }
   function close() {
+    liveStop();
     panel.hidden = true;
     store.del("open");
     launcher.setAttribute("aria-expanded", "false");
@@ -131,7 +135,7 @@
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
   scriptBtn.addEventListener("click", function () { setScript(scriptName === "cyr" ? "lat" : "cyr"); });
   newBtn.addEventListener("click", function () {
-    store.del("token"); token = null; log.textContent = ""; quick.textContent = ""; clearPending(); showAlert(""); addWelcome(); input.focus();
+    liveStop(); store.del("token"); token = null; log.textContent = ""; quick.textContent = ""; relabel = []; clearPending(); showAlert(""); addWelcome(); input.focus();
   });
 
   // One message bubble; text is set through textContent or text nodes only.
@@ -267,8 +271,115 @@
     return files.length > 1 ? label + " (" + files.length + ")" : label;
   }
 
+  // 👍/👎 under an answer and, after 👎, an optional reason. A vote is sent
+  // as soon as it is given; another click replaces it on the server.
+  var THUMB = "M2 10h4v11H2zM8 10.5 13 3c1.4 0 2.3 1.2 2 2.6L14.3 9H20a2 2 0 0 1 2 2.2l-1.3 7.6A2.6 2.6 0 0 1 18.1 21H8z";
+  var REASONS = [["wrong", "reasonWrong"], ["outdated", "reasonOutdated"], ["not_understood", "reasonNotUnderstood"], ["other", "reasonOther"]];
+  function addRating(b, id) {
+    var box = el("div", { "class": "mia-rate" });
+    var group = el("div", { role: "group", "class": "mia-rate-buttons" });
+    var up = el("button", { type: "button", "class": "mia-up", "aria-pressed": "false", "data-rating": "up" });
+    var down = el("button", { type: "button", "class": "mia-down", "aria-pressed": "false", "data-rating": "down" });
+    up.appendChild(icon(THUMB)); down.appendChild(icon(THUMB));
+    var question = el("span", { "class": "mia-rate-q", id: "mia-rate-q-" + id });
+    group.setAttribute("aria-labelledby", question.id);
+    group.append(question, up, down);
+    var reason = el("form", { "class": "mia-reason" });
+    reason.hidden = true;
+    var fs = el("fieldset");
+    var legend = el("legend");
+    fs.appendChild(legend);
+    var radios = REASONS.map(function (r) {
+      var rid = "mia-reason-" + id + "-" + r[0];
+      var radio = el("input", { type: "radio", name: "mia-reason-" + id, id: rid, value: r[0] });
+      var lab = el("label", { "for": rid });
+      var row = el("div", { "class": "mia-reason-row" });
+      row.append(radio, lab);
+      fs.appendChild(row);
+      return { key: r[1], label: lab };
+    });
+    var cid = "mia-comment-" + id;
+    var clab = el("label", { "for": cid, "class": "mia-comment-label" });
+    var comment = el("textarea", { id: cid, rows: "2", maxlength: "1000", "class": "mia-comment" });
+    var sendReason = el("button", { type: "submit", "class": "mia-reason-send" });
+    fs.append(clab, comment);
+    reason.append(fs, sendReason);
+    var note = el("p", { "class": "mia-rate-note", role: "status" });
+    box.append(group, reason, note);
+    b.node.appendChild(box);
+    function labels() {
+      question.textContent = t("rateQuestion");
+      up.setAttribute("aria-label", t("rateUp")); up.setAttribute("title", t("rateUp"));
+      down.setAttribute("aria-label", t("rateDown")); down.setAttribute("title", t("rateDown"));
+      legend.textContent = t("reasonLegend");
+      radios.forEach(function (r) { r.label.textContent = t(r.key); });
+      clab.textContent = t("reasonComment");
+      sendReason.textContent = t("reasonSend");
+      if (note.getAttribute("data-key")) { note.textContent = t(note.getAttribute("data-key")); }
+    }
+    function say(key) { note.setAttribute("data-key", key); note.textContent = t(key); }
+    labels();
+    relabel.push(labels);
+    function vote(body, done) {
+      body.message_id = id;
+      return fetch(api + "/conversations/" + encodeURIComponent(token) + "/feedback", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body)
+      }).then(function (r) { if (!r.ok) { throw r; } done(); })
+        .catch(function () { say("rateFailed"); });
+    }
+    function rate(rating) {
+      vote({ rating: rating }, function () {
+        up.setAttribute("aria-pressed", String(rating === "up"));
+        down.setAttribute("aria-pressed", String(rating === "down"));
+        reason.hidden = rating !== "down";
+        say(rating === "down" ? "rateDownThanks" : "rateThanks");
+      });
+    }
+    up.addEventListener("click", function () { rate("up"); });
+    down.addEventListener("click", function () { rate("down"); });
+    reason.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var picked = reason.querySelector("input:checked");
+      vote({ rating: "down", reason: picked ? picked.value : "", comment: comment.value.trim() }, function () {
+        reason.hidden = true;
+        say("reasonThanks");
+        down.focus();
+      });
+    });
+  }
+
   var token = store.get("token");
   var historyLoaded = false, busy = false;
+
+  // While the chat is open, what reaches the conversation outside the
+  // citizen's turns (a staff member's reply, a handover step, a case's
+  // status) arrives live over the conversation's event stream; EventSource
+  // reconnects by itself and resumes after the last notice it saw.
+  var live = null;
+  function liveStart() {
+    if (live || !token || panel.hidden || typeof EventSource === "undefined") { return; }
+    live = new EventSource(api + "/conversations/" + encodeURIComponent(token) + "/events");
+    live.addEventListener("notice", function (e) {
+      var d;
+      try { d = JSON.parse(e.data); } catch (x) { return; }
+      var b = bubble("assistant");
+      if (d.from === "staff") {
+        b.node.classList.add("mia-msg-staff");
+        var name = d.staff_name || "";
+        b.who.textContent = t("staff") + (name ? " " + name : "");
+        relabel.push(function () { b.who.textContent = t("staff") + (name ? " " + name : ""); });
+      }
+      renderText(b.body, d.text, {});
+      if (d.quick_replies && d.quick_replies.length && !busy) { renderQuick(d.quick_replies); }
+      log.scrollTop = log.scrollHeight;
+    });
+    live.addEventListener("handover", function (e) {
+      var d;
+      try { d = JSON.parse(e.data); } catch (x) { return; }
+      root.setAttribute("data-handover", d.status || "");
+    });
+  }
+  function liveStop() { if (live) { live.close(); live = null; } }
 
   function loadHistory() {
     if (historyLoaded) { return; }
@@ -334,7 +445,11 @@
         renderText(a.body, text, cites);
         renderSources(a, list);
         renderQuick(data.reply.quick_replies);
-      } else if (event === "error") { a.body.textContent = t("error"); }
+        // Relayed to the staff member holding the conversation: MIA is silent.
+        if (!text && a.node.parentNode) { a.node.parentNode.removeChild(a.node); }
+        liveStart();
+      } else if (event === "feedback" && data.message_id) { addRating(a, data.message_id); }
+      else if (event === "error") { a.body.textContent = t("error"); }
       log.scrollTop = log.scrollHeight;
     }
     conversation().then(function (tok) {
