@@ -40,7 +40,11 @@ func (e *Engine) Assess(ctx context.Context, municipality, text string) (Assessm
 	if strings.TrimSpace(masked) == "" {
 		return Assessment{Decided: true}, nil
 	}
-	if fromDocs, declines := routeOf(Classify(masked), masked, e.cfg.Forms != nil); !fromDocs {
+	in := classify(e.cfg.Understand, masked, m)
+	if (in.Route == RouteInfo || in.Route == RouteOutOfScope) && m.ForeignPlace(masked) != "" {
+		return Assessment{Decided: true, Declined: true}, nil
+	}
+	if fromDocs, declines := routeOf(in, masked, e.cfg.Forms != nil); !fromDocs {
 		return Assessment{Decided: true, Declined: declines}, nil
 	}
 	c, err := e.candidate(ctx, m.Slug, masked)
@@ -88,9 +92,9 @@ type CalibrateOptions struct {
 	// L2 is the penalty on the weights' squares; default 0.5.
 	L2 float64
 	// MinRefusalRecall is the share of unanswerable questions the chosen
-	// threshold must decline; default 0.95: a confident, cited answer to
-	// a question the documents do not cover misleads the citizen, a
-	// referral to the info desk does not.
+	// threshold must decline; default 0.9, the product's target: a
+	// confident, cited answer to a question the documents do not cover
+	// misleads the citizen, a referral to the info desk does not.
 	MinRefusalRecall float64
 	// Dataset names the samples' source, recorded in the operating point.
 	Dataset string
@@ -120,7 +124,7 @@ func Calibrate(samples []CalibrationSample, opt CalibrateOptions) (*Calibration,
 		opt.L2 = 0.5
 	}
 	if opt.MinRefusalRecall == 0 {
-		opt.MinRefusalRecall = 0.95
+		opt.MinRefusalRecall = 0.9
 	}
 	if len(samples) == 0 {
 		return nil, errors.New("calibrate: no samples")

@@ -10,6 +10,7 @@ import (
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm"
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/nlu"
 	"github.com/miasrbija/mia/prompts"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/serbian"
@@ -45,10 +46,16 @@ type Config struct {
 	// PromptTokens caps what is sent to the model (instructions, passages,
 	// history and question), counted with tiktoken. Default 6000.
 	PromptTokens int
+	// Understand reads citizens' messages (intent and slots); nil takes
+	// the built-in one (nlu.Default).
+	Understand *nlu.Understander
 	// Answerability is the operating point deciding whether the documents
 	// answer a question; nil takes the one built in (DefaultAnswerability).
 	Answerability *Answerability
-	Log           *slog.Logger
+	// Handover hands conversations to staff (handover.go); nil answers a
+	// request for a person with the municipality's contacts.
+	Handover Handover
+	Log      *slog.Logger
 }
 
 // Engine answers turns. It is safe for concurrent use.
@@ -73,6 +80,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Understand == nil {
+		cfg.Understand = nlu.Default()
 	}
 	if cfg.Answerability == nil {
 		a, err := DefaultAnswerability()
@@ -112,6 +122,8 @@ type turnState struct {
 	// name, phone or e-mail keeps them masked. It stands for reply text
 	// recordOf only; "" or another text: the reply is kept as it is.
 	record, recordOf string
+	// declineAs names the message a decline gives instead of no_source.
+	declineAs string
 	// draft is the conversation's form in progress, read once per turn
 	// (draftErr: why it could not be); loaded tells whether it was read.
 	draft    *forms.Draft
@@ -139,6 +151,8 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	text := t.Text
 	if ask, ok := strings.CutPrefix(t.Payload, "ask:"); ok {
 		text = ask // a topic button asks its question
+	} else if ask, ok := strings.CutPrefix(t.Payload, "info:"); ok {
+		text = ask // "it was a question": the clarified message, asked as one
 	}
 	raw, cut := CapInput(text)
 	text, pii := MaskPII(raw)
@@ -166,6 +180,9 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	if err := e.cfg.Memory.SaveUser(ctx, st.conv, m.Slug, userRecord(st, t, raw, text), st.script); err != nil {
 		return nil, err
 	}
+	if r, ok := e.relayHandover(ctx, st, t, raw); ok {
+		return r, nil // a person holds the conversation: MIA stays silent
+	}
 
 	handled := false
 	if e.cfg.Forms != nil {
@@ -176,7 +193,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	}
 	switch {
 	case handled:
-	case strings.TrimSpace(text) == "" && t.Payload == "":
+	case strings.TrimSpace(text) == "" && t.Payload == "" && len(t.Attachments) == 0:
 		e.say(st, RouteGreeting, StatusAnswered, "greeting", mainServices)
 	default:
 		if err := e.route(ctx, st, t, text); err != nil {
@@ -258,24 +275,42 @@ func (e *Engine) failed(ctx context.Context, st *turnState, err error) {
 }
 
 func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) error {
-	in := Classify(text)
-	if form, ok := strings.CutPrefix(t.Payload, "form:"); ok {
-		in = Intent{Route: RouteFormStart, Form: form}
-	}
-	if t.Payload == "status:" {
-		in = Intent{Route: RouteStatus}
-	}
+	in := e.intentOf(st, t, text)
 	// An emergency is answered first, whatever else the message holds.
 	if in.Route != RouteEmergency && LooksLikeInjection(text) {
 		e.say(st, RouteOutOfScope, StatusOutOfScope, "injection_refusal", nil)
 		return nil
 	}
+	if (in.Route == RouteInfo || in.Route == RouteOutOfScope) && t.Payload == "" {
+		if place := st.m.ForeignPlace(text); place != "" {
+			st.reply.Route, st.reply.Status = in.Route, StatusOutOfScope
+			st.reply.Text = e.message(st, prompts.OtherMunicipality, map[string]string{"place": place})
+			e.emitReply(st)
+			return nil
+		}
+	}
+	if in.Caution != "" {
+		st.notices = append(st.notices, e.message(st, prompts.EmergencyCaution, nil))
+	}
+	if len(in.Clarify) > 0 {
+		e.clarify(st, text, in.Clarify)
+		return nil
+	}
 	if e.cfg.Forms != nil {
 		switch {
 		case in.Route == RouteFormStart && in.Form != "":
-			return e.startForm(ctx, st, t, in.Form)
+			return e.startForm(ctx, st, t, in.Form, in.Slots)
 		case in.Route == RouteStatus:
 			return e.caseStatus(ctx, st, t, in.CaseRef)
+		case len(t.Attachments) > 0 && in.Route != RouteEmergency:
+			if in.Route == RouteInfo && strings.TrimSpace(text) != "" {
+				// A question with a photo: answer it, and say where photos go.
+				st.notices = append(st.notices, e.message(st, prompts.MediaWithQuestion, nil))
+				break
+			}
+			// A photo on its own is a problem being shown: a report starts
+			// with it (the citizen may cancel).
+			return e.startForm(ctx, st, t, FormCommunalReport, in.Slots)
 		}
 	}
 	switch in.Route {
@@ -288,14 +323,61 @@ func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) 
 	case RouteThanks:
 		e.say(st, RouteThanks, StatusAnswered, "thanks", nil)
 	case RouteOutOfScope:
-		e.say(st, RouteOutOfScope, StatusOutOfScope, "out_of_scope", mainServices)
+		// Small talk to the classifier, but the documents have the last
+		// word ("Šta je firmarina?" is a word it never saw): they answer
+		// when they can, and a decline says what MIA is for.
+		st.declineAs = prompts.OutOfScope
+		return e.answerTurn(ctx, st, nil, RouteOutOfScope, in.Hint)
+	case RouteHandover:
+		return e.handover(ctx, st, t)
 	default:
 		// Questions, and without citizen services, requests to file a
 		// case or ask its status: the documents explain how.
 		st.reply.Form = in.Form
-		e.answer(ctx, st, in.Route)
+		return e.answerTurn(ctx, st, &t, in.Route, in.Hint)
 	}
 	return nil
+}
+
+// intentOf reads the turn: a button's payload decides, else the message.
+func (e *Engine) intentOf(st *turnState, t Turn, text string) Intent {
+	switch {
+	case strings.HasPrefix(t.Payload, "form:"):
+		return Intent{Route: RouteFormStart, Form: strings.TrimPrefix(t.Payload, "form:")}
+	case t.Payload == "status:":
+		return Intent{Route: RouteStatus}
+	case strings.HasPrefix(t.Payload, "handover:"):
+		return Intent{Route: RouteHandover}
+	case strings.HasPrefix(t.Payload, "info:"):
+		return Intent{Route: RouteInfo}
+	}
+	return classify(e.cfg.Understand, text, st.m)
+}
+
+// clarify asks which of the likeliest readings the citizen meant, with a
+// button for each; "it was a question" asks the same text again as one.
+func (e *Engine) clarify(st *turnState, text string, choices []nlu.Intent) {
+	st.reply.Route, st.reply.Status = RouteClarify, StatusAnswered
+	st.reply.Text = e.message(st, prompts.Clarify, nil)
+	for _, c := range choices {
+		var name, payload string
+		switch c {
+		case nlu.Info:
+			name, payload = prompts.QuickAsk, "info:"+text
+		case nlu.CommunalReport:
+			name, payload = prompts.QuickCommunalReport, "form:"+FormCommunalReport
+		case nlu.RegistryExtract:
+			name, payload = prompts.QuickRegistryExtract, "form:"+FormRegistryExtract
+		case nlu.Status:
+			name, payload = prompts.QuickCaseStatus, "status:"
+		case nlu.Handover:
+			name, payload = prompts.QuickHandover, "handover:"
+		default:
+			continue
+		}
+		st.reply.QuickReplies = append(st.reply.QuickReplies, QuickReply{Label: e.message(st, name, nil), Payload: payload})
+	}
+	e.emitReply(st)
 }
 
 // mainServices are the buttons offered with a greeting and a refusal.

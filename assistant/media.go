@@ -1,35 +1,14 @@
 package assistant
 
-import (
-	"context"
+import "context"
 
-	"github.com/miasrbija/mia/forms"
-)
-
-// AcceptsMedia reports whether the citizen's conversation has a form open
-// that takes photos or video. A channel asks before it receives an upload,
-// so that files no form would keep are refused before they are read. A
-// conversation that does not exist yet has no form.
+// AcceptsMedia reports whether the citizen's conversation can take a
+// photo or video now. A channel asks before it receives an upload, so that
+// files nothing would keep are refused before they are read. With citizen
+// services every photo has a use: an open report keeps it, one sent with
+// no form open starts a report, and a form that takes none says so in
+// words. It reads no draft, so the one-time notice that a draft expired is
+// left for the turn itself.
 func (e *Engine) AcceptsMedia(ctx context.Context, municipality string, ch Channel, user string) (bool, error) {
-	if e.cfg.Forms == nil {
-		return false, nil
-	}
-	conv, ok, err := e.cfg.Memory.FindConversation(ctx, municipality, ch, user)
-	if err != nil || !ok {
-		return false, err
-	}
-	draft, err := e.cfg.Forms.Active(ctx, conv)
-	if err != nil || draft == nil {
-		return false, err
-	}
-	def, ok := forms.Lookup(draft.Form)
-	if !ok {
-		return false, nil
-	}
-	for _, f := range def.Fields {
-		if f.Type == forms.TypeAttachments {
-			return true, nil
-		}
-	}
-	return false, nil
+	return e.cfg.Forms != nil, nil
 }

@@ -20,6 +20,8 @@ const (
 	RouteOutOfScope Route = "out_of_scope"
 	RouteEmergency  Route = "emergency" // answered with 112/192/193/194 at once
 	RouteAbuse      Route = "abuse"
+	RouteHandover   Route = "handover" // the citizen asks for a person
+	RouteClarify    Route = "clarify"  // the classifier was unsure: the citizen picks
 )
 
 // Status is how an answer ended, stored with every answer.

@@ -4,11 +4,13 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/nlu"
 	"github.com/miasrbija/mia/serbian"
 )
 
-// Intent is what Classify makes of one message, before any knowledge-base
-// lookup or model call.
+// Intent is what the engine makes of one message, before any
+// knowledge-base lookup or model call.
 type Intent struct {
 	Route Route
 	// Form is FormCommunalReport or FormRegistryExtract when Route is
@@ -21,9 +23,22 @@ type Intent struct {
 	// Emergency is one of the Emergency* services when Route is
 	// RouteEmergency.
 	Emergency string
+	// Slots are the field values the message carries (nlu.Result.Slots),
+	// keyed by the field names of Form.
+	Slots map[string]string
+	// Clarify lists the actions to offer when the classifier is unsure
+	// between a question and filing something; empty when it is sure.
+	Clarify []nlu.Intent
+	// Hint is the classifier's intent, for a model that decides itself
+	// whether to answer or to start a form.
+	Hint string
+	// Caution is set when an emergency rule matched a message the
+	// classifier reads as something else ("izgorela nam je kuća, ima li
+	// pomoći?"): the reply answers it and names the number to call.
+	Caution string
 }
 
-// Forms Classify can start.
+// Forms the engine can start.
 const (
 	FormCommunalReport  = "communal_report"
 	FormRegistryExtract = "registry_extract"
@@ -37,45 +52,132 @@ const (
 	EmergencyAmbulance = "ambulance" // 194
 )
 
-// Classify decides deterministically and offline what one citizen message
-// is. It never returns RouteForm (a form in progress is the engine's
-// state, not a property of the text). Matching works on folded words
-// (serbian.Fold, ijekavian reduced to ekavian), so Cyrillic, Latin with or
-// without diacritics and both dialects meet; phrases match whole words,
-// never substrings.
-//
-// Priority: emergency, abuse, case status, form start, small talk,
-// greeting/thanks, and RouteInfo for everything else: the knowledge base,
-// not keyword lists, decides whether a question is in scope.
-func Classify(text string) Intent {
+// Classify reads a message with the built-in understanding (nlu.Default)
+// and no municipality; the engine uses its own Understander and the
+// citizen's municipality.
+func Classify(text string) Intent { return classify(nlu.Default(), text, nil) }
+
+// classify decides what one citizen message is. The trained classifier
+// (package nlu) decides the intent; three checks do not depend on
+// training data: a case reference number is a status question, the
+// emergency rules name the number to call, and a directed insult is
+// abuse. It never returns RouteForm: a form in progress is the engine's
+// state, not a property of the text.
+func classify(u *nlu.Understander, text string, m *municipality.Municipality) Intent {
 	ws := routeWords(text)
 	if len(ws) == 0 {
 		// An emoji or a sticker: the greeting offers the menu.
 		return Intent{Route: RouteGreeting}
 	}
-	if svc := emergencyOf(ws); svc != "" {
+	r := u.Understand(text, m, "")
+	svc := emergencyOf(ws)
+	switch {
+	case r.Intent == nlu.Emergency && !r.Clarify:
+		// A missed emergency costs more than a needless 112 reply.
+		if svc == "" {
+			svc = EmergencyGeneral
+		}
 		return Intent{Route: RouteEmergency, Emergency: svc}
-	}
-	if isAbuse(ws) {
+	case svc != "" && !(asksAbout(r.Intent) && !r.Clarify && interrogative(ws, text)):
+		// Danger words are an emergency unless the classifier is sure the
+		// message is a question about something ("izgorela nam je kuća,
+		// da li možemo da dobijemo pomoć?"): a fire is never a communal
+		// report, and "poplava u kući" states no question.
+		return Intent{Route: RouteEmergency, Emergency: svc}
+	case r.Intent == nlu.Abuse && !r.Clarify || isAbuse(ws):
 		return Intent{Route: RouteAbuse}
 	}
+	in := intentOf(r, text)
+	if svc != "" {
+		in.Caution = svc
+	}
+	return in
+}
+
+// asksAbout reports whether an intent is a question rather than an event
+// happening now.
+func asksAbout(i nlu.Intent) bool {
+	return i == nlu.Info || i == nlu.Status || i == nlu.Handover
+}
+
+// interrogatives open or mark a question in Serbian: interrogative
+// pronouns and adverbs, and the particle li. They are grammar, a closed
+// class, not phrases learnt from examples.
+var interrogatives = wordSet("da li je li ima li može li mora li kako gde gdje koliko kada kad šta što ko kome koga čemu zašto koji koja koje kakav kakva čiji")
+
+// interrogative reports whether a message asks something: a question
+// mark, or an interrogative word in its first three words.
+func interrogative(ws []string, text string) bool {
+	if strings.Contains(text, "?") {
+		return true
+	}
+	for i, w := range ws {
+		if i >= 3 {
+			break
+		}
+		if interrogatives[w] || w == "li" {
+			return true
+		}
+	}
+	return false
+}
+
+// intentOf maps the classifier's reading to a route.
+func intentOf(r nlu.Result, text string) Intent {
 	if ref := FindCaseRef(text); ref != "" {
 		return Intent{Route: RouteStatus, CaseRef: ref}
 	}
-	if statusAsk.any(ws) || filedBefore.any(ws) && stillWaiting.any(ws) && !wouldFile.any(ws) ||
-		len(ws) == 1 && ws[0] == "status" {
-		return Intent{Route: RouteStatus}
+	in := Intent{Slots: r.Slots, Hint: string(r.Intent)}
+	switch r.Intent {
+	case nlu.CommunalReport, nlu.RegistryExtract:
+		in.Route, in.Form = RouteFormStart, r.Intent.Form()
+	case nlu.Status:
+		in.Route = RouteStatus
+	case nlu.Handover:
+		in.Route = RouteHandover
+	case nlu.Greeting:
+		in.Route = RouteGreeting
+	case nlu.Thanks:
+		in.Route = RouteThanks
+	case nlu.OutOfScope:
+		in.Route = RouteOutOfScope
+	case nlu.Cancel, nlu.Deny, nlu.Confirm, nlu.Correct:
+		// Form words with no form open: the menu says what MIA can do.
+		in.Route = RouteGreeting
+	default:
+		in.Route = RouteInfo
 	}
-	if form := formOf(ws, strings.Contains(text, "?")); form != "" {
-		return Intent{Route: RouteFormStart, Form: form}
+	if r.Clarify {
+		in.Clarify = clarifyChoices(r, in)
 	}
-	if len(ws) <= 8 && smallTalk.any(ws) {
-		return Intent{Route: RouteOutOfScope}
+	return in
+}
+
+// clarifyChoices returns the actions to offer when the classifier is
+// unsure: the two most probable of asking, filing a report, requesting an
+// extract, a case's status and a person, when they differ in what the
+// engine would do. An unsure question stays a question: the knowledge
+// base decides whether it can answer.
+func clarifyChoices(r nlu.Result, in Intent) []nlu.Intent {
+	switch in.Route {
+	case RouteFormStart, RouteStatus, RouteHandover:
+	default:
+		return nil
 	}
-	if r, ok := courtesyOf(ws); ok {
-		return Intent{Route: r}
+	var out []nlu.Intent
+	for _, s := range r.Ranking {
+		switch s.Intent {
+		case nlu.Info, nlu.CommunalReport, nlu.RegistryExtract, nlu.Status, nlu.Handover:
+			out = append(out, s.Intent)
+		}
+		if len(out) == 2 {
+			break
+		}
 	}
-	return Intent{Route: RouteInfo}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // caseRefRE finds a reference such as SO-KP-2026-000123 in folded text:

@@ -197,13 +197,37 @@ func routeCases() []routeCase {
 	}
 }
 
+// TestClassify runs the routing corpus the old hand-written router was
+// tuned on; the trained classifier never saw it (nlu's soundness test
+// keeps it out of training). Safety routes (emergencies, abuse, case
+// numbers) must all match: they rest on rules and data formats. The other
+// routes are the classifier's, measured on data it did not learn from:
+// the agreement must stay above a floor set below today's figure.
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	cases := routeCases()
+	agree, total := 0, 0
 	for _, tt := range cases {
-		if got := Classify(tt.in); got != tt.want {
+		got := Classify(tt.in)
+		same := got.Route == tt.want.Route && got.Form == tt.want.Form && got.CaseRef == tt.want.CaseRef && got.Emergency == tt.want.Emergency
+		safety := tt.want.Route == RouteEmergency || tt.want.Route == RouteAbuse || tt.want.CaseRef != "" ||
+			got.Route == RouteEmergency || got.Route == RouteAbuse
+		switch {
+		case safety && !same:
 			t.Errorf("Classify(%q) = %+v, want %+v", tt.in, got, tt.want)
+		case safety:
+		default:
+			total++
+			if same {
+				agree++
+			} else {
+				t.Logf("differs: Classify(%q) = %s %s, corpus says %s %s", tt.in, got.Route, got.Form, tt.want.Route, tt.want.Form)
+			}
 		}
+	}
+	const floor = 0.80
+	if rate := float64(agree) / float64(total); rate < floor {
+		t.Errorf("agreement with the routing corpus %d/%d = %.3f, floor %.2f", agree, total, rate, floor)
 	}
 	if len(cases) < 80 {
 		t.Errorf("only %d cases", len(cases))
@@ -271,7 +295,8 @@ func TestOneEditApart(t *testing.T) {
 	}
 }
 
-// TestWordBoundaries checks that patterns never match inside other words.
+// TestWordBoundaries checks that the emergency rules' patterns never
+// match inside other words (the classifier is measured on data, in nlu).
 func TestWordBoundaries(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
@@ -281,8 +306,8 @@ func TestWordBoundaries(t *testing.T) {
 		"dimnjačar",
 		"sprovala",
 	} {
-		if got := Classify(in); got.Route == RouteEmergency {
-			t.Errorf("Classify(%q) = %+v, want no emergency", in, got)
+		if got := emergencyOf(routeWords(in)); got != "" {
+			t.Errorf("emergencyOf(%q) = %s, want none", in, got)
 		}
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
@@ -21,30 +23,43 @@ type Services interface {
 	Step(ctx context.Context, d *forms.Draft, in forms.Input) (*forms.Step, error)
 	LastFiled(ctx context.Context, conversationID int64) (*forms.Case, error)
 	CaseForCitizen(ctx context.Context, municipality, ref, channel, channelUser string) (*forms.Case, error)
+	// DraftTTL is how long an unfinished form is kept idle.
+	DraftTTL() time.Duration
 }
 
 // formTurn gives the turn to an open form, or answers a form button that
 // arrives after its form ended (a double click, a channel redelivery). It
 // reports whether it answered. raw is the citizen's unmasked text: a form
-// asks for a JMBG or a phone number on purpose.
+// asks for a JMBG or a phone number on purpose (understanding runs in
+// process; nothing of raw leaves it).
 func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string) (bool, error) {
 	draft, err := e.activeDraft(ctx, st)
-	if errors.Is(err, forms.ErrDraftDiscarded) {
+	switch {
+	case errors.Is(err, forms.ErrDraftExpired):
+		return e.draftExpired(ctx, st, t, raw)
+	case errors.Is(err, forms.ErrDraftDiscarded):
 		return e.draftDiscarded(ctx, st, t, raw, err)
-	}
-	if err != nil {
+	case err != nil:
 		return false, err
-	}
-	if draft == nil {
+	case draft == nil:
 		return e.noOpenForm(ctx, st, t, raw)
 	}
-	if Classify(raw).Route == RouteEmergency {
-		return false, nil // an emergency is answered first; the form waits
+	in := forms.Input{Text: raw, Payload: t.Payload, Location: formLocation(t.Location), Attachments: formAttachments(t.Attachments)}
+	if t.Payload == "" && strings.TrimSpace(raw) != "" {
+		r := e.cfg.Understand.Understand(raw, st.m, draft.Form)
+		switch move := readMove(r, raw, draft, len(t.Attachments) > 0 || t.Location != nil); move {
+		case moveEmergency:
+			return false, nil // an emergency is answered first; the form waits
+		case moveAside:
+			return true, e.aside(ctx, st, t, draft)
+		case moveAnswer:
+			in.Values = formValues(r, draft)
+		default:
+			in.Payload = string(move)
+		}
 	}
 	st.piiNotice = "" // the form asked for this data: it is kept, encrypted
-	step, err := e.cfg.Forms.Step(ctx, draft, forms.Input{
-		Text: raw, Payload: t.Payload, Location: formLocation(t.Location), Attachments: formAttachments(t.Attachments),
-	})
+	step, err := e.cfg.Forms.Step(ctx, draft, in)
 	if errors.Is(err, forms.ErrDraftDiscarded) {
 		return e.draftDiscarded(ctx, st, t, raw, err)
 	}
@@ -53,6 +68,23 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 	}
 	e.stepReply(st, RouteForm, step)
 	return true, nil
+}
+
+// draftExpired tells the citizen, once, that their unfinished form was
+// left idle too long and deleted with its data; the turn then goes on as
+// if no form had been open.
+func (e *Engine) draftExpired(ctx context.Context, st *turnState, t Turn, raw string) (bool, error) {
+	hours := strconv.Itoa(int(e.cfg.Forms.DraftTTL().Round(time.Hour) / time.Hour))
+	note := e.message(st, prompts.FormExpired, map[string]string{"hours": hours})
+	if _, ok := strings.CutPrefix(t.Payload, "form:"); ok && t.Payload != "form:"+FormCommunalReport && t.Payload != "form:"+FormRegistryExtract {
+		// A button of the expired form: the note is the whole answer.
+		st.reply.Route, st.reply.Status, st.reply.Text = RouteForm, StatusAnswered, note
+		st.reply.QuickReplies = e.quickReplies(st, mainServices)
+		e.emitReply(st)
+		return true, nil
+	}
+	st.notices = append(st.notices, note)
+	return e.noOpenForm(ctx, st, t, raw)
 }
 
 // draftDiscarded tells the citizen that their form in progress could not
@@ -151,27 +183,31 @@ func (e *Engine) lastAnswerNames(ctx context.Context, st *turnState, ref string)
 	return len(hist) == 2 && hist[0].Role == "assistant" && FindCaseRef(hist[0].Content) == ref, nil
 }
 
-// startForm opens a form. With a model, the citizen's first message is
-// read for the form's fields (a tool call), which the form validates.
-func (e *Engine) startForm(ctx context.Context, st *turnState, t Turn, form string) error {
-	step, err := e.cfg.Forms.Start(ctx, forms.StartInput{
-		ConversationID: st.conv, Municipality: st.m.Slug, Channel: string(t.Channel), ChannelUser: t.UserID, Form: form,
-	})
-	if err != nil {
-		return err
-	}
-	if e.cfg.Chat != nil && t.Payload == "" && strings.TrimSpace(st.text) != "" {
-		if values := e.extractFields(ctx, st, form); len(values) > 0 {
-			draft, err := e.cfg.Forms.Active(ctx, st.conv)
-			if err != nil {
-				return err
-			}
-			if draft != nil {
-				if step, err = e.cfg.Forms.Step(ctx, draft, forms.Input{Values: values}); err != nil {
-					return err
+// startForm opens a form pre-filled with what the opening message
+// carried: the slots understood offline, the location and photos sent with
+// it, and with a model, what the model read from it (a tool call); the
+// form validates every value and asks only for what is missing.
+func (e *Engine) startForm(ctx context.Context, st *turnState, t Turn, form string, slots map[string]string) error {
+	values := map[string]string{}
+	if t.Payload == "" {
+		for k, v := range slots {
+			values[k] = v
+		}
+		if e.cfg.Chat != nil && strings.TrimSpace(st.text) != "" {
+			for k, v := range e.extractFields(ctx, st, form) {
+				if _, ok := values[k]; !ok {
+					values[k] = v // the offline reading wins: it saw the unmasked text
 				}
 			}
 		}
+	}
+	st.piiNotice = "" // the form asked for this data: it is kept, encrypted
+	step, err := e.cfg.Forms.Start(ctx, forms.StartInput{
+		ConversationID: st.conv, Municipality: st.m.Slug, Channel: string(t.Channel), ChannelUser: t.UserID, Form: form,
+		Values: values, Location: formLocation(t.Location), Attachments: formAttachments(t.Attachments),
+	})
+	if err != nil {
+		return err
 	}
 	st.reply.Form = form
 	e.stepReply(st, RouteFormStart, step)

@@ -45,10 +45,24 @@ const (
 	InputTooLong       = "input_too_long"
 	PIIRemoved         = "pii_removed"
 	ErrorReply         = "error"
-	FormExtract        = "form_extract"       // the model's instructions for filling a form from a message
-	FormAlreadyFiled   = "form_already_filed" // data: ref, status
-	FormClosed         = "form_closed"        // a button of a form that is no longer open
-	FormDiscarded      = "form_discarded"     // a draft that could not be read (data key changed) was deleted
+	FormExtract        = "form_extract"        // the model's instructions for filling a form from a message
+	FormAlreadyFiled   = "form_already_filed"  // data: ref, status
+	FormClosed         = "form_closed"         // a button of a form that is no longer open
+	FormDiscarded      = "form_discarded"      // a draft that could not be read (data key changed) was deleted
+	FormExpired        = "form_expired"        // data: hours; an unfinished draft left idle that long was deleted
+	ModelTools         = "model_tools"         // data: intent; the model's instructions for the form tools offered with an answer
+	Handover           = "handover"            // the citizen asks for a person
+	Clarify            = "clarify"             // the classifier is unsure: which of the buttons did the citizen mean
+	EmergencyCaution   = "emergency_caution"   // danger words in a message read as something else: the numbers, before the answer
+	MediaWithQuestion  = "media_with_question" // a photo sent with a question and no form open
+	OtherMunicipality  = "other_municipality"  // data: place; a question about another local self-government
+	HandoverWaiting    = "handover_waiting"    // the request joined the staff queue
+	HandoverClosedNow  = "handover_closed_now" // outside office hours: leave a message
+	HandoverJoined     = "handover_joined"     // data: staff (first name)
+	HandoverReturned   = "handover_returned"   // staff handed the conversation back to MIA
+	HandoverEnded      = "handover_ended"      // staff closed the conversation
+	HandoverTimeout    = "handover_timeout"    // nobody took the request in time
+	HandoverCancelled  = "handover_cancelled"  // the citizen stopped waiting
 
 	// Quick-reply button labels.
 	QuickCommunalReport  = "qr_communal_report"
@@ -57,13 +71,20 @@ const (
 	QuickPropertyTax     = "qr_property_tax"
 	QuickChildAllowance  = "qr_child_allowance"
 	QuickContact         = "qr_contact"
+	QuickAsk             = "qr_ask"             // "it was a question": answer it from the documents
+	QuickHandover        = "qr_handover"        // talk to a person
+	QuickLeaveMessage    = "qr_leave_message"   // leave a message for staff (an inquiry case)
+	QuickHandoverCancel  = "qr_handover_cancel" // stop waiting for a person
 )
 
 var names = []string{
 	Greeting, Thanks,
 	EmergencyGeneral, EmergencyPolice, EmergencyFire, EmergencyAmbulance,
 	Abuse, OutOfScope, NoSource, InjectionRefusal, FallbackNotice,
-	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded,
+	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded, FormExpired, ModelTools,
+	Handover, Clarify, EmergencyCaution, MediaWithQuestion, OtherMunicipality, QuickAsk, QuickHandover,
+	HandoverWaiting, HandoverClosedNow, HandoverJoined, HandoverReturned, HandoverEnded, HandoverTimeout, HandoverCancelled,
+	QuickLeaveMessage, QuickHandoverCancel,
 	QuickCommunalReport, QuickRegistryExtract, QuickCaseStatus,
 	QuickPropertyTax, QuickChildAllowance, QuickContact,
 }

@@ -17,7 +17,7 @@ import (
 // server with too many uploads in memory for this one to wait.
 var (
 	errNoFormForMedia = apiError{http.StatusConflict, "no_form_for_media",
-		"Fotografije i video primamo samo uz prijavu problema. Najpre započnite prijavu (npr. „Hoću da prijavim problem”), pa pošaljite prilog kada ga MIA zatraži."}
+		"Ovde se fotografije i video ne primaju: prijave komunalnih problema nisu uključene u ovaj razgovor. Problem prijavite gradskoj upravi."}
 	errUploadBusy = apiError{http.StatusServiceUnavailable, "upload_busy",
 		"Trenutno se prima mnogo priloga. Pokušajte ponovo za minut."}
 )

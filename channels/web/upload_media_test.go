@@ -156,13 +156,14 @@ func (c *countReader) Read(p []byte) (int, error) {
 
 func (c *countReader) Close() error { return c.r.Close() }
 
-// TestUploadWithoutFormRefusedUnread: a 20 MB upload to a conversation
-// with no form open is answered 409 after the first kilobyte, before the
-// rest is even sent, and the handler reads none of the body.
+// TestUploadWithoutFormRefusedUnread: where no form could keep a photo (a
+// deployment without citizen services), a 20 MB upload is answered 409
+// after the first kilobyte, before the rest is even sent, and the handler
+// reads none of the body.
 func TestUploadWithoutFormRefusedUnread(t *testing.T) {
 	t.Parallel()
 	var read atomic.Int64
-	b := setupWith(t, bundleOpts{wrap: countingBody(&read)})
+	b := setupWith(t, bundleOpts{wrap: countingBody(&read), noForms: true})
 	tok := b.newConversation(t)
 	doneReply(t, b.do(t, "POST", "/api/v1/sombor/conversations/"+tok+"/messages", map[string]string{"text": "Dobar dan"}, nil))
 

@@ -208,9 +208,9 @@ func TestUploadErrors(t *testing.T) {
 	if r := doneReply(t, b.postFiles(t, path, "", photo)); !strings.Contains(replyText(r), "pristajete") {
 		t.Errorf("photo not taken: %s", r["text"])
 	}
-	// Outside a form, a photo is refused unread: no form would keep it.
-	res := b.postFiles(t, "/api/v1/sombor/conversations/"+b.newConversation(t)+"/messages", "", photo)
-	if code, _ := errorCode(t, res); res.StatusCode != http.StatusConflict || code != "no_form_for_media" {
-		t.Errorf("photo outside a form: %s %s", res.Status, code)
+	// Outside a form, a photo shows a problem: a report starts with it.
+	r := doneReply(t, b.postFiles(t, "/api/v1/sombor/conversations/"+b.newConversation(t)+"/messages", "", photo))
+	if r["route"] != "form_start" || !strings.Contains(replyText(r), "primio sam fotografiju") {
+		t.Errorf("photo outside a form: %s %q", r["route"], r["text"])
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
+	"github.com/miasrbija/mia/postgres/limitstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/server"
@@ -49,6 +50,8 @@ type bundleOpts struct {
 	config func(*web.Config)               // the channel's configuration, before it is built
 	log    *slog.Logger                    // of the engine, the channel and the server; nil discards
 	wrap   func(http.Handler) http.Handler // around the server's handler, to watch requests
+	// noForms builds the engine without citizen services.
+	noForms bool
 }
 
 func setupWith(tb testing.TB, o bundleOpts) *testBundle {
@@ -74,7 +77,11 @@ func setupWith(tb testing.TB, o bundleOpts) *testBundle {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem, Forms: svc, Log: log})
+	acfg := assistant.Config{Municipalities: reg, Search: rag.NewSearcher(store, emb), Memory: mem, Forms: svc, Log: log}
+	if o.noForms {
+		acfg.Forms = nil
+	}
+	eng, err := assistant.New(acfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -82,7 +89,7 @@ func setupWith(tb testing.TB, o bundleOpts) *testBundle {
 	// are MIA's own public origin, from which the API takes browser calls.
 	srv := httptest.NewUnstartedServer(nil)
 	tb.Cleanup(srv.Close)
-	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: store, Log: log,
+	cfg := web.Config{Municipalities: reg, Assistant: eng, History: mem, Documents: store, Log: log, Limiter: limitstore.New(db, log),
 		PublicOrigins: []string{"http://" + srv.Listener.Addr().String()}}
 	if o.config != nil {
 		o.config(&cfg)

@@ -20,6 +20,7 @@ import (
 	"github.com/miasrbija/mia/llm"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/postgres"
+	"github.com/miasrbija/mia/postgres/replica"
 	"github.com/miasrbija/mia/server"
 )
 
@@ -35,6 +36,10 @@ type Config struct {
 	Municipality   string     // slug a command works on; "" is the file's default
 	Production     bool       // MIA_ENV=production: refuse development shortcuts
 
+	// read replicas: search and back-office figures (MIA_DATABASE_READ_URL)
+	ReadURLs   []string      // none: every read on the primary
+	ReadMaxLag time.Duration // a replica further behind is skipped
+
 	// serve
 	Addr            string
 	MetricsAddr     string // "": /metrics on Addr
@@ -44,6 +49,9 @@ type Config struct {
 	TrustedProxies  []netip.Prefix
 	InsecureCookies bool
 	Migrate         bool // serve applies migrations at start
+
+	// shared rate limits: in Redis when set, else in PostgreSQL
+	RedisURL string
 
 	// the engine
 	TurnBudget time.Duration // 0: the engine's default
@@ -63,6 +71,9 @@ type Config struct {
 
 	// the crawler (ingest URL..., serve's source re-syncs)
 	CrawlDelay time.Duration // between two requests to one host; negative: no pacing
+
+	// forms: an unfinished form expires after this idle time; 0: forms' default (24h)
+	DraftTTL time.Duration
 
 	registry *municipality.Registry // loaded by resolve
 }
@@ -119,6 +130,26 @@ var (
 				return errHidden // it may hold a password
 			}
 			c.DatabaseURL = v
+			return nil
+		}}
+	setDatabaseReadURL = &setting{env: "MIA_DATABASE_READ_URL", flag: "database-read-url",
+		usage:    "PostgreSQL streaming replicas for search and back-office figures, comma-separated URLs (default: none, all on DATABASE_URL)",
+		expected: "comma-separated PostgreSQL URLs of streaming replicas of DATABASE_URL",
+		apply: func(c *Config, v string) (err error) {
+			if c.ReadURLs, err = replica.ParseURLs(v); err != nil {
+				return errHidden // it may hold a password
+			}
+			return nil
+		}}
+	setReadMaxLag = &setting{env: "MIA_DATABASE_READ_MAX_LAG", flag: "database-read-max-lag", def: replica.DefaultMaxLag.String(),
+		usage:    "a read replica further behind the primary than this is skipped until it catches up",
+		expected: "a positive duration such as 10s",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("bad")
+			}
+			c.ReadMaxLag = d
 			return nil
 		}}
 	setMunicipalities = &setting{env: "MIA_MUNICIPALITIES", flag: "municipalities",
@@ -288,6 +319,17 @@ var (
 			c.UploadMemory = n
 			return nil
 		}}
+	setDraftTTL = &setting{env: "MIA_DRAFT_TTL", flag: "draft-ttl", def: "24h",
+		usage:    "idle time after which an unfinished form expires and its personal data and media are deleted",
+		expected: "a positive duration such as 24h or 30m",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("bad")
+			}
+			c.DraftTTL = d
+			return nil
+		}}
 	setStaffPassword = &setting{env: "MIA_STAFF_PASSWORD",
 		apply: func(c *Config, v string) error { c.StaffPassword = v; return nil }}
 
@@ -305,7 +347,9 @@ var (
 	commonSettings = []*setting{setDatabaseURL, setMunicipalities, setLogLevel}
 	embedSettings  = []*setting{setEmbedModel, setEmbedDim, setLLMBaseURL, setLLMAPIKey}
 	keySettings    = []*setting{setEnv, setDataKey, setDataKeysOld}
-	engineSettings = []*setting{setEnv, setTurnBudget, setDataKey, setDataKeysOld, setLLMBaseURL, setLLMModel, setLLMAPIKey, setEmbedModel, setEmbedDim}
+	engineSettings = []*setting{setEnv, setTurnBudget, setDataKey, setDataKeysOld, setLLMBaseURL, setLLMModel, setLLMAPIKey, setEmbedModel, setEmbedDim,
+		setDatabaseReadURL, setReadMaxLag}
+	readSettings = []*setting{setDatabaseReadURL, setReadMaxLag}
 )
 
 // configFlags binds a command's settings to its flag set: each flag's

@@ -14,6 +14,7 @@ import (
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
+	"github.com/miasrbija/mia/postgres/handoverstore"
 	"github.com/miasrbija/mia/rag"
 )
 
@@ -27,12 +28,13 @@ func newEngine(c *Config, db *postgres.DB, reg *municipality.Registry, crypt *fo
 	}
 	cfg := assistant.Config{
 		Municipalities: reg,
-		Search:         rag.NewSearcher(docstore.New(db), emb),
+		Search:         rag.NewSearcher(docstore.New(db).ReadIndex(), emb),
 		Memory:         convstore.New(db),
+		Handover:       handoverstore.New(db), // requests for a person (web and Viber; the command line gets contacts)
 		Log:            log,
 		TurnBudget:     c.TurnBudget,
 	}
-	services, err := forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt})
+	services, err := forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt, DraftTTL: c.DraftTTL})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,10 +26,19 @@ type evalRun struct {
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		return runEvalExport(ctx, e, args[1:]) // eval_export.go
+	}
+	if len(args) > 0 && args[0] == "nlu" {
+		return runEvalNLU(e, args[1:]) // eval_nlu.go
+	}
 	fs := newFlagSet("eval", e)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: mia eval --split dev|test|dev,test [--municipality SLUG] [flags]
        mia eval --dataset FILE [flags]
+       mia eval export --gaps [flags]   (the knowledge gaps as a dataset; mia eval export -h)
+       mia eval --dialogues FILE [--json]
+       mia eval nlu [--split dev|test|dev,test | --dataset FILE] [--json] [--calibrate FILE]
 
 Runs every question of a dataset through the search and the whole engine,
 each as a new conversation, and reports retrieval recall@1/@5 and MRR,
@@ -47,6 +56,11 @@ The turns are recorded like any other, as conversations on channel cli
 with user ids eval-RUN-ITEM. --judge uses the configured chat model
 (MIA_LLM_*) as the judge.
 
+--dialogues runs scripted citizen dialogues (eval/datasets/dialogues/) through
+the engine and the citizen services, one new conversation each, reads each
+filed case back and reports the success rate and the turns taken against the
+fewest possible.
+
 `)
 		fs.PrintDefaults()
 	}
@@ -57,13 +71,25 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	asJSON := fs.Bool("json", false, "print the full report as JSON (save it for --compare); with two splits, an object by split")
 	compare := fs.String("compare", "", "a previous JSON report: show the change of each metric and the items that changed verdict (one dataset or split)")
 	calibrate := fs.String("calibrate", "", "fit answerability on the dev questions and write the operating point to FILE (assistant/answerability.json), instead of reporting")
+	minRecall := fs.Float64("min-refusal-recall", 0.9, "with --calibrate: the share of unanswerable dev questions the chosen threshold must decline")
 	judge := fs.Bool("judge", false, "let the model judge each answer's claims against the cited passages (groundedness); needs a model")
+	dialogues := fs.String("dialogues", "", "run a dialogue dataset (YAML) through the engine and report completed cases and turns")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	c, err := cf.load()
 	if err != nil {
 		return err
+	}
+	if *dialogues != "" {
+		if fs.NArg() > 0 || *dataset != "" || *split != "" || *compare != "" || *calibrate != "" || *judge {
+			return usageError{"--dialogues runs alone: give only --json with it"}
+		}
+		reg, _, err := c.resolve(e)
+		if err != nil {
+			return err
+		}
+		return runDialogueEval(ctx, e, c, reg, *dialogues, *asJSON)
 	}
 	splits, err := parseSplits(*split)
 	if err != nil {
@@ -97,12 +123,27 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	if err != nil {
 		return err
 	}
-	for _, name := range splits {
-		s, err := eval.LoadSplit(*datasets, m.Slug, name)
-		if err != nil {
+	slugs := []string{m.Slug}
+	if *calibrate != "" && len(splits) > 0 {
+		// One operating point serves every municipality: it is fitted on
+		// the dev questions of all of them.
+		if slugs, err = eval.DatasetMunicipalities(*datasets); err != nil {
 			return err
 		}
-		runs = append(runs, evalRun{name: filepath.Join(*datasets, m.Slug), split: name, files: s.Files, items: s.Items})
+	}
+	for _, slug := range slugs {
+		for _, name := range splits {
+			s, err := eval.LoadSplit(*datasets, slug, name)
+			if err != nil {
+				return err
+			}
+			for i := range s.Items {
+				if s.Items[i].Municipality == "" {
+					s.Items[i].Municipality = slug
+				}
+			}
+			runs = append(runs, evalRun{name: filepath.Join(*datasets, slug), split: name, files: s.Files, items: s.Items})
+		}
 	}
 	for _, run := range runs {
 		for _, it := range run.items {
@@ -121,7 +162,10 @@ with user ids eval-RUN-ITEM. --judge uses the configured chat model
 	}
 	defer db.Close()
 	if *calibrate != "" {
-		return calibrateEval(ctx, e, eng, runs, m.Slug, *calibrate)
+		if *minRecall <= 0 || *minRecall > 1 {
+			return usageError{"--min-refusal-recall must be in (0, 1]"}
+		}
+		return calibrateEval(ctx, e, eng, runs, m.Slug, *calibrate, *minRecall)
 	}
 	r := &eval.Runner{
 		Search:       rag.NewSearcher(docstore.New(db), emb),

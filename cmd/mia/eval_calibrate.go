@@ -15,7 +15,7 @@ import (
 // answerability assessment, fits the model on them (label: answerable =
 // not expect_refusal) and writes the operating point to path. Test splits
 // are refused: the operating point is tuned on dev only.
-func calibrateEval(ctx context.Context, e *env, eng *assistant.Engine, runs []evalRun, municipality, path string) error {
+func calibrateEval(ctx context.Context, e *env, eng *assistant.Engine, runs []evalRun, municipality, path string, minRecall float64) error {
 	var samples, elsewhere []assistant.CalibrationSample
 	var names []string
 	for _, run := range runs {
@@ -40,7 +40,7 @@ func calibrateEval(ctx context.Context, e *env, eng *assistant.Engine, runs []ev
 			}
 		}
 	}
-	c, err := assistant.Calibrate(samples, assistant.CalibrateOptions{Dataset: strings.Join(names, ", "), Elsewhere: elsewhere})
+	c, err := assistant.Calibrate(samples, assistant.CalibrateOptions{Dataset: strings.Join(names, ", "), Elsewhere: elsewhere, MinRefusalRecall: minRecall})
 	if err != nil {
 		return err
 	}

@@ -100,6 +100,15 @@ func TestReadsGoToReplica(t *testing.T) {
 	if err := c.openReplicas(ctx, db, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
+	reg := prometheus.NewRegistry()
+	registerReadMetrics(reg, db)
+	// The first health check runs in the background: on a loaded machine
+	// the replica may not be in use yet.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if replicaUp(t, reg) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if _, err := (readUsage{db}).Usage(ctx, "sombor"); err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +118,6 @@ func TestReadsGoToReplica(t *testing.T) {
 	if _, err := (readCrawlRuns{db}).StalePages(ctx, "sombor", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	registerReadMetrics(reg, db)
 	var metrics strings.Builder
 	families, err := reg.Gather()
 	if err != nil {
@@ -118,15 +125,21 @@ func TestReadsGoToReplica(t *testing.T) {
 	}
 	for _, f := range families {
 		for _, m := range f.GetMetric() {
-			fmt.Fprintf(&metrics, "%s %v %v %v\n", f.GetName(), m.GetLabel(), m.GetGauge().GetValue(), m.GetCounter().GetValue())
+			// Labels are written by hand: protobuf's own text form varies
+			// its spacing on purpose.
+			var labels []string
+			for _, l := range m.GetLabel() {
+				labels = append(labels, fmt.Sprintf("%s:%q", l.GetName(), l.GetValue()))
+			}
+			fmt.Fprintf(&metrics, "%s [%s] %v %v\n", f.GetName(), strings.Join(labels, " "), m.GetGauge().GetValue(), m.GetCounter().GetValue())
 		}
 	}
 	// The replica is named host:port/database, never with its user.
 	name, _, _ := strings.Cut(strings.Split(r.URL(), "@")[1], "?")
 	for _, want := range []string{
-		`mia_db_replica_up [name:"replica" value:"` + name + `"] 1 0`,
-		`mia_db_reads_total [name:"target" value:"` + name + `"] 0 3`,
-		`mia_db_reads_total [name:"target" value:"primary"] 0 0`,
+		`mia_db_replica_up [replica:"` + name + `"] 1 0`,
+		`mia_db_reads_total [target:"` + name + `"] 0 3`,
+		`mia_db_reads_total [target:"primary"] 0 0`,
 	} {
 		if !strings.Contains(metrics.String(), want) {
 			t.Errorf("metrics lack %s:\n%s", want, metrics.String())
@@ -147,4 +160,25 @@ func statements(t *testing.T, dsn, sql string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// replicaUp reports whether the registry's replica gauge says a replica is
+// up.
+func replicaUp(t *testing.T, reg *prometheus.Registry) bool {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "mia_db_replica_up" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if m.GetGauge().GetValue() == 1 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -13,10 +13,12 @@ import (
 	"github.com/miasrbija/mia/channels/viber"
 	"github.com/miasrbija/mia/channels/web"
 	"github.com/miasrbija/mia/crawl"
+	"github.com/miasrbija/mia/handover"
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
-	"github.com/miasrbija/mia/postgres/crawlstore"
 	"github.com/miasrbija/mia/postgres/docstore"
+	"github.com/miasrbija/mia/postgres/feedbackstore"
+	"github.com/miasrbija/mia/postgres/handoverstore"
 	"github.com/miasrbija/mia/postgres/staffstore"
 	"github.com/miasrbija/mia/postgres/viberstore"
 	"github.com/miasrbija/mia/queue"
@@ -44,7 +46,7 @@ const (
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
 	cf := bindConfig(fs, e, []*setting{setAddr, setMetricsAddr, setHSTS, setPublicURL, setRole, setTrustedProxies, setInsecureCookies, setMigrate,
-		setViberAPIURL, setUploadDir, setUploadMemory, setCrawlDelay},
+		setViberAPIURL, setUploadDir, setUploadMemory, setCrawlDelay, setDraftTTL, setRedisURL},
 		commonSettings, engineSettings)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -74,10 +76,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Rate limits are counted where every replica sees them.
+	limiter, closeLimiter, err := c.limiter(ctx, db, log)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
 	conversations := convstore.New(db)
+	votes := feedbackstore.New(db) // 👍/👎 on answers and the knowledge gaps
+	handovers := handoverstore.New(db)
+	go handovers.Listen(ctx, log) // wakes the widgets' live streams
 	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: conversations,
-		Documents: docstore.New(db), Log: log, TurnTimeout: turnTimeout(c.TurnBudget), PublicOrigins: c.publicOrigins(),
-		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory})
+		Documents: docstore.New(db), Limiter: limiter, Log: log, TurnTimeout: turnTimeout(c.TurnBudget), PublicOrigins: c.publicOrigins(),
+		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory, Feedback: votes, Live: handovers, LiveDone: ctx.Done()})
 	if err != nil {
 		return err
 	}
@@ -85,7 +96,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// Durable work (Viber turns and sends, case notifications) runs as
 	// River jobs in PostgreSQL, so a restart loses none of it.
 	vcfg := viber.Config{Store: viberstore.New(db, nil), Municipalities: reg, Engine: engine, Tokens: c.ViberTokens,
-		APIURL: c.ViberAPIURL, Log: log}
+		APIURL: c.ViberAPIURL, Log: log, Feedback: votes}
 	viberNotifier, err := viber.NewNotifier(vcfg, conversations)
 	if err != nil {
 		return err
@@ -95,7 +106,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		string(assistant.ChannelViber): viberNotifier,
 		string(assistant.ChannelCLI):   notify.Discard{},
 	}, Log: log}
+	handoverSender, err := viber.NewHandoverSender(vcfg)
+	if err != nil {
+		return err
+	}
+	staffChats, err := handover.NewService(handover.Config{Store: handovers, Municipalities: reg, Log: log,
+		Senders: map[string]handover.ChannelSender{string(assistant.ChannelViber): handoverSender}})
+	if err != nil {
+		return err
+	}
 	workers := river.NewWorkers()
+	if err := handover.RegisterWorkers(workers, staffChats); err != nil {
+		return err
+	}
 	if err := viber.RegisterWorkers(workers, vcfg); err != nil {
 		return err
 	}
@@ -119,7 +142,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		workers = nil // an insert-only client: worker replicas run the jobs
 	}
 	jobs, err := queue.NewClient(db.Pool, workers, queue.Config{
-		PeriodicJobs: slices.Concat(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg), retention.PeriodicJobs(rcfg), crawl.PeriodicJobs(reg)),
+		PeriodicJobs: slices.Concat(viber.PeriodicJobs(), notify.PeriodicJobs(ncfg), retention.PeriodicJobs(rcfg), crawl.PeriodicJobs(reg),
+			handover.PeriodicJobs()),
 		// A Viber turn job runs a whole engine turn: its attempt must
 		// outlast the turn budget, and stuck-job rescue follows it.
 		JobTimeout: max(queue.DefaultJobTimeout, c.TurnBudget+60*time.Second),
@@ -134,8 +158,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer bot.Close()
 
-	office := backoffice.New(backoffice.Config{Store: staffstore.New(db), Forms: services, Usage: conversations,
-		Municipalities: reg, Log: log, InsecureCookies: c.InsecureCookies, Crawl: crawlstore.New(db)})
+	office := backoffice.New(backoffice.Config{Store: staffstore.New(db), Limiter: limiter, Forms: services, Usage: readUsage{db},
+		Municipalities: reg, Log: log, InsecureCookies: c.InsecureCookies, Crawl: readCrawlRuns{db},
+		Feedback: votes, Handovers: staffChats})
 	mount := func(r chi.Router) {
 		chat.Routes(r)
 		// Viber's own servers send every callback, from a few addresses,
@@ -152,6 +177,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	srv := server.New(server.Config{Addr: c.Addr, MetricsAddr: c.MetricsAddr, HSTS: c.HSTS, DB: db, Logger: log,
 		Mount: mount, TrustedProxies: c.TrustedProxies})
+	srv.Registry().MustRegister(chat.Metrics())
+	registerReadMetrics(srv.Registry(), db)
 	if err := srv.Listen(); err != nil {
 		return err
 	}

@@ -44,6 +44,10 @@ func (c *Config) openDB(ctx context.Context, log *slog.Logger, migrate bool) (*p
 	if err != nil {
 		return nil, err
 	}
+	if err := c.openReplicas(ctx, db, log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if migrate {
 		// River keeps its own schema history; its migrator is as safe to
 		// run at every start as goose's.
