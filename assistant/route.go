@@ -1,12 +1,10 @@
 package assistant
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/nlu"
-	"github.com/miasrbija/mia/serbian"
 )
 
 // Intent is what the engine makes of one message, before any
@@ -180,24 +178,6 @@ func clarifyChoices(r nlu.Result, in Intent) []nlu.Intent {
 	return out
 }
 
-// caseRefRE finds a reference such as SO-KP-2026-000123 in folded text:
-// a 2–4 letter prefix, the kind (kp: komunalna prijava, iz: izvod), the
-// year and 3–8 digits, with any of " -_/." or nothing between the parts.
-// At least three digits keep "dete je iz 2020" from looking like a case.
-var caseRefRE = regexp.MustCompile(`(?:^|[^a-z0-9])([a-z]{2,4})[ ._/-]{0,2}(kp|iz)[ ._/-]{0,2}(20\d\d)[ ._/-]{0,2}(\d{3,8})(?:$|[^0-9])`)
-
-// FindCaseRef returns the first case reference in s, normalised to upper
-// case with dashes and a number of at least six digits
+// FindCaseRef returns the first case reference in s, normalised
 // ("so kp 2026 123" → "SO-KP-2026-000123"), or "" when there is none.
-// Cyrillic is accepted ("СО-КП-2026-000123").
-func FindCaseRef(s string) string {
-	m := caseRefRE.FindStringSubmatch(serbian.Fold(s))
-	if m == nil {
-		return ""
-	}
-	num := m[4]
-	if len(num) < 6 {
-		num = strings.Repeat("0", 6-len(num)) + num
-	}
-	return strings.ToUpper(m[1]+"-"+m[2]) + "-" + m[3] + "-" + num
-}
+func FindCaseRef(s string) string { return nlu.FindCaseRef(s) }

@@ -246,6 +246,7 @@ func TestFindCaseRef(t *testing.T) {
 		{"dete je iz 2020. godine", ""},
 		{"SO-XX-2026-000123", ""},
 		{"ABCDE-KP-2026-000123", ""},
+		{"моја порука СО-УП-2026-000007", "SO-UP-2026-000007"}, // a message left for staff
 	}
 	for _, tt := range tests {
 		if got := FindCaseRef(tt.in); got != tt.want {

@@ -11,7 +11,7 @@ import (
 // slots reads the values a message carries for form (may be "").
 func (u *Understander) slots(text string, words []word, m *municipality.Municipality, form string, intent Intent) map[string]string {
 	out := map[string]string{}
-	if ref := findCaseRef(text); ref != "" {
+	if ref := FindCaseRef(text); ref != "" {
 		out["case_ref"] = ref
 	}
 	if form == "" {

@@ -13,15 +13,16 @@ type span struct {
 }
 
 // caseRefRE finds a case reference such as SO-KP-2026-000123 in folded
-// text: a 2–4 letter prefix, the kind (kp: communal report, iz: extract),
+// text: a 2–4 letter prefix, the kind (kp: communal report, iz: extract,
+// up: a message for staff),
 // the year and 3–8 digits, with any of " -_/." or nothing between the
 // parts. At least three digits keep "dete je iz 2020" from matching.
-// (The engine reads references the same way; nlu must not import it.)
-var caseRefRE = regexp.MustCompile(`(?:^|[^a-z0-9])([a-z]{2,4})[ ._/-]{0,2}(kp|iz)[ ._/-]{0,2}(20\d\d)[ ._/-]{0,2}(\d{3,8})(?:$|[^0-9])`)
+var caseRefRE = regexp.MustCompile(`(?:^|[^a-z0-9])([a-z]{2,4})[ ._/-]{0,2}(kp|iz|up)[ ._/-]{0,2}(20\d\d)[ ._/-]{0,2}(\d{3,8})(?:$|[^0-9])`)
 
-// findCaseRef returns the first case reference in s as SO-KP-2026-000123,
-// or "".
-func findCaseRef(s string) string {
+// FindCaseRef returns the first case reference in s, normalised to upper
+// case with dashes and a number of at least six digits ("so kp 2026 123"
+// → "SO-KP-2026-000123"), or "" when there is none. Cyrillic is accepted.
+func FindCaseRef(s string) string {
 	m := caseRefRE.FindStringSubmatch(fold(s))
 	if m == nil {
 		return ""
