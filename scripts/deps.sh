@@ -3,7 +3,8 @@
 # PostgreSQL reachable with the pgvector extension installable, poppler's
 # pdftotext for PDF ingestion, Tesseract with the Serbian models for OCR of
 # scans, and (with --browser, which `make test` passes) Chromium for widget
-# tests and Redis for the shared rate limits' Redis store.
+# tests, axe-core for their accessibility checks and Redis for the shared
+# rate limits' Redis store.
 #
 # With --local it makes sure a local PostgreSQL on 127.0.0.1:5432 runs with
 # pgvector (on Debian/Ubuntu it installs and starts what is missing) and
@@ -51,6 +52,17 @@ fi
 # --- Chromium (browser tests only) -------------------------------------------
 if [ "$want_browser" -eq 1 ] && ! command -v chromium >/dev/null; then
   apt_install chromium fonts-dejavu-core
+fi
+
+# --- axe-core (the browser tests' accessibility checks) -------------------------
+# npm puts it in a cache outside the repository, where internal/browsertest
+# reads it (MIA_AXE_CORE names another file); it is never committed.
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/mia/axe-core"
+if [ "$want_browser" -eq 1 ] && [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  command -v npm >/dev/null || apt_install npm
+  log "installing axe-core into $axe_dir"
+  mkdir -p "$axe_dir"
+  npm install --prefix "$axe_dir" --no-save --no-audit --no-fund --loglevel=error axe-core@4.14.1 >/dev/null
 fi
 
 # --- Redis (tests of the shared rate limits' Redis store only) -----------------

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -76,4 +77,13 @@ func Screenshot(t testing.TB, ctx context.Context, name string, full bool) {
 		return
 	}
 	t.Logf("screenshot %s", path)
+}
+
+// Viewport emulates a screen of width×height CSS pixels. Headless Chromium
+// keeps its window at least 500 pixels wide whatever New asked, so a
+// phone's 320-pixel screen needs this.
+func Viewport(ctx context.Context, width, height int, mobile bool) error {
+	return chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height), func(p *emulation.SetDeviceMetricsOverrideParams, _ *emulation.SetTouchEmulationEnabledParams) {
+		p.Mobile = mobile
+	}))
 }
