@@ -278,11 +278,7 @@ func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref stri
 	if err != nil {
 		return err
 	}
-	text := forms.StatusMessage(c, forms.CaseEvent{To: c.Status})
-	if c.BodyName != "" {
-		text += " " + c.BodyName + "."
-	}
-	e.caseReply(st, RouteStatus, text)
+	e.caseReply(st, RouteStatus, forms.StatusText(c))
 	return nil
 }
 

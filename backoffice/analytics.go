@@ -184,9 +184,14 @@ func (o *Office) handleAnalytics(w http.ResponseWriter, r *http.Request) {
 			NewRatingChart("rating-topics", "Ocene odgovora po temama", a.RatingTopics),
 			NewRatingChart("rating-documents", "Ocene odgovora po citiranim dokumentima", a.RatingDocuments))
 	}
-	o.render(w, r, http.StatusOK, "analytics", map[string]any{
+	data := map[string]any{
 		"Title": "Analitika", "A": a, "Median": formatDuration(a.MedianResolve), "Charts": charts,
-	})
+	}
+	if err := o.handoverFigures(r.Context(), st.Municipality, data); err != nil {
+		o.fail(w, r, err)
+		return
+	}
+	o.render(w, r, http.StatusOK, "analytics", data)
 }
 
 // formatDuration writes a duration in days and hours, Serbian.

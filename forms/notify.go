@@ -23,16 +23,12 @@ func (s *Service) enqueue(ctx context.Context, tx Tx, c *Case, eventID int64, te
 	return nil
 }
 
-// StatusMessage is the citizen's message about a status change.
+// StatusMessage is the citizen's message about a status change: the
+// sentence StatusText reads for the new status, and the staff's note.
 func StatusMessage(c *Case, e CaseEvent) string {
-	what := "Vaša prijava"
-	if c.Kind == KindRegistryExtract {
-		what = "Vaš zahtev"
-	}
-	msg := fmt.Sprintf("%s %s je %s.", what, c.Ref, e.To.Label())
-	if e.To == StatusForwarded && c.BodyName != "" {
-		msg = fmt.Sprintf("%s %s je prosleđen(a) nadležnom: %s.", what, c.Ref, c.BodyName)
-	}
+	cc := *c
+	cc.Status = e.To
+	msg := StatusText(&cc)
 	if e.Note != "" {
 		msg += " Napomena: " + e.Note
 	}
@@ -41,11 +37,8 @@ func StatusMessage(c *Case, e CaseEvent) string {
 
 // RerouteMessage tells the citizen their case went to another body.
 func RerouteMessage(c *Case, bodyName string) string {
-	what := "Vaša prijava"
-	if c.Kind == KindRegistryExtract {
-		what = "Vaš zahtev"
-	}
-	return fmt.Sprintf("%s %s je prosleđen(a) nadležnoj službi: %s.", what, c.Ref, bodyName)
+	noun, fem := caseNoun(c.Kind)
+	return fmt.Sprintf("%s %s je %s %s.", noun, c.Ref, statePhrase(StatusForwarded, fem), toBody(bodyName))
 }
 
 // Notification is one message to a citizen about their case.

@@ -33,6 +33,8 @@ type Store interface {
 	// CitizenCase returns the case with the reference number filed by
 	// the channel user (all four must match).
 	CitizenCase(ctx context.Context, municipality, ref, channel, channelUser string) (*Case, error)
+	// CaseByRef returns the municipality's case with the reference number.
+	CaseByRef(ctx context.Context, municipality, ref string) (*Case, error)
 	// CasePrivate returns a case's encrypted sensitive values other than
 	// the JMBG, as InsertCase stored them (nil: none).
 	CasePrivate(ctx context.Context, id int64) ([]byte, error)

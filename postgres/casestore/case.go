@@ -41,6 +41,11 @@ func (s *Store) CitizenCase(ctx context.Context, municipality, ref, channel, cha
 		municipality, ref, channel, channelUser)
 }
 
+// CaseByRef returns the municipality's case with the reference number.
+func (s *Store) CaseByRef(ctx context.Context, municipality, ref string) (*forms.Case, error) {
+	return scanCase(ctx, s.db, `municipality = $1 AND ref = $2`, municipality, ref)
+}
+
 // CasePrivate returns a case's encrypted sensitive values (nil: none).
 func (s *Store) CasePrivate(ctx context.Context, id int64) ([]byte, error) {
 	var sealed []byte
