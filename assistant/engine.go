@@ -157,12 +157,8 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	raw, cut := CapInput(text)
 	text, pii := MaskPII(raw)
 	st.text = text
-	// A button or a bare number says nothing of the script: keep the one
-	// the citizen last wrote in.
-	if st.script = serbian.DetectScript(placeholderRE.ReplaceAllString(text, " ")); st.script == serbian.Unknown {
-		if st.script, err = e.cfg.Memory.Script(ctx, st.conv); err != nil {
-			return nil, err
-		}
+	if st.script, err = e.replyScript(ctx, st.conv, text); err != nil { // script_pref.go
+		return nil, err
 	}
 	// Notices precede the answer: the citizen learns what was cut or
 	// removed from their message and still gets an answer to the rest.

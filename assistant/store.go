@@ -37,10 +37,26 @@ type ConversationStore interface {
 	SaveNotice(ctx context.Context, municipality string, ch Channel, user, text string) error
 }
 
-// HistoryMessage is one earlier message of a conversation.
+// HistoryMessage is one earlier message of a conversation. Besides its
+// text, an assistant message carries what the citizen saw with it, so a
+// reloaded conversation shows the same: a store that keeps less leaves
+// those fields empty.
 type HistoryMessage struct {
+	ID      int64
 	Role    string // "user" or "assistant"
 	Content string
+	// Route, Status, Citations, QuickReplies, Form and CaseRef are the
+	// reply's own.
+	Route        Route
+	Status       Status
+	Citations    []Citation
+	QuickReplies []QuickReply
+	Form         string
+	CaseRef      string
+	// Sender is who wrote an assistant message outside a turn during a
+	// handover ("staff" or "system"); "" is MIA. StaffName names the staff.
+	Sender    string
+	StaffName string
 }
 
 // Answer is what is recorded about one reply.

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Municipality is one city or municipality served by the deployment.
@@ -51,7 +52,17 @@ type Municipality struct {
 	// Handover is when staff take live conversations (hours.go); nil:
 	// asking for a person gets the contacts.
 	Handover *Handover `yaml:"handover,omitempty"`
+	// Suggested are questions a first-time citizen may ask, offered as
+	// buttons on the web widget's welcome (Serbian Latin; the widget
+	// mirrors them to Cyrillic). At most MaxSuggested.
+	Suggested []string `yaml:"suggested,omitempty"`
 }
+
+// Limits of the suggested questions: a handful of short buttons.
+const (
+	MaxSuggested       = 4
+	MaxSuggestedLength = 80
+)
 
 // Bounds of MediaRetentionDays. A case is handled within weeks; a year
 // covers complaints and appeals, and ten years is the longest a city
@@ -199,6 +210,14 @@ func (m *Municipality) Validate() error {
 		}
 	}
 	errs = append(errs, m.ValidateSources()...)
+	if len(m.Suggested) > MaxSuggested {
+		bad("%s: %d suggested questions, at most %d", m.Slug, len(m.Suggested), MaxSuggested)
+	}
+	for _, q := range m.Suggested {
+		if n := utf8.RuneCountInString(strings.TrimSpace(q)); n == 0 || n > MaxSuggestedLength {
+			bad("%s: suggested question %q must have 1 to %d characters", m.Slug, q, MaxSuggestedLength)
+		}
+	}
 	if m.Handover != nil {
 		errs = append(errs, m.Handover.prepare(m)...)
 	}

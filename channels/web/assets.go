@@ -53,6 +53,8 @@ var widgetTexts = map[string]string{
 	"rate":        "Previše poruka u kratkom vremenu. Sačekajte malo pa pokušajte ponovo.",
 	"tooLong":     "Poruka je predugačka. Skratite je i pošaljite ponovo.",
 	"newChat":     "Novi razgovor",
+	"noticeMore":  "Više", // opens the notice a short screen shows in part
+	"noticeLess":  "Manje",
 	// Photos, video and the location, for citizen-service forms.
 	"photo":          "Dodaj fotografiju ili video",
 	"location":       "Podeli moju lokaciju",
@@ -71,6 +73,14 @@ var widgetTexts = map[string]string{
 	"videoSent":      "video",
 	"noText":         "(izbor, lokacija ili prilog)",
 	"staff":          "Službenik", // a staff member's reply, live (live.go)
+	// First-run help, and starting anew while a form or a case is in this
+	// conversation (history.go); {1} is the case's reference.
+	"suggested":   "Česta pitanja",
+	"confirmForm": "Imate obrazac koji još nije poslat. Ako započnete novi razgovor, obrazac neće biti poslat. Da li želite novi razgovor?",
+	"confirmCase": "Vaša prijava {1} je zavedena. Sačuvajte broj prijave da biste mogli da pratite njen status. Da li želite novi razgovor?",
+	"confirmYes":  "Započni novi razgovor",
+	"confirmNo":   "Nastavi ovaj razgovor",
+	"lastCase":    "Broj Vaše poslednje prijave:",
 	// Rating an answer (feedback.go).
 	"rateQuestion":        "Da li je odgovor koristan?",
 	"rateUp":              "Da, odgovor je koristan",

@@ -35,41 +35,6 @@ func (h *Handler) createConversation(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, conversationResponse{Token: tok, Municipality: m.Slug})
 }
 
-type historyMessage struct {
-	Role string `json:"role"` // "user" or "assistant"
-	Text string `json:"text"`
-}
-
-type historyResponse struct {
-	Messages []historyMessage `json:"messages"`
-}
-
-// listMessages returns the conversation so far, oldest first, for a page
-// that was reloaded. Citizens' messages come back as stored: with
-// personal data masked.
-func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	// A turn still running (its client left, the citizen reloaded) is
-	// waited for, so the history shows how it ended.
-	if !h.turns.wait(ctx, conversationKey(ctx)) {
-		return // the client left
-	}
-	// The conversationToken middleware found the conversation: reading
-	// never creates one.
-	out := historyResponse{Messages: []historyMessage{}}
-	conv := conversationFrom(ctx)
-	msgs, err := h.cfg.History.History(ctx, conv, h.cfg.HistoryMessages)
-	if err != nil {
-		h.cfg.Log.ErrorContext(ctx, "history", "conversation", conv, "err", err)
-		writeError(w, errInternal)
-		return
-	}
-	for _, msg := range msgs {
-		out.Messages = append(out.Messages, historyMessage{Role: msg.Role, Text: msg.Content})
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
 // messageRequest is what the widget sends: typed text, the payload of a
 // quick-reply button, or a shared location (a point or a typed address).
 // Photos and video come as multipart/form-data instead (see readUpload).
@@ -262,6 +227,7 @@ type wireReply struct {
 	Route        assistant.Route        `json:"route"`
 	Status       assistant.Status       `json:"status"`
 	Form         string                 `json:"form,omitempty"`
+	CaseRef      string                 `json:"case_ref,omitempty"`
 }
 
 type wireEvent struct {
@@ -279,7 +245,7 @@ func toWire(ev assistant.Event, slug string) wireEvent {
 	}
 	if r := ev.Reply; r != nil {
 		wr := &wireReply{Text: r.Text, QuickReplies: r.QuickReplies, Route: r.Route, Status: r.Status, Form: r.Form,
-			Citations: []wireCitation{}}
+			CaseRef: r.CaseRef, Citations: []wireCitation{}}
 		if wr.QuickReplies == nil {
 			wr.QuickReplies = []assistant.QuickReply{}
 		}

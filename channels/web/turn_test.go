@@ -130,11 +130,22 @@ func waitFor(t *testing.T, c <-chan struct{}, what string) {
 func (b *testBundle) history(t *testing.T, tok string) []map[string]string {
 	t.Helper()
 	res := b.do(t, "GET", "/api/v1/sombor/conversations/"+tok+"/messages", nil, nil)
-	var h struct{ Messages []map[string]string }
+	var h struct{ Messages []map[string]any }
 	if err := json.NewDecoder(res.Body).Decode(&h); err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("history %s %v", res.Status, err)
 	}
-	return h.Messages
+	// The text fields (role, text, from…); richHistory reads the rest.
+	out := make([]map[string]string, 0, len(h.Messages))
+	for _, m := range h.Messages {
+		fields := map[string]string{}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				fields[k] = s
+			}
+		}
+		out = append(out, fields)
+	}
+	return out
 }
 
 // TestTurnOutlivesRequest: a citizen who closes the tab right after asking

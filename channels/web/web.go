@@ -84,6 +84,13 @@ type Config struct {
 	// Feedback records votes on answers (postgres/feedbackstore); nil
 	// offers no 👍/👎 and the feedback endpoint answers 404.
 	Feedback Feedback
+	// Cases lets a citizen follow a case from any device with its
+	// reference and their contact (follow.go; *forms.Service); nil: the
+	// endpoint answers 404.
+	Cases Cases
+	// PerFollow limits attempts to follow a case, per client IP and per
+	// reference. Default one every 20s, burst 5.
+	PerFollow Limit
 	// Live serves the live stream of staff replies, handover steps and
 	// case status notices (live.go; postgres/handoverstore); nil: none.
 	Live handover.Live
@@ -133,6 +140,8 @@ type Handler struct {
 	cfg     Config
 	ipLim   *limiter
 	convLim *limiter
+	// followIPLim and followRefLim limit attempts to follow a case.
+	followIPLim, followRefLim *limiter
 	// limitErrors counts failed limit checks (Metrics).
 	limitErrors *prometheus.CounterVec
 	turns       *turns
@@ -155,7 +164,10 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.PerConversation == (Limit{}) {
 		cfg.PerConversation = Limit{Rate: 1.0 / 3, Burst: 5}
 	}
-	for _, l := range []Limit{cfg.PerIP, cfg.PerConversation} {
+	if cfg.PerFollow == (Limit{}) {
+		cfg.PerFollow = Limit{Rate: 1.0 / 20, Burst: 5}
+	}
+	for _, l := range []Limit{cfg.PerIP, cfg.PerConversation, cfg.PerFollow} {
 		if err := ratelimit.PerSecond(l.Rate, l.Burst).Validate(); l.Rate >= 0 && err != nil {
 			return nil, fmt.Errorf("web: limit %+v: %w", l, err)
 		}
@@ -192,12 +204,14 @@ func New(cfg Config) (*Handler, error) {
 	}
 	limitErrors := newLimitErrors()
 	return &Handler{
-		cfg:         cfg,
-		ipLim:       newLimiter(cfg.Limiter, cfg.PerIP, "ip", cfg, limitErrors),
-		convLim:     newLimiter(cfg.Limiter, cfg.PerConversation, "conversation", cfg, limitErrors),
-		limitErrors: limitErrors,
-		turns:       newTurns(),
-		widget:      widget,
+		cfg:          cfg,
+		ipLim:        newLimiter(cfg.Limiter, cfg.PerIP, "ip", cfg, limitErrors),
+		convLim:      newLimiter(cfg.Limiter, cfg.PerConversation, "conversation", cfg, limitErrors),
+		followIPLim:  newLimiter(cfg.Limiter, cfg.PerFollow, "follow_ip", cfg, limitErrors),
+		followRefLim: newLimiter(cfg.Limiter, cfg.PerFollow, "follow_ref", cfg, limitErrors),
+		limitErrors:  limitErrors,
+		turns:        newTurns(),
+		widget:       widget,
 
 		uploadMem: semaphore.NewWeighted(cfg.UploadMemory),
 	}, nil
@@ -219,9 +233,12 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Route("/api/v1/{municipality}", func(r chi.Router) {
 		r.Use(h.municipality, h.cors, h.limitIP)
 		r.Post("/conversations", h.createConversation)
+		r.Get("/welcome", h.welcome)          // suggested first questions (history.go)
+		r.Post("/cases/follow", h.followCase) // a case's status by reference and contact (follow.go)
 		r.Route("/conversations/{token}", func(r chi.Router) {
 			r.Use(h.conversationToken)
-			r.Get("/messages", h.listMessages)
+			r.Get("/messages", h.listMessages) // history.go
+			r.Post("/script", h.postScript)    // the citizen's chosen script (history.go)
 			// Text, a button, a shared location (JSON) or photos and
 			// video (multipart/form-data): all are turns of one conversation.
 			r.With(h.limitConversation).Post("/messages", h.postMessage)

@@ -74,16 +74,33 @@ func (s *Store) Script(ctx context.Context, conv int64) (serbian.Script, error) 
 	return serbian.Latin, nil
 }
 
-// History implements assistant.ConversationStore.
+// History implements assistant.ConversationStore. An assistant message
+// comes with its citations, buttons, form and case, and a handover's
+// message with who wrote it.
 func (s *Store) History(ctx context.Context, conv int64, n int) ([]assistant.HistoryMessage, error) {
-	rows, err := s.db.Query(ctx, `SELECT role, content FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2`, conv, n)
+	rows, err := s.db.Query(ctx, `
+		SELECT m.id, m.role, m.content, COALESCE(m.route, ''), COALESCE(m.status, ''), m.citations, m.quick_replies, COALESCE(m.form, ''), COALESCE(m.case_ref, ''),
+			COALESCE(h.sender, ''), COALESCE(h.staff_name, '')
+		FROM messages m LEFT JOIN handover_messages h ON h.message_id = m.id
+		WHERE m.conversation_id = $1 ORDER BY m.id DESC LIMIT $2`, conv, n)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assistant.HistoryMessage, error) {
 		var h assistant.HistoryMessage
-		err := r.Scan(&h.Role, &h.Content)
-		return h, err
+		var cites, quick []byte
+		var route, status string
+		if err := r.Scan(&h.ID, &h.Role, &h.Content, &route, &status, &cites, &quick, &h.Form, &h.CaseRef, &h.Sender, &h.StaffName); err != nil {
+			return h, err
+		}
+		h.Route, h.Status = assistant.Route(route), assistant.Status(status)
+		if err := json.Unmarshal(cites, &h.Citations); err != nil {
+			return h, fmt.Errorf("message %d citations: %w", h.ID, err)
+		}
+		if err := json.Unmarshal(quick, &h.QuickReplies); err != nil {
+			return h, fmt.Errorf("message %d quick replies: %w", h.ID, err)
+		}
+		return h, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -129,12 +146,21 @@ func (s *Store) SaveAnswer(ctx context.Context, conv int64, municipality string,
 			return fmt.Errorf("save answer: %w", err)
 		}
 	}
+	quick := []byte("[]")
+	if a.Reply.QuickReplies != nil {
+		var err error
+		if quick, err = json.Marshal(a.Reply.QuickReplies); err != nil {
+			return fmt.Errorf("save answer: %w", err)
+		}
+	}
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO messages (conversation_id, municipality, role, content, route, status, citations, confidence,
-			latency_ms, model_ms, prompt_tokens, completion_tokens, model, error)
-		VALUES ($1, $2, 'assistant', $3, $4, $5, $6, $7, $8, $9, NULLIF($10, 0), NULLIF($11, 0), NULLIF($12, ''), NULLIF($13, ''))`,
+			latency_ms, model_ms, prompt_tokens, completion_tokens, model, error, quick_replies, form, case_ref)
+		VALUES ($1, $2, 'assistant', $3, $4, $5, $6, $7, $8, $9, NULLIF($10, 0), NULLIF($11, 0), NULLIF($12, ''), NULLIF($13, ''),
+			$14, NULLIF($15, ''), NULLIF($16, ''))`,
 		conv, municipality, a.Reply.Text, string(a.Reply.Route), string(a.Reply.Status), cites, a.Confidence,
-		a.Reply.Latency.Milliseconds(), a.ModelMillis, a.PromptTokens, a.CompletionTokens, a.Model, a.Error)
+		a.Reply.Latency.Milliseconds(), a.ModelMillis, a.PromptTokens, a.CompletionTokens, a.Model, a.Error,
+		quick, a.Reply.Form, a.Reply.CaseRef)
 	if err != nil {
 		return fmt.Errorf("save answer: %w", err)
 	}

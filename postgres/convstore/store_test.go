@@ -27,7 +27,7 @@ type testBundle struct {
 
 // setup returns the store on a fresh database that knows Sombor and a
 // second city, Apatin.
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
 	tb := &testBundle{ctx: context.Background(), db: db, store: convstore.New(db)}

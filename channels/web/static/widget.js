@@ -51,6 +51,10 @@
   var closeBtn = el("button", { type: "button", "class": "mia-close" });
   head.append(title, scriptBtn, newBtn, closeBtn);
   var notice = el("p", { "class": "mia-notice", id: "mia-notice" });
+  // On a short screen the notice shows its first lines; this opens it whole.
+  var noticeMore = el("button", { type: "button", "class": "mia-notice-more", "aria-expanded": "false", "aria-controls": "mia-notice" });
+  var noticeBox = el("div", { "class": "mia-notice-box" });
+  noticeBox.append(notice, noticeMore);
   // role=log is polite by default; aria-busy holds announcements while an answer streams.
   var log = el("div", { "class": "mia-log", role: "log", "aria-live": "polite", "aria-relevant": "additions text", tabindex: "0", "aria-labelledby": "mia-title" });
   var quick = el("div", { "class": "mia-qr", role: "group" });
@@ -84,22 +88,65 @@
   preview.hidden = true;
   var alertBox = el("p", { "class": "mia-alert", role: "alert" });
   alertBox.hidden = true;
-  panel.append(head, notice, log, quick, status, preview, alertBox, form);
+  panel.append(head, noticeBox, log, quick, status, preview, alertBox, form);
   root.append(launcher, panel);
 
   var welcome = null;
   var relabel = []; // rating controls rename themselves when the script changes
   var pending = [], pendingURLs = [];
+  // Following a case from any device: its reference and the contact given
+  // in the form (POST /cases/follow); no conversation, nothing stored here.
+  (function () {
+    var box = el("details", { "class": "mia-follow" });
+    var sum = el("summary");
+    var f = el("form", { "class": "mia-follow-form" });
+    var refLabel = el("label", { "for": "mia-follow-ref" });
+    var ref = el("input", { id: "mia-follow-ref", name: "ref", autocomplete: "off", maxlength: "40", required: "", placeholder: "SO-KP-2026-000123" });
+    var contactLabel = el("label", { "for": "mia-follow-contact" });
+    var contact = el("input", { id: "mia-follow-contact", name: "contact", autocomplete: "off", maxlength: "200", required: "" });
+    var go = el("button", { type: "submit" });
+    var out = el("p", { "class": "mia-follow-out", role: "status", "aria-live": "polite" });
+    f.append(refLabel, ref, contactLabel, contact, go);
+    box.append(sum, f, out);
+    panel.insertBefore(box, form);
+    var shown = null; // the last answer's text key, or the case's sentence
+    function show(key, text) { shown = key; out.textContent = key ? t(key) : text; }
+    relabel.push(function () {
+      sum.textContent = t("followOpen"); refLabel.textContent = t("followRef");
+      contactLabel.textContent = t("followContact"); go.textContent = t("followSend");
+      if (shown) { out.textContent = t(shown); }
+    });
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      go.disabled = true;
+      show("followWait");
+      fetch(api + "/cases/follow", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ ref: ref.value.trim(), contact: contact.value.trim() }) })
+        .then(function (r) {
+          if (r.ok) { return r.json().then(function (c) { show(null, scriptName === "cyr" ? c.text_cyr || c.text : c.text); }); }
+          show(r.status === 404 ? "followNotFound" : r.status === 400 ? "followBad" : r.status === 429 ? "rate" : "error");
+        })
+        .catch(function () { show("error"); })
+        .then(function () { go.disabled = false; });
+    });
+  })();
   function applyTexts() {
     root.setAttribute("lang", scriptName === "cyr" ? "sr-Cyrl" : "sr-Latn");
     launcher.textContent = t("open");
-    title.textContent = t("title");
+    // A narrow phone shows only the name; the rest stays in the dialog's
+    // accessible name (widget.css hides it visually there).
+    var titleParts = t("title").split(" — ");
+    title.textContent = titleParts[0];
+    if (titleParts.length > 1) { title.appendChild(el("span", { "class": "mia-title-rest" }, " — " + titleParts.slice(1).join(" — "))); }
     scriptBtn.textContent = t("script");
-    scriptBtn.setAttribute("aria-label", t("scriptLabel"));
+    // The visible word is the accessible name (WCAG 2.5.3, voice control);
+    // the longer explanation is a description.
+    scriptBtn.setAttribute("title", t("scriptLabel"));
     newBtn.textContent = t("newChat");
     closeBtn.textContent = "×";
     closeBtn.setAttribute("aria-label", t("close"));
     notice.textContent = t("notice");
+    noticeMore.textContent = panel.classList.contains("mia-notice-open") ? t("noticeLess") : t("noticeMore");
     label.textContent = t("label");
     input.setAttribute("placeholder", t("placeholder"));
     send.textContent = t("send");
@@ -110,12 +157,13 @@
     preview.setAttribute("aria-label", t("chosen"));
     if (pending.length) { showPreview(); }
     quick.setAttribute("aria-label", t("quick"));
-    if (welcome) { welcome.body.textContent = t("welcome"); welcome.who.textContent = t("mia"); }
+    if (welcome) { welcome.body.textContent = t("welcome"); welcome.who.textContent = t("mia"); renderSuggested(); }
     relabel.forEach(function (f) { f(); });
   }
   function setScript(name) { scriptName = name; store.set("script", name); applyTexts(); }
 
   function open(focus) {
+    modal();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     store.set("open", "1");
@@ -132,10 +180,40 @@
   }
   launcher.addEventListener("click", function () { if (panel.hidden) { open(true); } else { close(); } });
   closeBtn.addEventListener("click", close);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
-  scriptBtn.addEventListener("click", function () { setScript(scriptName === "cyr" ? "lat" : "cyr"); });
-  newBtn.addEventListener("click", function () {
+  noticeMore.addEventListener("click", function () {
+    var opened = panel.classList.toggle("mia-notice-open");
+    noticeMore.setAttribute("aria-expanded", String(opened));
+    noticeMore.textContent = opened ? t("noticeLess") : t("noticeMore");
+  });
+  // On a phone the panel covers the page: it is modal there and Tab cycles
+  // inside it; beside the page on a wide screen it is not.
+  var phone = window.matchMedia ? window.matchMedia("(max-width: 599.98px)") : null;
+  function fullScreen() { return !!(phone && phone.matches); }
+  function modal() { panel.setAttribute("aria-modal", String(fullScreen())); }
+  if (phone && phone.addEventListener) { phone.addEventListener("change", modal); }
+  function focusables() {
+    return Array.prototype.filter.call(panel.querySelectorAll("button, a[href], textarea, input, [tabindex]"), function (n) {
+      return !n.disabled && n.tabIndex >= 0 && n.getClientRects().length > 0;
+    });
+  }
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { close(); return; }
+    if (e.key !== "Tab" || !fullScreen()) { return; }
+    var f = focusables();
+    if (!f.length) { return; }
+    if (e.shiftKey && document.activeElement === f[0]) { e.preventDefault(); f[f.length - 1].focus(); }
+    else if (!e.shiftKey && document.activeElement === f[f.length - 1]) { e.preventDefault(); f[0].focus(); }
+  });
+  scriptBtn.addEventListener("click", function () { chooseScript(scriptName === "cyr" ? "lat" : "cyr"); });
+  function startNew() {
+    if (convState.caseRef) { store.set("case", convState.caseRef); }
+    convState = { form: false, caseRef: "" };
     liveStop(); store.del("token"); token = null; log.textContent = ""; quick.textContent = ""; relabel = []; clearPending(); showAlert(""); addWelcome(); input.focus();
+  }
+  newBtn.addEventListener("click", function () {
+    var warn = convState.caseRef ? t("confirmCase").replace("{1}", convState.caseRef) : convState.form ? t("confirmForm") : "";
+    if (!warn) { startNew(); return; }
+    askConfirm(warn);
   });
 
   // One message bubble; text is set through textContent or text nodes only.
@@ -148,7 +226,106 @@
     log.scrollTop = log.scrollHeight;
     return { node: b, who: who, body: body };
   }
-  function addWelcome() { welcome = bubble("assistant"); welcome.body.textContent = t("welcome"); }
+  function addWelcome() { welcome = bubble("assistant"); welcome.body.textContent = t("welcome"); welcome.suggest = !token; renderSuggested(); }
+
+  // First-run help: the municipality's suggested questions as buttons on
+  // the welcome (fetched once, both scripts), and the reference of the last
+  // case filed in a conversation the citizen left for a new one.
+  var suggested = null, suggestFetching = false;
+  function renderSuggested() {
+    if (!welcome) { return; }
+    if (welcome.extra && welcome.extra.parentNode) { welcome.extra.parentNode.removeChild(welcome.extra); }
+    welcome.extra = null;
+    var box = el("div", { "class": "mia-welcome-extra" });
+    var ref = store.get("case");
+    if (ref) { box.appendChild(el("p", { "class": "mia-lastcase" }, t("lastCase") + " " + ref)); }
+    if (welcome.suggest && suggested && suggested.length) {
+      var group = el("div", { "class": "mia-suggest", role: "group", "aria-label": t("suggested") });
+      suggested.forEach(function (q) {
+        var label = q[scriptName] || q.lat;
+        var btn = el("button", { type: "button" }, label);
+        btn.addEventListener("click", function () { ask({ text: label }, label); });
+        group.appendChild(btn);
+      });
+      box.appendChild(group);
+    } else if (welcome.suggest && suggested === null && !suggestFetching) {
+      suggestFetching = true;
+      fetch(api + "/welcome", { headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) { throw r; } return r.json(); })
+        .then(function (d) { suggested = d.suggested || []; }, function () { suggested = []; })
+        .then(function () { suggestFetching = false; renderSuggested(); });
+    }
+    if (box.childNodes.length) { welcome.node.appendChild(box); welcome.extra = box; }
+  }
+
+  // What "Novi razgovor" would leave behind: a form not yet sent, or the
+  // reference of a case filed here (shown in the question, so it is not lost).
+  var convState = { form: false, caseRef: "" };
+  function track(r) {
+    if (!r) { return; }
+    if (r.case_ref) { convState.caseRef = r.case_ref; convState.form = false; return; }
+    // A form's open step always offers its cancel button (forms.PayloadCancel);
+    // the reply that cancels or files it does not. A question answered aside
+    // belongs to no form and leaves the state as it was.
+    if (r.form) { convState.form = (r.quick_replies || []).some(function (q) { return q.payload === "form:cancel"; }); }
+  }
+  var confirmBox = null;
+  function closeConfirm() {
+    if (confirmBox && confirmBox.parentNode) { confirmBox.parentNode.removeChild(confirmBox); }
+    confirmBox = null;
+  }
+  function askConfirm(text) {
+    closeConfirm();
+    confirmBox = el("div", { "class": "mia-confirm", role: "alertdialog", "aria-modal": "false", "aria-labelledby": "mia-confirm-text" });
+    var yes = el("button", { type: "button", "class": "mia-confirm-yes" }, t("confirmYes"));
+    var no = el("button", { type: "button", "class": "mia-confirm-no" }, t("confirmNo"));
+    yes.addEventListener("click", function () { closeConfirm(); startNew(); });
+    no.addEventListener("click", function () { closeConfirm(); newBtn.focus(); });
+    confirmBox.append(el("p", { id: "mia-confirm-text" }, text), yes, no);
+    form.parentNode.insertBefore(confirmBox, form);
+    no.focus();
+  }
+
+  // A reloaded citizen's message: photos and a location are kept as markers.
+  function userText(text) {
+    var photos = (text.match(/\[prilog\]/g) || []).length, located = /\[lokacija\]/.test(text);
+    var out = text.replace(/\s*\[(prilog|lokacija|izbor)\]/g, "").trim();
+    if (located) { out = ("📍 " + t("locationSent") + "\n" + out).trim(); }
+    if (photos) { out = ("📷 " + t("photoSent") + (photos > 1 ? " (" + photos + ")" : "") + "\n" + out).trim(); }
+    return out;
+  }
+  function staffWho(b, name) {
+    b.node.classList.add("mia-msg-staff");
+    function label() { b.who.textContent = t("staff") + (name ? " " + name : ""); }
+    label();
+    relabel.push(label);
+  }
+
+  // The script switch is the citizen's choice: kept in this browser and in
+  // the conversation, where MIA answers in it from the next message on; the
+  // visible history is read again, mirrored by the server.
+  function putScript(tok) {
+    return fetch(api + "/conversations/" + encodeURIComponent(tok) + "/script", {
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify({ script: scriptName })
+    }).then(function (r) { return r.ok; }, function () { return false; });
+  }
+  // Until the citizen picks a script, the widget follows the one they
+  // write in, as MIA's replies do, without remembering it.
+  function followTyped(text) {
+    if (store.get("script")) { return; }
+    var typed = /[\u0400-\u04FF]/.test(text) ? "cyr" : /[A-Za-zčćžšđČĆŽŠĐ]/.test(text) ? "lat" : scriptName;
+    if (typed !== scriptName) { scriptName = typed; applyTexts(); }
+  }
+  function chooseScript(name) {
+    setScript(name);
+    if (!token) { return; } // a new conversation takes the choice when it starts
+    var tok = token;
+    putScript(tok).then(function (ok) {
+      if (ok && tok === token && !busy && !panel.hidden) {
+        log.textContent = ""; quick.textContent = ""; relabel = []; historyLoaded = false; loadHistory();
+      }
+    });
+  }
 
   // Renders answer text with [n] markers as links to the cited passages.
   function renderText(target, text, cites) {
@@ -195,7 +372,13 @@
     quick.textContent = "";
     (list || []).forEach(function (q) {
       var btn = el("button", { type: "button" }, q.label);
-      btn.addEventListener("click", function () { ask({ payload: q.payload }, q.label); });
+      btn.addEventListener("click", function () {
+        var had = document.activeElement === btn;
+        ask({ payload: q.payload }, q.label);
+        // The buttons go with the question they answer: focus stays in the
+        // chat, on the conversation, instead of falling to the page.
+        if (had && !btn.isConnected) { log.focus(); }
+      });
       quick.appendChild(btn);
     });
   }
@@ -389,12 +572,30 @@
     fetch(api + "/conversations/" + encodeURIComponent(token) + "/messages", { headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw r; } return r.json(); })
       .then(function (data) {
-        data.messages.forEach(function (m) {
+        var msgs = data.messages || [];
+        if (data.script && data.script !== scriptName) { setScript(data.script); }
+        else if (!data.script) { msgs.forEach(function (m) { if (m.role === "user") { followTyped(userText(m.text)); } }); }
+        if (!msgs.length) { welcome.suggest = true; renderSuggested(); }
+        msgs.forEach(function (m) {
           var b = bubble(m.role === "user" ? "user" : "assistant");
-          // A button, a location or a photo is kept without words.
-          if (m.role === "user" && !m.text.trim()) { b.body.textContent = t("noText"); b.node.classList.add("mia-msg-notext"); return; }
-          renderText(b.body, m.text, {});
+          if (m.role === "user") {
+            var shown = userText(m.text);
+            // A button, a location or a photo is kept without words.
+            if (!shown) { b.body.textContent = t("noText"); b.node.classList.add("mia-msg-notext"); return; }
+            b.body.textContent = shown;
+            return;
+          }
+          if (m.from === "staff") { staffWho(b, m.staff_name || ""); }
+          var cites = {};
+          (m.citations || []).forEach(function (c) { cites[c.n] = c; });
+          renderText(b.body, m.text, cites);
+          renderSources(b, m.citations || []);
+          if (m.rate) { addRating(b, m.id); }
+          track(m);
         });
+        // The buttons of the last answer still apply; older ones do not.
+        var last = msgs[msgs.length - 1];
+        if (last && last.role === "assistant" && !busy) { renderQuick(last.quick_replies); }
         log.scrollTop = log.scrollHeight;
       })
       .catch(function () { store.del("token"); token = null; });
@@ -404,7 +605,11 @@
     if (token) { return Promise.resolve(token); }
     return fetch(api + "/conversations", { method: "POST", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw r; } return r.json(); })
-      .then(function (d) { token = d.token; store.set("token", token); return token; });
+      .then(function (d) {
+        token = d.token; store.set("token", token);
+        // A script chosen earlier in this browser holds for the new conversation too.
+        return store.get("script") ? putScript(token).then(function () { return token; }) : token;
+      });
   }
 
   function errorText(res, upload) {
@@ -422,7 +627,7 @@
     renderQuick([]);
     var u = bubble("user");
     u.body.textContent = shown;
-    if (/[\u0400-\u04FF]/.test(shown) && scriptName !== "cyr") { setScript("cyr"); }
+    if (body.text) { followTyped(body.text); }
     var a = bubble("assistant");
     var text = "", cites = {}, list = [];
     log.setAttribute("aria-busy", "true");
@@ -445,6 +650,7 @@
         renderText(a.body, text, cites);
         renderSources(a, list);
         renderQuick(data.reply.quick_replies);
+        track(data.reply);
         // Relayed to the staff member holding the conversation: MIA is silent.
         if (!text && a.node.parentNode) { a.node.parentNode.removeChild(a.node); }
         liveStart();
