@@ -107,7 +107,7 @@ func (e *Engine) noSource(st *turnState) {
 	if st.declineAs == prompts.OutOfScope {
 		st.reply.Status = StatusOutOfScope
 	}
-	st.reply.QuickReplies = e.quickReplies(st, mainServices)
+	st.reply.QuickReplies = e.quickReplies(st, declineButtons)
 	e.emitReply(st)
 }
 

@@ -379,12 +379,17 @@ func (e *Engine) clarify(st *turnState, text string, choices []nlu.Intent) {
 // mainServices are the buttons offered with a greeting and a refusal.
 var mainServices = []string{"qr_communal_report", "qr_registry_extract", "qr_property_tax", "qr_child_allowance"}
 
+// declineButtons are offered when the documents do not answer: a person
+// first, then what MIA can do.
+var declineButtons = append([]string{"qr_handover"}, mainServices...)
+
 // buttonPayloads are what each button sends back: a form to start, or a
 // question to ask (its label, in the citizen's script).
 var buttonPayloads = map[string]string{
 	"qr_communal_report":  "form:" + FormCommunalReport,
 	"qr_registry_extract": "form:" + FormRegistryExtract,
 	"qr_case_status":      "status:",
+	"qr_handover":         "handover:",
 }
 
 // message renders a fixed text in the citizen's script. The names are

@@ -102,6 +102,10 @@ func TestOfflineAnswers(t *testing.T) {
 				if (r.Status != assistant.StatusNoSource && r.Status != assistant.StatusOutOfScope) || len(r.Citations) > 0 {
 					t.Fatalf("status %s with %v; want a decline citing nothing", r.Status, sources(r))
 				}
+				// A decline from the documents offers a person first.
+				if r.Status == assistant.StatusNoSource && (len(r.QuickReplies) == 0 || r.QuickReplies[0].Payload != "handover:") {
+					t.Errorf("decline offers %+v; want a person first", r.QuickReplies)
+				}
 			} else {
 				if r.Status != assistant.StatusAnswered || len(r.Citations) == 0 || !slices.Contains(strings.Split(tt.source, "|"), r.Citations[0].Source) {
 					t.Fatalf("status %s citing %v; want answered citing %s\n%s", r.Status, sources(r), tt.source, r.Text)

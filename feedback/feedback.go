@@ -115,6 +115,11 @@ func Ratable(route assistant.Route, status assistant.Status) bool {
 	return false
 }
 
+// OfferPersonAt is the 👎 count in a conversation at which the citizen is
+// offered to talk to a person: one bad answer may be bad luck, two say
+// the documents do not serve this citizen.
+const OfferPersonAt = 2
+
 // RatableRoutes are the routes Ratable accepts, for the store's queries.
 var RatableRoutes = []assistant.Route{assistant.RouteInfo, assistant.RouteStatus, assistant.RouteOutOfScope}
 
@@ -126,6 +131,9 @@ type Store interface {
 	// be a ratable answer (Ratable) of the citizen's conversation on that
 	// channel; a second vote replaces the first.
 	Rate(ctx context.Context, v Vote) error
+	// Downs counts the 👎 votes in the conversation that holds the answer
+	// message: at the second, the citizen is offered a person.
+	Downs(ctx context.Context, message int64) (int, error)
 	// AnswerID returns the id of the latest answer of the conversation
 	// with the route and status given: the reply a turn just recorded.
 	// ok is false when there is none.

@@ -18,6 +18,7 @@ import (
 // just recorded; feedback.Store is one (postgres/feedbackstore).
 type Feedback interface {
 	Rate(ctx context.Context, v feedback.Vote) error
+	Downs(ctx context.Context, message int64) (int, error)
 	AnswerID(ctx context.Context, conversation int64, route assistant.Route, status assistant.Status) (int64, bool, error)
 }
 
@@ -51,6 +52,7 @@ var feedbackTexts = map[string]string{
 	"thanks_down":                        "Hvala. Šta nije bilo u redu? Izaberite razlog ili samo postavite novo pitanje.",
 	"thanks_reason":                      "Hvala! Vaša ocena pomaže gradu da dopuni odgovore.",
 	"gone":                               "Taj odgovor više nije moguće oceniti.",
+	"person":                             "Razgovor sa službenikom",
 	string(feedback.ReasonWrong):         "Pogrešno",
 	string(feedback.ReasonOutdated):      "Zastarelo",
 	string(feedback.ReasonNotUnderstood): "Nisam razumeo/la",
@@ -124,6 +126,16 @@ func (d *deps) feedbackReply(ctx context.Context, m *municipality.Municipality, 
 		for _, r := range feedback.Reasons {
 			reply.QuickReplies = append(reply.QuickReplies, assistant.QuickReply{Label: feedbackText(string(r), script),
 				Payload: feedbackPayload(id, script, feedback.Down, r)})
+		}
+	}
+	if v.Rating == feedback.Down {
+		// At the conversation's second 👎 a person is offered.
+		n, err := d.cfg.Feedback.Downs(ctx, id)
+		if err != nil {
+			return nil, true, fmt.Errorf("count feedback: %w", err)
+		}
+		if n >= feedback.OfferPersonAt {
+			reply.QuickReplies = append(reply.QuickReplies, assistant.QuickReply{Label: feedbackText("person", script), Payload: "handover:"})
 		}
 	}
 	return reply, true, nil

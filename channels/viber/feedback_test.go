@@ -86,12 +86,30 @@ func TestFeedbackThroughKeyboard(t *testing.T) {
 	if turns := b.engine.Turns(); len(turns) != 1 {
 		t.Errorf("the engine got %d turns, want only the question: %+v", len(turns), turns)
 	}
+	if thanks.Keyboard != nil {
+		for _, q := range thanks.Keyboard.Buttons {
+			if strings.Contains(q.ActionBody, "handover:") {
+				t.Errorf("a person offered at the first 👎")
+			}
+		}
+	}
+
+	// A second answer, a second 👎: a person is offered on the keyboard.
+	if res, _ := b.post(t, message(105, user, "Где се плаћа порез на имовину?")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if res, _ := b.post(t, message(106, user, button(t, b.lastDelivered(t, 4), "👎"))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if person := button(t, b.lastDelivered(t, 5), "Разговор са службеником"); person != "handover:" {
+		t.Errorf("second 👎 offers %q, want a person", person)
+	}
 
 	// Another citizen sends the same payload: not their answer.
 	if res, _ := b.post(t, message(104, "drugi==", strings.Replace(down, ":down", ":up", 1))); res.StatusCode != http.StatusOK {
 		t.Fatal(res.Status)
 	}
-	if gone := b.lastDelivered(t, 4); !strings.Contains(gone.Text, "није могуће оценити") {
+	if gone := b.lastDelivered(t, 6); !strings.Contains(gone.Text, "није могуће оценити") {
 		t.Errorf("reply to a foreign vote: %q", gone.Text)
 	}
 	if n := b.count(t, `SELECT count(*) FROM answer_feedback WHERE rating = 'up'`); n != 0 {

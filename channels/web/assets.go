@@ -87,6 +87,7 @@ var widgetTexts = map[string]string{
 	"rateDown":            "Ne, odgovor nije koristan",
 	"rateThanks":          "Hvala na oceni.",
 	"rateDownThanks":      "Hvala. Ako želite, recite nam šta nije bilo u redu.",
+	"talkToPerson":        "Razgovor sa službenikom",
 	"rateFailed":          "Ocena nije poslata. Pokušajte ponovo.",
 	"reasonLegend":        "Šta nije bilo u redu? (nije obavezno)",
 	"reasonWrong":         "Pogrešno",

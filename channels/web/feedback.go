@@ -15,6 +15,7 @@ import (
 // just recorded; feedback.Store is one (postgres/feedbackstore).
 type Feedback interface {
 	Rate(ctx context.Context, v feedback.Vote) error
+	Downs(ctx context.Context, message int64) (int, error)
 	AnswerID(ctx context.Context, conversation int64, route assistant.Route, status assistant.Status) (int64, bool, error)
 }
 
@@ -31,6 +32,12 @@ type feedbackRequest struct {
 
 type feedbackEvent struct {
 	MessageID int64 `json:"message_id"`
+}
+
+// feedbackOffer answers a 👎 that is the conversation's second: the widget
+// then offers the citizen a person (a button sending "handover:").
+type feedbackOffer struct {
+	OfferPerson bool `json:"offer_person"`
 }
 
 var (
@@ -73,8 +80,30 @@ func (h *Handler) postFeedback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errInternal)
 	default:
 		w.Header().Set("Cache-Control", "no-store")
+		if offer := h.personOffer(ctx, v); offer != nil {
+			writeJSON(w, http.StatusOK, offer)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// personOffer returns the offer of a person after the conversation's
+// second 👎, nil otherwise (also when counting fails: the vote is recorded
+// either way).
+func (h *Handler) personOffer(ctx context.Context, v feedback.Vote) *feedbackOffer {
+	if v.Rating != feedback.Down {
+		return nil
+	}
+	n, err := h.cfg.Feedback.Downs(ctx, v.MessageID)
+	if err != nil {
+		h.cfg.Log.ErrorContext(ctx, "feedback: count", "message", v.MessageID, "err", err)
+		return nil
+	}
+	if n < feedback.OfferPersonAt {
+		return nil
+	}
+	return &feedbackOffer{OfferPerson: true}
 }
 
 // offerFeedback tells the widget which recorded answer a ratable reply

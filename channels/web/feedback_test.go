@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -125,5 +126,37 @@ func TestFeedbackOff(t *testing.T) {
 	defer res.Body.Close()
 	if code, _ := errorCode(t, res); res.StatusCode != http.StatusNotFound || code != "feedback_off" {
 		t.Errorf("feedback without a store: %d %s", res.StatusCode, code)
+	}
+}
+
+// TestSecondDownOffersPerson: the conversation's first 👎 is only
+// recorded; the second (on another answer) also offers a person.
+func TestSecondDownOffersPerson(t *testing.T) {
+	t.Parallel()
+	b := setupFeedback(t, bundleOpts{})
+	tok := b.newConversation(t)
+	vote := func(id int64) *http.Response {
+		t.Helper()
+		return b.do(t, "POST", "/api/v1/sombor/conversations/"+tok+"/feedback", map[string]any{"message_id": id, "rating": "down"}, nil)
+	}
+	first := feedbackID(b.ask(t, tok, "Где се подноси захтев за дечији додатак?"))
+	second := feedbackID(b.ask(t, tok, "Do kada se plaća porez na imovinu?"))
+	if first == 0 || second == 0 {
+		t.Fatal("answers came without feedback events")
+	}
+	if res := vote(first); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("first 👎: %s", res.Status)
+	}
+	// The same answer voted again is still one 👎.
+	if res := vote(first); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("first 👎 again: %s", res.Status)
+	}
+	res := vote(second)
+	defer res.Body.Close()
+	var got struct {
+		OfferPerson bool `json:"offer_person"`
+	}
+	if res.StatusCode != http.StatusOK || json.NewDecoder(res.Body).Decode(&got) != nil || !got.OfferPerson {
+		t.Fatalf("second 👎: %s %+v; want 200 offering a person", res.Status, got)
 	}
 }

@@ -62,6 +62,18 @@ func (s *Store) Rate(ctx context.Context, v feedback.Vote) error {
 	return nil
 }
 
+// Downs implements feedback.Store.
+func (s *Store) Downs(ctx context.Context, message int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `
+		SELECT count(*) FROM answer_feedback
+		WHERE rating = 'down' AND conversation_id = (SELECT conversation_id FROM messages WHERE id = $1)`, message).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count down votes: %w", err)
+	}
+	return n, nil
+}
+
 // AnswerID implements feedback.Store.
 func (s *Store) AnswerID(ctx context.Context, conv int64, route assistant.Route, status assistant.Status) (int64, bool, error) {
 	var id int64

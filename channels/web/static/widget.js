@@ -507,8 +507,16 @@
       body.message_id = id;
       return fetch(api + "/conversations/" + encodeURIComponent(token) + "/feedback", {
         method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body)
-      }).then(function (r) { if (!r.ok) { throw r; } done(); })
-        .catch(function () { say("rateFailed"); });
+      }).then(function (r) {
+        if (!r.ok) { throw r; }
+        done();
+        // A second 👎 in the conversation: a person is offered.
+        if (r.status === 200) {
+          return r.json().then(function (d) {
+            if (d.offer_person && !busy) { renderQuick([{ label: t("talkToPerson"), payload: "handover:" }]); }
+          });
+        }
+      }).catch(function () { say("rateFailed"); });
     }
     function rate(rating) {
       vote({ rating: rating }, function () {
