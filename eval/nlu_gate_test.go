@@ -26,16 +26,16 @@ var nluTarget = nluThresholds{intentAccuracy: 0.95, slotF1: 0.90, infoToFormRate
 // the slot rules on dev; never lower one to make a change pass.
 //
 // Measured on 2026-12-03 (207 items, 69 novel), calibration fitted on
-// the 259 dev items: intent accuracy 0.874 (novel 0.739), slot F1 0.871
-// (precision 0.888, recall 0.855), clarification 0.034, info→form 2 of
+// the 259 dev items: intent accuracy 0.874 (novel 0.739), slot F1 0.882
+// (precision 0.899, recall 0.866), clarification 0.034, info→form 2 of
 // 52, form→info 5 of 52.
 var nluEnforced = nluThresholds{
 	// target 0.95 (issue 20), enforced 0.87 until the training data cover
 	// more phrasings (the misses are mostly items marked novel).
 	intentAccuracy: 0.87,
-	// target 0.90 (issue 20), enforced 0.87 until freely phrased places
+	// target 0.90 (issue 20), enforced 0.88 until freely phrased places
 	// and options are read better.
-	slotF1: 0.87,
+	slotF1: 0.88,
 	// target 0.02 (issue 20), enforced 0.04 (2 of 52) until the form-start
 	// threshold holds on more dev questions.
 	infoToFormRate: 0.04,

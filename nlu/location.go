@@ -122,9 +122,27 @@ func trimLower(words []word, first int) int {
 
 // landmarkPreps introduce a place described by what is near it.
 var landmarkPreps = [][]string{
-	{"preko", "puta"}, {"u", "blizini"}, {"na", "uglu"}, {"na", "raskrsnici"}, {"na", "kraju"}, {"na", "pocetku"},
+	{"preko", "puta"}, {"u", "blizini"}, {"na", "uglu"}, {"na", "cosku"}, {"na", "raskrsnici"}, {"na", "kraju"},
+	{"na", "pocetku"}, {"na", "putu"}, {"na", "sredini"}, {"izmedju"},
 	{"pored"}, {"kod"}, {"ispred"}, {"iza"}, {"blizu"}, {"kraj"}, {"iznad"}, {"ispod"}, {"duz"}, {"pokraj"},
 }
+
+// singlePrep reports whether f is a one-word landmark preposition.
+func singlePrep(f string) bool {
+	for _, p := range landmarkPreps {
+		if len(p) == 1 && p[0] == f {
+			return true
+		}
+	}
+	return false
+}
+
+// routeWords name a place on the way somewhere; routeLink the preposition
+// that says where.
+var (
+	routeWords = map[string]bool{"putu": true}
+	routeLink  = map[string]bool{"ka": true, "prema": true, "za": true, "do": true}
+)
 
 // notPlaces follow "kod" without naming a place ("kod nas", "kod mene").
 var notPlaces = map[string]bool{
@@ -146,6 +164,20 @@ func findLandmark(s string, words []word) (span, bool) {
 			j := i + len(p)
 			if words[j].digits || notPlaces[words[j].fold] {
 				continue
+			}
+			// "na putu ka Bezdanu": the place follows a second
+			// preposition; without one ("na putu kod škole") a later
+			// preposition names it.
+			if routeWords[words[i+len(p)-1].fold] {
+				if !routeLink[words[j].fold] || j+1 >= len(words) || words[j+1].digits {
+					continue
+				}
+				j++
+			}
+			// "na ćošku kod pekare": a second preposition names what
+			// the first one is next to.
+			if len(p) > 1 && j+1 < len(words) && singlePrep(words[j].fold) && !words[j+1].digits && !notPlaces[words[j+1].fold] {
+				j++
 			}
 			end := landmarkEnd(s, words, j)
 			return span{words[i].start, words[end].end, s[words[i].start:words[end].end]}, true
@@ -174,6 +206,11 @@ func landmarkEnd(s string, words []word, j int) int {
 		for next(end) && words[end+1].upper {
 			end++
 		}
+	}
+	// "sa zadnje strane", "s druge strane": which side of the landmark
+	if next(end) && (words[end+1].fold == "sa" || words[end+1].fold == "s") && next(end+1) && next(end+2) &&
+		strings.HasPrefix(words[end+3].fold, "stran") {
+		end += 3
 	}
 	// "u Bezdanu", "na Bulevaru", and where a road leads: "za Bački
 	// Monoštor", "prema Staparu", "ka Bezdanu", "do Kljajićeva"
