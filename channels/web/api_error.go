@@ -28,6 +28,7 @@ var (
 	errOrigin               = apiError{http.StatusForbidden, "origin_not_allowed", "Ovaj sajt nema dozvolu da koristi MIA čet."}
 	errRateLimited          = apiError{http.StatusTooManyRequests, "rate_limited", "Previše poruka u kratkom vremenu. Sačekajte malo pa pokušajte ponovo."}
 	errInternal             = apiError{http.StatusInternalServerError, "internal", "Došlo je do greške. Pokušajte ponovo kasnije."}
+	errBusy                 = apiError{http.StatusServiceUnavailable, "busy", "MIA je trenutno preopterećena i nije stigla da odgovori. Pokušajte ponovo za minut."}
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

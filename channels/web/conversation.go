@@ -161,6 +161,12 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 	// reference) in the history on the next visit.
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.TurnTimeout)
 	defer cancel()
+	if err := h.running.Acquire(tctx, 1); err != nil {
+		h.cfg.Log.WarnContext(tctx, "turn: no free slot within the turn timeout", "err", err)
+		s.emit("error", map[string]apiError{"error": errBusy})
+		return
+	}
+	defer h.running.Release(1)
 	reply, err := h.cfg.Assistant.Handle(tctx, turn, func(ev assistant.Event) {
 		s.emit(string(ev.Kind), toWire(ev, m.Slug))
 	})
