@@ -68,6 +68,9 @@ type Config struct {
 	StaffPassword string
 	UploadDir     string // "": the system's temporary directory
 	UploadMemory  int64  // 0: the web channel's default
+	// ConcurrentTurns bounds the web turns a replica runs at once; 0: the
+	// web channel's default (4 per CPU)
+	ConcurrentTurns int
 
 	// the crawler (ingest URL..., serve's source re-syncs)
 	CrawlDelay time.Duration // between two requests to one host; negative: no pacing
@@ -328,6 +331,17 @@ var (
 				return errors.New("bad")
 			}
 			c.DraftTTL = d
+			return nil
+		}}
+	setConcurrentTurns = &setting{env: "MIA_CONCURRENT_TURNS", flag: "concurrent-turns", def: "0",
+		usage:    "web turns one replica answers at once (more wait, acknowledged); 0: 4 per CPU",
+		expected: "a whole number, 0 or more",
+		apply: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return errors.New("bad")
+			}
+			c.ConcurrentTurns = n
 			return nil
 		}}
 	setStaffPassword = &setting{env: "MIA_STAFF_PASSWORD",

@@ -62,6 +62,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad embed dim", map[string]string{"DATABASE_URL": good, "MIA_EMBED_MODEL": "bge-m3", "MIA_EMBED_DIM": "wide"}, []string{"search", "porez"}, []string{"MIA_EMBED_DIM (--embed-dim)", `"wide"`}},
 		{"bad viber api url", map[string]string{"DATABASE_URL": good, "MIA_VIBER_API_URL": "chatapi"}, []string{"serve"}, []string{"MIA_VIBER_API_URL (--viber-api-url)"}},
 		{"unknown municipality", map[string]string{"DATABASE_URL": good}, []string{"search", "--municipality", "atlantida", "porez"}, []string{"MIA_MUNICIPALITY (--municipality)", `"atlantida"`}},
+		{"bad concurrent turns", map[string]string{"DATABASE_URL": good, "MIA_CONCURRENT_TURNS": "-2"}, []string{"serve"}, []string{"MIA_CONCURRENT_TURNS (--concurrent-turns)", "0 or more", `"-2"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,7 +46,7 @@ const (
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
 	cf := bindConfig(fs, e, []*setting{setAddr, setMetricsAddr, setHSTS, setPublicURL, setRole, setTrustedProxies, setInsecureCookies, setMigrate,
-		setViberAPIURL, setUploadDir, setUploadMemory, setCrawlDelay, setDraftTTL, setRedisURL},
+		setViberAPIURL, setUploadDir, setUploadMemory, setCrawlDelay, setDraftTTL, setRedisURL, setConcurrentTurns},
 		commonSettings, engineSettings)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -88,7 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	go handovers.Listen(ctx, log) // wakes the widgets' live streams
 	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: conversations,
 		Documents: docstore.New(db), Limiter: limiter, Log: log, TurnTimeout: turnTimeout(c.TurnBudget), PublicOrigins: c.publicOrigins(),
-		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory, Feedback: votes, Live: handovers, LiveDone: ctx.Done(), Cases: services})
+		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory, ConcurrentTurns: c.ConcurrentTurns, Feedback: votes, Live: handovers, LiveDone: ctx.Done(), Cases: services})
 	if err != nil {
 		return err
 	}
