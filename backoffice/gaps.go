@@ -94,26 +94,28 @@ func gapFilter(r *http.Request, examples int) (feedback.GapFilter, error) {
 	return f, nil
 }
 
-// gaps files the questions asked since the last visit into groups, then
-// reads the groups: the page is always up to date without a job.
-func (o *Office) gaps(ctx context.Context, muni string, f feedback.GapFilter) ([]feedback.Group, error) {
-	if err := o.cfg.Feedback.SyncGaps(ctx, muni, feedback.Assign); err != nil {
-		return nil, err
+// gaps reads the request's filter (with up to examples questions per
+// group), files the questions asked since the last visit into groups,
+// then reads the groups of the staff member's municipality: the page is
+// always up to date without a job.
+func (o *Office) gaps(r *http.Request, examples int) ([]feedback.Group, feedback.GapFilter, error) {
+	f, err := gapFilter(r, examples)
+	if err != nil {
+		return nil, f, err
 	}
-	return o.cfg.Feedback.Gaps(ctx, muni, f)
+	muni := sessionFrom(r.Context()).Staff.Municipality
+	if err := o.cfg.Feedback.SyncGaps(r.Context(), muni, feedback.Assign); err != nil {
+		return nil, f, err
+	}
+	groups, err := o.cfg.Feedback.Gaps(r.Context(), muni, f)
+	return groups, f, err
 }
 
 // handleGaps lists the groups of questions MIA declined or that got 👎,
 // new ones and the most asked first, each with examples, the documents
 // its answers cited, the reasons citizens gave and a status form.
 func (o *Office) handleGaps(w http.ResponseWriter, r *http.Request) {
-	st := sessionFrom(r.Context()).Staff
-	f, err := gapFilter(r, gapExamplesShown)
-	if err != nil {
-		o.fail(w, r, err)
-		return
-	}
-	groups, err := o.gaps(r.Context(), st.Municipality, f)
+	groups, f, err := o.gaps(r, gapExamplesShown)
 	if err != nil {
 		o.fail(w, r, err)
 		return
@@ -161,12 +163,7 @@ func (o *Office) handleGapStatus(w http.ResponseWriter, r *http.Request) {
 // knowledge-base team's spreadsheet.
 func (o *Office) handleGapsCSV(w http.ResponseWriter, r *http.Request) {
 	st := sessionFrom(r.Context()).Staff
-	f, err := gapFilter(r, gapExamplesCSV)
-	if err != nil {
-		o.fail(w, r, err)
-		return
-	}
-	groups, err := o.gaps(r.Context(), st.Municipality, f)
+	groups, f, err := o.gaps(r, gapExamplesCSV)
 	if err != nil {
 		o.fail(w, r, err)
 		return

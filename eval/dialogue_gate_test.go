@@ -2,17 +2,11 @@ package eval_test
 
 import (
 	"context"
-	"encoding/base64"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/eval"
-	"github.com/miasrbija/mia/forms"
-	"github.com/miasrbija/mia/municipality"
-	"github.com/miasrbija/mia/postgres/casestore"
-	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
@@ -61,23 +55,7 @@ var dialogueEnforced = dialogueThresholds{
 func newDialogueRunner(t *testing.T) *eval.DialogueRunner {
 	t.Helper()
 	db, _ := pgtest.NewDB(t)
-	reg, err := municipality.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	crypt, err := forms.NewCrypter(base64.StdEncoding.EncodeToString(make([]byte, 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: rag.NewSearcher(docstore.New(db), rag.NewHashEmbedder()),
-		Memory: convstore.New(db), Forms: svc})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, svc := offlineEngine(t, db, rag.NewSearcher(docstore.New(db), rag.NewHashEmbedder()))
 	return &eval.DialogueRunner{Answer: eng, Forms: svc}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/casestore"
 	"github.com/miasrbija/mia/postgres/convstore"
 	"github.com/miasrbija/mia/postgres/docstore"
@@ -133,11 +134,19 @@ func newGateEnv(t *testing.T, slugs []string) *gateEnv {
 			env.owner[d.ID] = slug
 		}
 	}
+	env.search = rag.NewSearcher(store, emb)
+	env.engine, _ = offlineEngine(t, db, env.search)
+	return env
+}
+
+// offlineEngine wires the engine as `mia serve` does without a model,
+// citizen services included, on db.
+func offlineEngine(t *testing.T, db *postgres.DB, search assistant.Searcher) (*assistant.Engine, *forms.Service) {
+	t.Helper()
 	reg, err := municipality.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.search = rag.NewSearcher(store, emb)
 	crypt, err := forms.NewCrypter(base64.StdEncoding.EncodeToString(make([]byte, 32)))
 	if err != nil {
 		t.Fatal(err)
@@ -146,11 +155,11 @@ func newGateEnv(t *testing.T, slugs []string) *gateEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.engine, err = assistant.New(assistant.Config{Municipalities: reg, Search: env.search, Memory: convstore.New(db), Forms: svc})
+	eng, err := assistant.New(assistant.Config{Municipalities: reg, Search: search, Memory: convstore.New(db), Forms: svc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env
+	return eng, svc
 }
 
 // run runs a split through the engine.

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"encoding/xml"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -34,27 +33,16 @@ type docxPara struct {
 // parseDocxBody walks a WordprocessingML body.
 func parseDocxBody(r io.Reader, styles docxStyles) (*docxBody, error) {
 	b := &docxBody{styles: styles}
-	dec := xml.NewDecoder(r)
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			b.start(t)
-		case xml.EndElement:
-			b.end(t.Name.Local)
-		case xml.CharData:
-			if b.inText && b.skip == 0 && len(b.paras) > 0 {
-				b.para().text.Write(t)
-			}
-		}
+	if err := walkXML(r, b); err != nil {
+		return nil, err
 	}
 	return b, nil
+}
+
+func (b *docxBody) chars(t xml.CharData) {
+	if b.inText && b.skip == 0 && len(b.paras) > 0 {
+		b.para().text.Write(t)
+	}
 }
 
 func (b *docxBody) para() *docxPara { return b.paras[len(b.paras)-1] }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"encoding/xml"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -37,27 +36,16 @@ type odtPara struct {
 // parseODTBody walks office:document-content.
 func parseODTBody(r io.Reader) (*odtBody, error) {
 	b := &odtBody{parents: map[string]string{}}
-	dec := xml.NewDecoder(r)
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			b.start(t)
-		case xml.EndElement:
-			b.end(t.Name.Local)
-		case xml.CharData:
-			if b.skip == 0 && len(b.paras) > 0 {
-				b.para().write(string(t))
-			}
-		}
+	if err := walkXML(r, b); err != nil {
+		return nil, err
 	}
 	return b, nil
+}
+
+func (b *odtBody) chars(t xml.CharData) {
+	if b.skip == 0 && len(b.paras) > 0 {
+		b.para().write(string(t))
+	}
 }
 
 func (b *odtBody) para() *odtPara { return b.paras[len(b.paras)-1] }

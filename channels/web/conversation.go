@@ -188,15 +188,23 @@ func conversationKey(ctx context.Context) string {
 // readJSON reads a JSON message, capped at MaxBody.
 func (h *Handler) readJSON(w http.ResponseWriter, r *http.Request) (assistant.Turn, *apiError) {
 	var req messageRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
-	if err := dec.Decode(&req); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return assistant.Turn{}, &errTooLarge
-		}
-		return assistant.Turn{}, &errBadJSON
+	if e := h.decodeBody(w, r, &req); e != nil {
+		return assistant.Turn{}, e
 	}
 	return turnFromRequest(req)
+}
+
+// decodeBody reads a request's JSON body into v, capped at MaxBody: a
+// body too large or not JSON is the API error to answer with.
+func (h *Handler) decodeBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody)).Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &errTooLarge
+		}
+		return &errBadJSON
+	}
+	return nil
 }
 
 // fileName keeps the last element of a browser's file name, valid UTF-8,

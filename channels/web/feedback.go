@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -57,13 +56,8 @@ func (h *Handler) postFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req feedbackRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody)).Decode(&req); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, errTooLarge)
-			return
-		}
-		writeError(w, errBadJSON)
+	if e := h.decodeBody(w, r, &req); e != nil {
+		writeError(w, *e)
 		return
 	}
 	v := feedback.Vote{Municipality: municipalityFrom(ctx).Slug, Channel: assistant.ChannelWeb, User: userFrom(ctx),

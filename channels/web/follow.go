@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -68,13 +67,8 @@ func (h *Handler) followCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req followRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody)).Decode(&req); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, errTooLarge)
-			return
-		}
-		writeError(w, errBadJSON)
+	if e := h.decodeBody(w, r, &req); e != nil {
+		writeError(w, *e)
 		return
 	}
 	ref := forms.NormalizeRef(req.Ref)

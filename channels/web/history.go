@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -135,8 +134,8 @@ type scriptRequest struct {
 func (h *Handler) postScript(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	var req scriptRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody)).Decode(&req); err != nil {
-		writeError(w, errBadJSON)
+	if e := h.decodeBody(w, r, &req); e != nil {
+		writeError(w, *e)
 		return
 	}
 	var s serbian.Script

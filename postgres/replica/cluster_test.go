@@ -94,21 +94,22 @@ func allStatements(tb testing.TB, url string) int {
 
 func count(tb testing.TB, url, sql string) int {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		tb.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, sql).Scan(&n); err != nil {
-		tb.Fatalf("%s: %v", sql, err)
-	}
+	onServer(tb, url, sql, func(ctx context.Context, conn *pgx.Conn) error { return conn.QueryRow(ctx, sql).Scan(&n) })
 	return n
 }
 
 func exec(tb testing.TB, url, sql string) {
+	tb.Helper()
+	onServer(tb, url, sql, func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, sql)
+		return err
+	})
+}
+
+// onServer runs do on a connection of its own to url, failing the test
+// on any error (sql names the statement in the message).
+func onServer(tb testing.TB, url, sql string, do func(context.Context, *pgx.Conn) error) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -117,7 +118,7 @@ func exec(tb testing.TB, url, sql string) {
 		tb.Fatalf("connect: %v", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
+	if err := do(ctx, conn); err != nil {
 		tb.Fatalf("%s: %v", sql, err)
 	}
 }
