@@ -55,13 +55,21 @@ type Config struct {
 	// Handover hands conversations to staff (handover.go); nil answers a
 	// request for a person with the municipality's contacts.
 	Handover Handover
-	Log      *slog.Logger
+	// ConcurrentTurns bounds the turns doing CPU and database work at once
+	// in this process, web and Viber alike; more wait their turn (see
+	// admission). Turns share the CPU with the database: past a few per
+	// core they only queue inside PostgreSQL, where they also delay
+	// webhook acknowledgements. A turn waiting for the model holds no
+	// slot. 0 means 4 per CPU.
+	ConcurrentTurns int
+	Log             *slog.Logger
 }
 
 // Engine answers turns. It is safe for concurrent use.
 type Engine struct {
-	cfg Config
-	ext extractive
+	cfg   Config
+	ext   extractive
+	slots admission
 }
 
 // New returns an engine.
@@ -93,7 +101,11 @@ func New(cfg Config) (*Engine, error) {
 	} else if err := cfg.Answerability.validate(); err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, ext: extractive{maxPassages: 2, maxUnits: 4}}, nil
+	slots, err := newAdmission(cfg.ConcurrentTurns)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, ext: extractive{maxPassages: 2, maxUnits: 4}, slots: slots}, nil
 }
 
 // turnState is what one turn accumulates on its way to a reply.
@@ -129,6 +141,8 @@ type turnState struct {
 	draft    *forms.Draft
 	draftErr error
 	loaded   bool
+	// slot tells whether the turn holds a work slot (admission).
+	slot bool
 }
 
 // Handle answers one turn. Events stream the reply as it forms (emit may be
@@ -143,6 +157,10 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 		return nil, err
 	}
 	st := &turnState{logCtx: ctx, m: m, emit: emit, started: time.Now(), reply: &Reply{}}
+	if err := e.slots.enter(ctx, st); err != nil {
+		return nil, err
+	}
+	defer e.slots.leave(st)
 	if st.conv, err = e.cfg.Memory.Conversation(ctx, m.Slug, t.Channel, t.UserID); err != nil {
 		return nil, err
 	}

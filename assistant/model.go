@@ -65,10 +65,12 @@ func (e *Engine) modelAnswer(ctx context.Context, st *turnState, res *rag.Result
 		st.emit(Event{Kind: EventDelta, Text: s})
 	})
 	rw := newCiteRewriter(ids, gate)
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.TurnBudget)
+	mctx, cancel := context.WithTimeout(ctx, e.cfg.TurnBudget)
 	defer cancel()
 	start := time.Now()
-	out, err := e.cfg.Chat.Stream(ctx, req, rw.write)
+	var out *llm.ChatResult
+	var err error
+	e.slots.outside(ctx, st, func() { out, err = e.cfg.Chat.Stream(mctx, req, rw.write) })
 	ms := int(time.Since(start).Milliseconds())
 	st.answer.ModelMillis = &ms
 	st.answer.Model = e.cfg.Chat.Model()

@@ -222,17 +222,20 @@ func (e *Engine) extractFields(ctx context.Context, st *turnState, form string) 
 	if !ok {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.TurnBudget)
+	mctx, cancel := context.WithTimeout(ctx, e.cfg.TurnBudget)
 	defer cancel()
 	temp := 0.0
-	out, err := e.cfg.Chat.Stream(ctx, llm.ChatRequest{
+	req := llm.ChatRequest{
 		Messages: []llm.Message{
 			{Role: llm.RoleSystem, Content: e.message(st, "form_extract", nil)},
 			{Role: llm.RoleUser, Content: st.text},
 		},
 		Tools:       []llm.Tool{{Name: def.Name, Description: def.Name, Parameters: def.ToolSchema()}},
 		Temperature: &temp,
-	}, nil)
+	}
+	var out *llm.ChatResult
+	var err error
+	e.slots.outside(ctx, st, func() { out, err = e.cfg.Chat.Stream(mctx, req, nil) })
 	if out != nil {
 		st.answer.PromptTokens += out.Usage.PromptTokens
 		st.answer.CompletionTokens += out.Usage.CompletionTokens

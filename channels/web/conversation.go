@@ -161,15 +161,16 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 	// reference) in the history on the next visit.
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.TurnTimeout)
 	defer cancel()
-	if err := h.running.Acquire(tctx, 1); err != nil {
+	reply, err := h.cfg.Assistant.Handle(tctx, turn, func(ev assistant.Event) {
+		s.emit(string(ev.Kind), toWire(ev, m.Slug))
+	})
+	if errors.Is(err, assistant.ErrBusy) {
+		// The engine bounds the turns it works at once; this one waited
+		// its whole timeout. Nothing was recorded: it can be sent again.
 		h.cfg.Log.WarnContext(tctx, "turn: no free slot within the turn timeout", "err", err)
 		s.emit("error", map[string]apiError{"error": errBusy})
 		return
 	}
-	defer h.running.Release(1)
-	reply, err := h.cfg.Assistant.Handle(tctx, turn, func(ev assistant.Event) {
-		s.emit(string(ev.Kind), toWire(ev, m.Slug))
-	})
 	if err != nil {
 		h.cfg.Log.ErrorContext(tctx, "turn", "err", err)
 		s.emit("error", map[string]apiError{"error": errInternal})

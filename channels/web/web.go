@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -132,14 +131,6 @@ type Config struct {
 	// is recorded for the next visit. Default 30s: the engine's budget
 	// (assistant.Config.TurnBudget, 20s) plus the work around the model.
 	TurnTimeout time.Duration
-	// ConcurrentTurns bounds the turns this replica runs at once; more
-	// wait (their stream already acknowledged). Turns are CPU work shared
-	// with the database: past a few per core they only queue inside
-	// PostgreSQL, where they slow everything else, Viber's
-	// acknowledgements included. 0 means 4 per CPU (measured: the same
-	// turns per second as no bound, a quarter of the Viber acknowledgement
-	// p99 with the web side at its ceiling; see README, Country scale).
-	ConcurrentTurns int
 	// Now is the clock of the rate limits; nil is time.Now.
 	Now func() time.Time
 }
@@ -157,8 +148,6 @@ type Handler struct {
 	widget      []byte // widget.js with the texts in both scripts
 	// uploadMem holds the bytes of uploaded files in memory (UploadMemory).
 	uploadMem *semaphore.Weighted
-	// running holds a slot per turn being answered (ConcurrentTurns).
-	running *semaphore.Weighted
 }
 
 // New validates the configuration and returns the handler.
@@ -203,12 +192,6 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.HistoryMessages == 0 {
 		cfg.HistoryMessages = 50
 	}
-	if cfg.ConcurrentTurns == 0 {
-		cfg.ConcurrentTurns = 4 * runtime.GOMAXPROCS(0)
-	}
-	if cfg.ConcurrentTurns < 0 {
-		return nil, errors.New("web: ConcurrentTurns must be positive")
-	}
 	if cfg.TurnTimeout == 0 {
 		cfg.TurnTimeout = 30 * time.Second
 	}
@@ -231,7 +214,6 @@ func New(cfg Config) (*Handler, error) {
 		widget:       widget,
 
 		uploadMem: semaphore.NewWeighted(cfg.UploadMemory),
-		running:   semaphore.NewWeighted(int64(cfg.ConcurrentTurns)),
 	}, nil
 }
 

@@ -68,8 +68,8 @@ type Config struct {
 	StaffPassword string
 	UploadDir     string // "": the system's temporary directory
 	UploadMemory  int64  // 0: the web channel's default
-	// ConcurrentTurns bounds the web turns a replica runs at once; 0: the
-	// web channel's default (4 per CPU)
+	// ConcurrentTurns bounds the turns (web and Viber) a replica works at
+	// once; 0: the engine's default (4 per CPU)
 	ConcurrentTurns int
 
 	// the crawler (ingest URL..., serve's source re-syncs)
@@ -334,7 +334,7 @@ var (
 			return nil
 		}}
 	setConcurrentTurns = &setting{env: "MIA_CONCURRENT_TURNS", flag: "concurrent-turns", def: "0",
-		usage:    "web turns one replica answers at once (more wait, acknowledged); 0: 4 per CPU",
+		usage:    "turns (web and Viber) one replica works at once, model waits not counted (more wait their turn); 0: 4 per CPU",
 		expected: "a whole number, 0 or more",
 		apply: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)

@@ -33,6 +33,8 @@ func newEngine(c *Config, db *postgres.DB, reg *municipality.Registry, crypt *fo
 		Handover:       handoverstore.New(db), // requests for a person (web and Viber; the command line gets contacts)
 		Log:            log,
 		TurnBudget:     c.TurnBudget,
+		// Web and Viber turns share the bound (a worker replica's too).
+		ConcurrentTurns: c.ConcurrentTurns,
 	}
 	services, err := forms.NewService(forms.Config{Store: casestore.New(db), Municipalities: reg, Crypter: crypt, DraftTTL: c.DraftTTL})
 	if err != nil {

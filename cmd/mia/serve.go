@@ -88,7 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	go handovers.Listen(ctx, log) // wakes the widgets' live streams
 	chat, err := web.New(web.Config{Municipalities: reg, Assistant: engine, History: conversations,
 		Documents: docstore.New(db), Limiter: limiter, Log: log, TurnTimeout: turnTimeout(c.TurnBudget), PublicOrigins: c.publicOrigins(),
-		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory, ConcurrentTurns: c.ConcurrentTurns, Feedback: votes, Live: handovers, LiveDone: ctx.Done(), Cases: services})
+		UploadDir: c.UploadDir, UploadMemory: c.UploadMemory, Feedback: votes, Live: handovers, LiveDone: ctx.Done(), Cases: services})
 	if err != nil {
 		return err
 	}
