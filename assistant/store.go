@@ -57,6 +57,9 @@ type HistoryMessage struct {
 	// handover ("staff" or "system"); "" is MIA. StaffName names the staff.
 	Sender    string
 	StaffName string
+	// Rating is the citizen's vote on the answer ("up", "down"), "" for
+	// none: a reloaded page shows the thumb they pressed.
+	Rating string
 }
 
 // Answer is what is recorded about one reply.

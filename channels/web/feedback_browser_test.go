@@ -90,6 +90,19 @@ func TestFeedbackLoopInBrowser(t *testing.T) {
 	if pressed, note := attr(t, step, ".mia-down", "aria-pressed"), text(t, step, ".mia-rate-note"); pressed != "true" || !strings.Contains(note, "Хвала") {
 		t.Errorf("after the reason: pressed %q, note %q", pressed, note)
 	}
+	// A reload shows the thumb the citizen pressed, not a fresh pair.
+	err = chromedp.Do(step,
+		chromedp.Reload(),
+		chromedp.WaitVisible(css(".mia-launcher")),
+		chromedp.Click(css(".mia-launcher")),
+		chromedp.WaitVisible(css(".mia-msg-assistant .mia-down")),
+	)
+	if err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	if down, up := attr(t, step, ".mia-down", "aria-pressed"), attr(t, step, ".mia-up", "aria-pressed"); down != "true" || up != "false" {
+		t.Errorf("after a reload: 👎 pressed %q, 👍 pressed %q", down, up)
+	}
 	var reason, stored string
 	if err := b.db.QueryRow(context.Background(), `SELECT reason, comment FROM answer_feedback`).Scan(&reason, &stored); err != nil || reason != "outdated" || stored != comment {
 		t.Errorf("stored %q %q (%v)", reason, stored, err)

@@ -28,6 +28,8 @@ type historyMessage struct {
 	// Rate: the answer may be rated (👍/👎 with its id, as the feedback
 	// event offered it live).
 	Rate bool `json:"rate,omitempty"`
+	// Rated is the citizen's vote on it so far ("up", "down").
+	Rated string `json:"rated,omitempty"`
 }
 
 type historyResponse struct {
@@ -79,6 +81,9 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 			// chosen script, as its next replies will.
 			hm.Text = mirror(hm.Text, script, chosen)
 			hm.Rate = h.cfg.Feedback != nil && feedback.Ratable(msg.Route, msg.Status)
+			if hm.Rate {
+				hm.Rated = msg.Rating
+			}
 			for _, q := range msg.QuickReplies {
 				hm.QuickReplies = append(hm.QuickReplies, assistant.QuickReply{Label: mirror(q.Label, script, chosen), Payload: q.Payload})
 			}

@@ -29,6 +29,7 @@ type historyBody struct {
 		Form         string                            `json:"form"`
 		CaseRef      string                            `json:"case_ref"`
 		Rate         bool                              `json:"rate"`
+		Rated        string                            `json:"rated"`
 	} `json:"messages"`
 }
 
@@ -180,8 +181,23 @@ func TestHistoryOffersRating(t *testing.T) {
 	if len(h.Messages) != 2 || h.Messages[0].Rate || !h.Messages[1].Rate || h.Messages[1].ID != live {
 		t.Fatalf("history marks for rating: %+v (live feedback id %d)", h.Messages, live)
 	}
+	if h.Messages[1].Rated != "" {
+		t.Errorf("an answer nobody rated shows as rated %q", h.Messages[1].Rated)
+	}
 	res := b.do(t, "POST", "/api/v1/sombor/conversations/"+tok+"/feedback", map[string]any{"message_id": h.Messages[1].ID, "rating": "up"}, nil)
 	if res.StatusCode != http.StatusNoContent {
 		t.Errorf("a vote on the reloaded answer: %s", res.Status)
+	}
+	// The vote comes back with the history, so a reloaded page shows the
+	// thumb pressed; a changed mind replaces it.
+	if got := b.richHistory(t, tok).Messages[1].Rated; got != "up" {
+		t.Errorf("after 👍 the history says rated %q", got)
+	}
+	res = b.do(t, "POST", "/api/v1/sombor/conversations/"+tok+"/feedback", map[string]any{"message_id": h.Messages[1].ID, "rating": "down", "reason": "outdated"}, nil)
+	if res.StatusCode != http.StatusNoContent && res.StatusCode != http.StatusOK {
+		t.Errorf("a second vote: %s", res.Status)
+	}
+	if got := b.richHistory(t, tok).Messages[1].Rated; got != "down" {
+		t.Errorf("after 👎 the history says rated %q", got)
 	}
 }

@@ -80,8 +80,9 @@ func (s *Store) Script(ctx context.Context, conv int64) (serbian.Script, error) 
 func (s *Store) History(ctx context.Context, conv int64, n int) ([]assistant.HistoryMessage, error) {
 	rows, err := s.db.Query(ctx, `
 		SELECT m.id, m.role, m.content, COALESCE(m.route, ''), COALESCE(m.status, ''), m.citations, m.quick_replies, COALESCE(m.form, ''), COALESCE(m.case_ref, ''),
-			COALESCE(h.sender, ''), COALESCE(h.staff_name, '')
+			COALESCE(h.sender, ''), COALESCE(h.staff_name, ''), COALESCE(f.rating, '')
 		FROM messages m LEFT JOIN handover_messages h ON h.message_id = m.id
+			LEFT JOIN answer_feedback f ON f.message_id = m.id
 		WHERE m.conversation_id = $1 ORDER BY m.id DESC LIMIT $2`, conv, n)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -90,7 +91,7 @@ func (s *Store) History(ctx context.Context, conv int64, n int) ([]assistant.His
 		var h assistant.HistoryMessage
 		var cites, quick []byte
 		var route, status string
-		if err := r.Scan(&h.ID, &h.Role, &h.Content, &route, &status, &cites, &quick, &h.Form, &h.CaseRef, &h.Sender, &h.StaffName); err != nil {
+		if err := r.Scan(&h.ID, &h.Role, &h.Content, &route, &status, &cites, &quick, &h.Form, &h.CaseRef, &h.Sender, &h.StaffName, &h.Rating); err != nil {
 			return h, err
 		}
 		h.Route, h.Status = assistant.Route(route), assistant.Status(status)

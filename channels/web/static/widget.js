@@ -458,7 +458,8 @@
   // as soon as it is given; another click replaces it on the server.
   var THUMB = "M2 10h4v11H2zM8 10.5 13 3c1.4 0 2.3 1.2 2 2.6L14.3 9H20a2 2 0 0 1 2 2.2l-1.3 7.6A2.6 2.6 0 0 1 18.1 21H8z";
   var REASONS = [["wrong", "reasonWrong"], ["outdated", "reasonOutdated"], ["not_understood", "reasonNotUnderstood"], ["other", "reasonOther"]];
-  function addRating(b, id) {
+  // rated is the vote already given ("up", "down"; a reloaded history).
+  function addRating(b, id, rated) {
     var box = el("div", { "class": "mia-rate" });
     var group = el("div", { role: "group", "class": "mia-rate-buttons" });
     var up = el("button", { type: "button", "class": "mia-up", "aria-pressed": "false", "data-rating": "up" });
@@ -525,6 +526,10 @@
         reason.hidden = rating !== "down";
         say(rating === "down" ? "rateDownThanks" : "rateThanks");
       });
+    }
+    if (rated === "up" || rated === "down") {
+      up.setAttribute("aria-pressed", String(rated === "up"));
+      down.setAttribute("aria-pressed", String(rated === "down"));
     }
     up.addEventListener("click", function () { rate("up"); });
     down.addEventListener("click", function () { rate("down"); });
@@ -598,7 +603,7 @@
           (m.citations || []).forEach(function (c) { cites[c.n] = c; });
           renderText(b.body, m.text, cites);
           renderSources(b, m.citations || []);
-          if (m.rate) { addRating(b, m.id); }
+          if (m.rate) { addRating(b, m.id, m.rated); }
           track(m);
         });
         // The buttons of the last answer still apply; older ones do not.
