@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/miasrbija/mia/pii"
 	"log/slog"
 	"strings"
 	"time"
@@ -115,6 +116,9 @@ func (s *Service) Reply(ctx context.Context, st Staff, id int64, text string) (M
 	if err != nil {
 		return Message{}, err
 	}
+	// A JMBG or card number has no place in a chat and is never stored
+	// in clear; the city's own phones and e-mails stay.
+	text, _ = pii.MaskKinds(text, pii.JMBG, pii.Card)
 	m := Message{RequestID: r.ID, From: FromStaff, StaffID: st.ID, StaffName: firstName(st.Name), Text: text}
 	return s.send(ctx, r, m)
 }

@@ -25,3 +25,11 @@ func TestMask(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskKinds(t *testing.T) {
+	got, found := MaskKinds("JMBG 0101990710006, kartica 4111 1111 1111 1111, pozovite 025/468-222 ili pisite na info@sombor.rs", JMBG, Card)
+	want := "JMBG [JMBG], kartica [KARTICA], pozovite 025/468-222 ili pisite na info@sombor.rs"
+	if got != want || len(found) != 2 {
+		t.Errorf("MaskKinds = %q %v, want %q", got, found, want)
+	}
+}

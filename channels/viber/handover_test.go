@@ -77,12 +77,20 @@ func TestHandoverThroughWebhook(t *testing.T) {
 	if joined := b.lastDelivered(t, 2); joined.Text != "Službenik Ana se uključio u razgovor." {
 		t.Errorf("joined: %q", joined.Text)
 	}
-	const reply = "Dobar dan, ovde Ana. Kako mogu da pomognem?"
+	// A JMBG typed by the clerk is masked before it is stored or sent; the
+	// city's phone stays, clerks give it out.
+	const reply = "Dobar dan, ovde Ana. Ne šaljite JMBG 0101990710006 ovde, pozovite 025/468-222."
+	const masked = "Dobar dan, ovde Ana. Ne šaljite JMBG [JMBG] ovde, pozovite 025/468-222."
 	if _, err := service.Reply(ctx, clerk, id, reply); err != nil {
 		t.Fatal(err)
 	}
-	if got := b.lastDelivered(t, 3); got.Text != reply || got.Receiver != user {
+	if got := b.lastDelivered(t, 3); got.Text != masked || got.Receiver != user {
 		t.Errorf("the clerk's reply reached Viber as %q to %q", got.Text, got.Receiver)
+	}
+	var clear int
+	if err := b.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM messages WHERE content LIKE '%0101990710006%')
+		+ (SELECT count(*) FROM handover_messages WHERE body LIKE '%0101990710006%')`).Scan(&clear); err != nil || clear != 0 {
+		t.Errorf("%d stored messages hold the JMBG in clear (%v)", clear, err)
 	}
 
 	if res, _ := b.post(t, message(202, user, "Treba mi uverenje o prebivalištu")); res.StatusCode != http.StatusOK {
