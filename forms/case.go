@@ -69,6 +69,9 @@ type Case struct {
 	ChannelUser string            `json:"channel_user"`
 	CreatedAt   time.Time         `json:"created_at"`
 	UpdatedAt   time.Time         `json:"updated_at"`
+	// PersonalErasedAt is when the retention job erased the citizen's
+	// personal data from the closed case (Service.ErasePersonalData).
+	PersonalErasedAt *time.Time `json:"personal_erased_at,omitempty"`
 	// NextSteps tells the citizen what happens now (Serbian Latin).
 	NextSteps string `json:"next_steps"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/miasrbija/mia/fault"
@@ -47,6 +48,12 @@ type RetentionStore interface {
 	DropStaleDrafts(ctx context.Context, municipality string, before time.Time) (int64, []string, error)
 	// DropExpiryNotes deletes the notes of drafts expired before before.
 	DropExpiryNotes(ctx context.Context, municipality string, before time.Time) (int64, error)
+	// ErasePersonalData erases the personal data of the municipality's
+	// cases closed (resolved or rejected) before before and not erased
+	// yet: the JMBG and the other sensitive values (sealed and masked) and
+	// the named fields' masked display; it marks them erased and returns
+	// how many.
+	ErasePersonalData(ctx context.Context, municipality string, before time.Time, fields []string) (int64, error)
 }
 
 // OrphanSweeper is an AttachmentStore that can delete bytes no
@@ -77,6 +84,40 @@ func (s *Service) DeleteExpiredMedia(ctx context.Context, municipality string, b
 	}
 	s.deleteBlobs(ctx, municipality, keys)
 	return len(keys), nil
+}
+
+// ErasePersonalData erases the personal data of the municipality's cases
+// closed before before (the caller passes now minus the municipality's
+// PersonalDataRetention) and returns how many cases it erased. The cases
+// stay, with their history, body, category, place and description (in
+// which personal data was masked when typed): what the city's figures and
+// a later look at the street need.
+func (s *Service) ErasePersonalData(ctx context.Context, municipality string, before time.Time) (int64, error) {
+	rs, ok := s.store.(RetentionStore)
+	if !ok {
+		return 0, errors.New("forms: the store cannot erase personal data")
+	}
+	n, err := rs.ErasePersonalData(ctx, municipality, before, SensitiveFields())
+	if err != nil {
+		return 0, fmt.Errorf("forms: erase personal data: %w", err)
+	}
+	return n, nil
+}
+
+// SensitiveFields names the fields any form marks sensitive (their masked
+// display is in a case's Fields). A name means the same in every form
+// that uses it (TestSensitiveFieldsAgree).
+func SensitiveFields() []string {
+	var out []string
+	for _, d := range definitions {
+		for _, f := range d.Fields {
+			if f.Sensitive && !slices.Contains(out, f.Name) {
+				out = append(out, f.Name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // ExpireDrafts applies the retention rules other than case media's: it

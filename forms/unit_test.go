@@ -290,3 +290,20 @@ func TestPrepareAttachmentLimits(t *testing.T) {
 		t.Errorf("GIF/text: %v", err)
 	}
 }
+
+// TestSensitiveFieldsAgree: the retention job erases fields by name
+// (SensitiveFields) from every form's cases, so a name sensitive in one
+// form must be sensitive wherever it is used.
+func TestSensitiveFieldsAgree(t *testing.T) {
+	sensitive := SensitiveFields()
+	if !slices.Contains(sensitive, "jmbg") || !slices.Contains(sensitive, "phone") {
+		t.Fatalf("SensitiveFields() = %v", sensitive)
+	}
+	for name, d := range Definitions() {
+		for _, f := range d.Fields {
+			if slices.Contains(sensitive, f.Name) && !f.Sensitive {
+				t.Errorf("%s.%s is not sensitive, but another form's field of that name is: the retention job would erase it", name, f.Name)
+			}
+		}
+	}
+}

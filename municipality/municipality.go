@@ -47,6 +47,12 @@ type Municipality struct {
 	// deletes them (the case itself stays). 0 in the file means
 	// DefaultMediaRetentionDays; see MediaRetention.
 	MediaRetentionDays int `yaml:"media_retention_days"`
+	// PersonalDataDays is how long a closed case (resolved or rejected)
+	// keeps the personal data its citizen gave (JMBG, name, phone,
+	// e-mail, postal address) after it closed; then the retention job
+	// erases them and the case stays for its history and the figures.
+	// 0 in the file means DefaultPersonalDataDays; see PersonalDataRetention.
+	PersonalDataDays int `yaml:"personal_data_days"`
 	// Sources are the web sites the knowledge base follows (see Source).
 	Sources []Source `yaml:"sources,omitempty"`
 	// Handover is when staff take live conversations (hours.go); nil:
@@ -71,6 +77,25 @@ const (
 	DefaultMediaRetentionDays = 365
 	MaxMediaRetentionDays     = 3650
 )
+
+// Bounds of PersonalDataDays. Once a case is closed its personal data
+// serve only a complaint or an appeal about it, which comes within
+// months; a registry extract is issued, not archived, by MIA.
+const (
+	DefaultPersonalDataDays = 180
+	MinPersonalDataDays     = 30
+	MaxPersonalDataDays     = 3650
+)
+
+// PersonalDataRetention returns how long a closed case keeps its
+// citizen's personal data.
+func (m *Municipality) PersonalDataRetention() time.Duration {
+	days := m.PersonalDataDays
+	if days == 0 {
+		days = DefaultPersonalDataDays
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
 
 // MediaRetention returns how long a filed case's media is kept after the
 // case's last change.
@@ -188,6 +213,10 @@ func (m *Municipality) Validate() error {
 	if m.MediaRetentionDays < 0 || m.MediaRetentionDays > MaxMediaRetentionDays {
 		bad("%s: media_retention_days %d: expected 1 to %d days (0 or absent: %d)", m.Slug, m.MediaRetentionDays,
 			MaxMediaRetentionDays, DefaultMediaRetentionDays)
+	}
+	if d := m.PersonalDataDays; d != 0 && (d < MinPersonalDataDays || d > MaxPersonalDataDays) {
+		bad("%s: personal_data_days %d: expected %d to %d days (0 or absent: %d)", m.Slug, d,
+			MinPersonalDataDays, MaxPersonalDataDays, DefaultPersonalDataDays)
 	}
 	keys := map[string]bool{}
 	for _, body := range m.Bodies {

@@ -63,6 +63,8 @@ municipalities:
 		{"missing default", "municipalities:", "default: sombor\nmunicipalities:", `default "sombor"`},
 		{"negative media retention", "ref_prefix: NG", "ref_prefix: NG\n    media_retention_days: -1", "media_retention_days"},
 		{"media retention too long", "ref_prefix: NG", "ref_prefix: NG\n    media_retention_days: 4000", "media_retention_days"},
+		{"personal data kept too briefly", "ref_prefix: NG", "ref_prefix: NG\n    personal_data_days: 7", "personal_data_days"},
+		{"personal data kept too long", "ref_prefix: NG", "ref_prefix: NG\n    personal_data_days: 4000", "personal_data_days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package retention is the periodic job that deletes citizens' data past
 // its time: the photos and videos of filed cases after each
 // municipality's media_retention_days (counted from the case's last
-// change), forms left unfinished for the draft TTL (forms.Config.DraftTTL,
+// change), the personal data of closed cases after its
+// personal_data_days, forms left unfinished for the draft TTL (forms.Config.DraftTTL,
 // MIA_DRAFT_TTL, 24 h by default) with everything they hold, and
 // attachment bytes no row points at. forms decides what goes
 // and postgres/casestore deletes it; this package only runs it on a
@@ -27,6 +28,7 @@ import (
 type Forms interface {
 	DeleteExpiredMedia(ctx context.Context, municipality string, before time.Time) (int, error)
 	ExpireDrafts(ctx context.Context, municipality string, now time.Time) (forms.Expired, error)
+	ErasePersonalData(ctx context.Context, municipality string, before time.Time) (int64, error)
 }
 
 var _ Forms = (*forms.Service)(nil)
@@ -94,9 +96,13 @@ func (w *worker) Work(ctx context.Context, _ *river.Job[Args]) error {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", m.Slug, err))
 		}
-		if media > 0 || exp != (forms.Expired{}) {
+		erased, err := w.cfg.Forms.ErasePersonalData(ctx, m.Slug, now.Add(-m.PersonalDataRetention()))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", m.Slug, err))
+		}
+		if media > 0 || erased > 0 || exp != (forms.Expired{}) {
 			w.cfg.Log.InfoContext(ctx, "retention: deleted", "municipality", m.Slug, "case_media", media,
-				"drafts", exp.Drafts, "draft_media", exp.DraftMedia, "orphans", exp.OrphanBytes)
+				"case_personal_data", erased, "drafts", exp.Drafts, "draft_media", exp.DraftMedia, "orphans", exp.OrphanBytes)
 		}
 	}
 	return errors.Join(errs...)

@@ -246,3 +246,85 @@ func TestRetention(t *testing.T) {
 		t.Errorf("%d blobs without an attachment left", n)
 	}
 }
+
+// TestPersonalDataErased: a case closed longer ago than the
+// municipality's personal_data_days (180 by default) loses its citizen's
+// name and phone, sealed and masked, and is marked erased; the case, its
+// description and place stay. A case closed more recently, and an open
+// case however old, keep theirs.
+func TestPersonalDataErased(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 365)
+	ctx := context.Background()
+	file := func(user string) int64 {
+		t.Helper()
+		conv, err := b.convs.Conversation(ctx, "sombor", assistant.ChannelViber, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.Start(ctx, forms.StartInput{ConversationID: conv, Municipality: "sombor", Channel: "viber", ChannelUser: user, Form: forms.FormCommunalReport}); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []forms.Input{
+			{Values: map[string]string{"category": "roads", "village": "no", "description": "Velika rupa na kolovozu ispred broja 5",
+				"location": "Apatinski put 5, Sombor", "contact_consent": "yes", "name": "Petar Petrović", "phone": "064 123 4567"}},
+			{Payload: forms.PayloadSkip},
+			{Payload: forms.PayloadConfirm},
+		} {
+			d, err := b.svc.Active(ctx, conv)
+			if err != nil || d == nil {
+				t.Fatalf("draft gone before %+v: %v", in, err)
+			}
+			st, err := b.svc.Step(ctx, d, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Case != nil {
+				return st.Case.ID
+			}
+		}
+		t.Fatal("not filed")
+		return 0
+	}
+	closedLong, closedRecently, openOld := file("long"), file("recent"), file("open")
+	for _, q := range []struct {
+		sql string
+		id  int64
+	}{
+		{`UPDATE cases SET status = 'resolved', updated_at = now() - interval '200 days' WHERE id = $1`, closedLong},
+		{`UPDATE cases SET status = 'rejected', updated_at = now() - interval '100 days' WHERE id = $1`, closedRecently},
+		{`UPDATE cases SET updated_at = now() - interval '300 days' WHERE id = $1`, openOld},
+	} {
+		if _, err := b.db.Exec(ctx, q.sql, q.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []int64{closedLong, closedRecently, openOld} {
+		c, err := b.svc.CaseForStaff(ctx, "sombor", id)
+		if err != nil || c.Private["name"] != "Petar Petrović" || c.Fields["name"] == "" {
+			t.Fatalf("case %d before: private %v, fields %v (%v)", id, c.Private, c.Fields, err)
+		}
+	}
+
+	b.run(t)
+
+	c, err := b.svc.CaseForStaff(ctx, "sombor", closedLong)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Private) != 0 || c.Fields["name"] != "" || c.Fields["phone"] != "" || c.PersonalErasedAt == nil {
+		t.Errorf("the long-closed case keeps private %v, fields name %q phone %q, erased at %v", c.Private, c.Fields["name"], c.Fields["phone"], c.PersonalErasedAt)
+	}
+	if c.Fields["description"] == "" || c.Fields["location"] == "" || c.Status != forms.StatusResolved {
+		t.Errorf("the long-closed case lost what is not personal: %v", c.Fields)
+	}
+	if n := b.count(t, `SELECT count(*) FROM cases WHERE id = $1 AND private_enc IS NULL AND jmbg_enc IS NULL`, closedLong); n != 1 {
+		t.Error("the sealed values are still stored")
+	}
+	for _, id := range []int64{closedRecently, openOld} {
+		c, err := b.svc.CaseForStaff(ctx, "sombor", id)
+		if err != nil || c.Private["name"] != "Petar Petrović" || c.PersonalErasedAt != nil {
+			t.Errorf("case %d after: private %v, erased at %v (%v)", id, c.Private, c.PersonalErasedAt, err)
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 	"github.com/miasrbija/mia/forms"
 )
 
-const caseCols = `id, municipality, ref, kind, form, status, body_key, fields, coalesce(jmbg_masked, ''), fee_exempt, due_at, channel, channel_user, created_at, updated_at`
+const caseCols = `id, municipality, ref, kind, form, status, body_key, fields, coalesce(jmbg_masked, ''), fee_exempt, due_at, channel, channel_user, created_at, updated_at, personal_erased_at`
 
 // caseNotFound is what staff and citizens read for a missing case.
 const caseNotFound = "Predmet nije pronađen."
@@ -20,7 +20,7 @@ func scanCase(ctx context.Context, q querier, where string, args ...any) (*forms
 	var raw []byte
 	err := q.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE `+where, args...).
 		Scan(&c.ID, &c.Municipality, &c.Ref, &c.Kind, &c.Form, &c.Status, &c.BodyKey, &raw, &c.JMBGMasked,
-			&c.FeeExempt, &c.DueAt, &c.Channel, &c.ChannelUser, &c.CreatedAt, &c.UpdatedAt)
+			&c.FeeExempt, &c.DueAt, &c.Channel, &c.ChannelUser, &c.CreatedAt, &c.UpdatedAt, &c.PersonalErasedAt)
 	if err != nil {
 		return nil, notFound(err, "read case", caseNotFound)
 	}

@@ -82,6 +82,20 @@ func (s *Store) DropExpiryNotes(ctx context.Context, municipality string, before
 	return tag.RowsAffected(), nil
 }
 
+// ErasePersonalData implements forms.RetentionStore. Closed statuses are
+// final, so a closed case's updated_at is when it closed.
+func (s *Store) ErasePersonalData(ctx context.Context, municipality string, before time.Time, fields []string) (int64, error) {
+	tag, err := s.db.Exec(ctx, `
+		UPDATE cases SET jmbg_enc = NULL, jmbg_masked = NULL, private_enc = NULL,
+			fields = fields - $3::text[], personal_erased_at = now()
+		WHERE municipality = $1 AND status IN ('resolved', 'rejected') AND updated_at < $2
+			AND personal_erased_at IS NULL`, municipality, before, fields)
+	if err != nil {
+		return 0, fmt.Errorf("erase personal data: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // DeleteOrphans implements forms.OrphanSweeper: it deletes the
 // municipality's attachment bytes stored before before that no attachment
 // row points at.
