@@ -115,6 +115,21 @@ func Ratable(route assistant.Route, status assistant.Status) bool {
 	return false
 }
 
+// CommentWait is how long a channel without a text box waits for the
+// words of a 👎 "other": the next message within it is the comment, a
+// later one a new question.
+const CommentWait = 10 * time.Minute
+
+// CleanComment masks personal data in a comment and caps it, as Clean
+// does for a vote's.
+func CleanComment(text string) (string, error) {
+	v := Vote{Municipality: "-", Channel: "-", User: "-", MessageID: 1, Rating: Down, Reason: ReasonOther, Comment: text}
+	if err := v.Clean(); err != nil {
+		return "", err
+	}
+	return v.Comment, nil
+}
+
 // OfferPersonAt is the 👎 count in a conversation at which the citizen is
 // offered to talk to a person: one bad answer may be bad luck, two say
 // the documents do not serve this citizen.
@@ -134,6 +149,14 @@ type Store interface {
 	// Downs counts the 👎 votes in the conversation that holds the answer
 	// message: at the second, the citizen is offered a person.
 	Downs(ctx context.Context, message int64) (int, error)
+	// WantComment marks the vote on the answer as waiting, until until,
+	// for the citizen's words (a channel with no text box under its
+	// buttons takes their next message).
+	WantComment(ctx context.Context, message int64, until time.Time) error
+	// TakeComment gives the citizen's vote waiting for words (WantComment,
+	// not past its time) the comment, already Cleaned, and returns true; a
+	// comment "" only stops the wait. false: no vote was waiting.
+	TakeComment(ctx context.Context, municipality string, ch assistant.Channel, user, comment string) (bool, error)
 	// AnswerID returns the id of the latest answer of the conversation
 	// with the route and status given: the reply a turn just recorded.
 	// ok is false when there is none.

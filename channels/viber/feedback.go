@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/fault"
@@ -19,6 +20,8 @@ import (
 type Feedback interface {
 	Rate(ctx context.Context, v feedback.Vote) error
 	Downs(ctx context.Context, message int64) (int, error)
+	WantComment(ctx context.Context, message int64, until time.Time) error
+	TakeComment(ctx context.Context, municipality string, ch assistant.Channel, user, comment string) (bool, error)
 	AnswerID(ctx context.Context, conversation int64, route assistant.Route, status assistant.Status) (int64, bool, error)
 }
 
@@ -29,6 +32,10 @@ var _ Feedback = feedback.Store(nil)
 // buttons, "feedback:4711:l:down:outdated". Viber sends it back as the
 // message text; it never reaches the engine.
 var feedbackRE = regexp.MustCompile(`^feedback:(\d{1,18}):([lc]):(up|down)(?::(wrong|outdated|not_understood|other))?$`)
+
+// skipRE is the "Preskoči" button's payload under the request for words
+// after 👎 "other" ("feedback-skip:l"): no comment, and the wait ends.
+var skipRE = regexp.MustCompile(`^feedback-skip:([lc])$`)
 
 // feedbackPayload builds a rating button's payload.
 func feedbackPayload(id int64, script serbian.Script, rating feedback.Rating, reason feedback.Reason) string {
@@ -51,6 +58,9 @@ var feedbackTexts = map[string]string{
 	"thanks_up":                          "Hvala na oceni.",
 	"thanks_down":                        "Hvala. Šta nije bilo u redu? Izaberite razlog ili samo postavite novo pitanje.",
 	"thanks_reason":                      "Hvala! Vaša ocena pomaže gradu da dopuni odgovore.",
+	"ask_comment":                        "Hvala. Napišite u jednoj poruci šta nije bilo u redu; ako ne želite, pritisnite „Preskoči”.",
+	"skip":                               "Preskoči",
+	"skipped":                            "U redu. Možete postaviti novo pitanje.",
 	"gone":                               "Taj odgovor više nije moguće oceniti.",
 	"person":                             "Razgovor sa službenikom",
 	string(feedback.ReasonWrong):         "Pogrešno",
@@ -89,6 +99,40 @@ func (d *deps) addRatingButtons(ctx context.Context, r *assistant.Reply, msgs []
 	}
 }
 
+// commentReply takes a typed message as the words of a 👎 "other" vote
+// waiting for them (feedbackReply asked), and thanks; ok is false when no
+// vote was waiting, and the message is a turn like any other. A button's
+// payload, "Preskoči" included, only ends the wait.
+func (d *deps) commentReply(ctx context.Context, m *municipality.Municipality, user, text string, payload bool) (*assistant.Reply, bool, error) {
+	if d.cfg.Feedback == nil {
+		return nil, false, nil
+	}
+	comment := ""
+	if !payload {
+		c, err := feedback.CleanComment(text)
+		if err != nil {
+			return nil, false, nil // too long for a comment: a turn
+		}
+		comment = c
+	}
+	took, err := d.cfg.Feedback.TakeComment(ctx, m.Slug, assistant.ChannelViber, user, comment)
+	if err != nil {
+		return nil, false, err
+	}
+	if sub := skipRE.FindStringSubmatch(text); sub != nil {
+		script := serbian.Latin
+		if sub[1] == "c" {
+			script = serbian.Cyrillic
+		}
+		return &assistant.Reply{Script: script, Route: assistant.RouteThanks, Status: assistant.StatusAnswered, Text: feedbackText("skipped", script)}, true, nil
+	}
+	if !took {
+		return nil, false, nil
+	}
+	script := serbian.DetectScript(text)
+	return &assistant.Reply{Script: script, Route: assistant.RouteThanks, Status: assistant.StatusAnswered, Text: feedbackText("thanks_reason", script)}, true, nil
+}
+
 // feedbackReply records the vote a rating button sent and returns the
 // short thanks (after 👎 with the reason buttons); ok is false when text
 // is not a rating payload. A vote is never a question: the engine does
@@ -119,6 +163,14 @@ func (d *deps) feedbackReply(ctx context.Context, m *municipality.Municipality, 
 	switch {
 	case v.Rating == feedback.Up:
 		reply.Text = feedbackText("thanks_up", script)
+	case v.Reason == feedback.ReasonOther:
+		// Viber has no text box under a button: the citizen's next
+		// message is the comment (commentReply).
+		if err := d.cfg.Feedback.WantComment(ctx, id, time.Now().Add(feedback.CommentWait)); err != nil {
+			return nil, true, fmt.Errorf("want comment: %w", err)
+		}
+		reply.Text = feedbackText("ask_comment", script)
+		reply.QuickReplies = []assistant.QuickReply{{Label: feedbackText("skip", script), Payload: "feedback-skip:" + sub[2]}}
 	case v.Reason != "":
 		reply.Text = feedbackText("thanks_reason", script)
 	default:

@@ -116,3 +116,73 @@ func TestFeedbackThroughKeyboard(t *testing.T) {
 		t.Errorf("a foreign vote was stored")
 	}
 }
+
+// TestFeedbackOtherTakesWords: after 👎 and "Drugo" Viber has no text box,
+// so MIA asks for the words in a message: the next one is the vote's
+// comment (personal data masked), not a question for the engine; the
+// message after it is a question again. "Preskoči" ends the wait without
+// words.
+func TestFeedbackOtherTakesWords(t *testing.T) {
+	t.Parallel()
+	b := setup(t, opts{engine: true, feedback: true})
+	const user = "drugo-korisnik=="
+	if res, _ := b.post(t, message(301, user, "Gde se podnosi zahtev za dečiji dodatak?")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if res, _ := b.post(t, message(302, user, button(t, b.lastDelivered(t, 1), "👎"))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if res, _ := b.post(t, message(303, user, button(t, b.lastDelivered(t, 2), "Drugo"))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	ask := b.lastDelivered(t, 3)
+	if !strings.Contains(ask.Text, "Napišite u jednoj poruci") || button(t, ask, "Preskoči") != "feedback-skip:l" {
+		t.Fatalf("after Drugo: %q", ask.Text)
+	}
+	if res, _ := b.post(t, message(304, user, "Šalter 6 ne radi sredom, zvao sam 064 123 4567")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if thanks := b.lastDelivered(t, 4); !strings.Contains(thanks.Text, "Vaša ocena pomaže") {
+		t.Errorf("reply to the words: %q", thanks.Text)
+	}
+	var reason, comment string
+	if err := b.db.QueryRow(context.Background(), `SELECT reason, comment FROM answer_feedback`).Scan(&reason, &comment); err != nil ||
+		reason != "other" || comment != "Šalter 6 ne radi sredom, zvao sam [TELEFON]" {
+		t.Errorf("stored %q %q (%v)", reason, comment, err)
+	}
+	if turns := b.engine.Turns(); len(turns) != 1 {
+		t.Errorf("the engine got %d turns, want only the question", len(turns))
+	}
+	// The next message is a question again.
+	if res, _ := b.post(t, message(305, user, "Gde se plaća porez na imovinu?")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	b.lastDelivered(t, 5) // waits for the answer
+	if turns := b.engine.Turns(); len(turns) != 2 {
+		t.Errorf("after the comment the engine got %d turns, want 2", len(turns))
+	}
+
+	// Drugo, then Preskoči: no words, and the next message is a question.
+	if res, _ := b.post(t, message(306, user, button(t, b.lastDelivered(t, 5), "👎"))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if res, _ := b.post(t, message(307, user, button(t, b.lastDelivered(t, 6), "Drugo"))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if res, _ := b.post(t, message(308, user, button(t, b.lastDelivered(t, 7), "Preskoči"))); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	if ok := b.lastDelivered(t, 8); !strings.HasPrefix(ok.Text, "U redu.") {
+		t.Errorf("reply to Preskoči: %q", ok.Text)
+	}
+	if res, _ := b.post(t, message(309, user, "Koje je radno vreme uslužnog centra?")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	b.lastDelivered(t, 9)
+	if turns := b.engine.Turns(); len(turns) != 3 {
+		t.Errorf("after Preskoči the engine got %d turns, want 3", len(turns))
+	}
+	if n := b.count(t, `SELECT count(*) FROM answer_feedback WHERE comment_wanted_until IS NOT NULL`); n != 0 {
+		t.Errorf("%d votes still wait for words", n)
+	}
+}

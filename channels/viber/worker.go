@@ -119,7 +119,12 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	msg := in.Message
 	// A rating button's vote is recorded and thanked here (feedback.go).
 	if msg.Type == "text" {
-		if reply, ok, err := w.d.feedbackReply(ctx, m, in.User.ID, msg.Text); ok || err != nil {
+		reply, ok, err := w.d.feedbackReply(ctx, m, in.User.ID, msg.Text)
+		if !ok && err == nil {
+			// Words asked for after a 👎 "other" (any other button ends the wait).
+			reply, ok, err = w.d.commentReply(ctx, m, in.User.ID, msg.Text, payloadRE.MatchString(msg.Text) || skipRE.MatchString(msg.Text))
+		}
+		if ok || err != nil {
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -60,6 +61,45 @@ func (s *Store) Rate(ctx context.Context, v feedback.Vote) error {
 		return fault.NotFound("answer %d is not a ratable answer of this conversation", v.MessageID)
 	}
 	return nil
+}
+
+// WantComment implements feedback.Store.
+func (s *Store) WantComment(ctx context.Context, message int64, until time.Time) error {
+	tag, err := s.db.Exec(ctx, `UPDATE answer_feedback SET comment_wanted_until = $2 WHERE message_id = $1`, message, until)
+	if err != nil {
+		return fmt.Errorf("want comment: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fault.NotFound("no vote on answer %d", message)
+	}
+	return nil
+}
+
+// TakeComment implements feedback.Store. Every wait of the citizen's
+// conversation ends; the latest vote waiting gets the comment.
+func (s *Store) TakeComment(ctx context.Context, municipality string, ch assistant.Channel, user, comment string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `
+		WITH waiting AS (
+			SELECT f.message_id, f.comment_wanted_until > now() AND f.rating = 'down' AS live
+			FROM answer_feedback f JOIN conversations c ON c.id = f.conversation_id
+			WHERE c.municipality = $1 AND c.channel = $2 AND c.channel_user = $3 AND f.comment_wanted_until IS NOT NULL
+			FOR UPDATE OF f
+		), latest AS (
+			SELECT message_id FROM waiting WHERE live ORDER BY message_id DESC LIMIT 1
+		), done AS (
+			UPDATE answer_feedback f SET comment_wanted_until = NULL,
+				comment = CASE WHEN f.message_id IN (SELECT message_id FROM latest) AND $4 <> '' THEN $4 ELSE f.comment END,
+				reason = CASE WHEN f.message_id IN (SELECT message_id FROM latest) AND $4 <> '' THEN 'other' ELSE f.reason END,
+				updated_at = now()
+			WHERE f.message_id IN (SELECT message_id FROM waiting)
+			RETURNING f.message_id IN (SELECT message_id FROM latest) AS took
+		)
+		SELECT count(*) FILTER (WHERE took) FROM done`, municipality, string(ch), user, comment).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("take comment: %w", err)
+	}
+	return n > 0 && comment != "", nil
 }
 
 // Downs implements feedback.Store.
