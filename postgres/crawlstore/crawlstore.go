@@ -27,6 +27,10 @@ func New(db *postgres.DB) *Store { return &Store{db: db} }
 // maxFailures bounds the failed and skipped URLs kept with a run.
 const maxFailures = 500
 
+// keepRuns is how many finished runs of a source are kept: /staff/sources
+// shows the latest, and a daily crawl keeps about three months of them.
+const keepRuns = 100
+
 const pageColumns = `municipality, source_name, url, canonical, etag, last_modified, content_hash, format, links,
 	depth, misses, retired, duplicate_of, first_seen, last_seen, last_changed`
 
@@ -104,11 +108,22 @@ func (s *Store) FinishRun(ctx context.Context, r *crawl.Run) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(ctx, `UPDATE crawl_runs SET status = $2, error = $3, finished_at = $4, seen = $5,
-		unchanged = $6, changed = $7, added = $8, retired = $9, failed = $10, skipped = $11, requests = $12,
-		chunks = $13, failures = $14 WHERE id = $1`,
+	// The run's outcome, and the source's runs past the newest keepRuns
+	// go: a crawl every day would otherwise grow the table for good.
+	_, err = s.db.Exec(ctx, `
+		WITH done AS (
+			UPDATE crawl_runs SET status = $2, error = $3, finished_at = $4, seen = $5,
+				unchanged = $6, changed = $7, added = $8, retired = $9, failed = $10, skipped = $11, requests = $12,
+				chunks = $13, failures = $14 WHERE id = $1
+			RETURNING municipality, source_name)
+		DELETE FROM crawl_runs o USING done
+		WHERE o.municipality = done.municipality AND o.source_name = done.source_name AND o.id <> $1
+			AND o.status <> 'running'
+			AND o.id NOT IN (SELECT k.id FROM crawl_runs k
+				WHERE k.municipality = done.municipality AND k.source_name = done.source_name
+				ORDER BY k.started_at DESC, k.id DESC LIMIT $15)`,
 		r.ID, r.Status, r.Error, r.FinishedAt, r.Seen, r.Unchanged, r.Changed, r.Added, r.Retired, r.Failed,
-		r.Skipped, r.Requests, r.Chunks, js)
+		r.Skipped, r.Requests, r.Chunks, js, keepRuns)
 	if err != nil {
 		return fmt.Errorf("finish crawl run: %w", err)
 	}
