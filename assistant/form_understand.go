@@ -34,13 +34,21 @@ func readMove(r nlu.Result, raw string, d *forms.Draft, media bool) formMove {
 	if svc := emergencyOf(routeWords(raw)); r.Intent == nlu.Emergency || svc != "" && r.Clarify {
 		return moveEmergency
 	}
+	f := currentField(d)
+	if cancelsForm(raw) && (f == nil || f.Meaning != forms.MeaningMessage) {
+		return moveCancel // "ipak ništa, otkaži prijavu" whatever else it names
+	}
 	if r.Clarify || media {
 		return moveAnswer
 	}
 	if _, ok := r.Slots[d.Current]; ok && d.Current != "" {
 		return moveAnswer
 	}
-	f := currentField(d)
+	if changesAnswer(r, raw, d) {
+		// "ne, lično ću preuzeti" at the summary changes the delivery; it
+		// is no request for the change menu.
+		return moveAnswer
+	}
 	if f != nil && f.Meaning == forms.MeaningMessage {
 		return moveAnswer // a message for staff may ask anything
 	}
@@ -88,20 +96,21 @@ func currentField(d *forms.Draft) *forms.Field {
 // a JMBG out of "Petar Petrović, JMBG …"), except free text, which the
 // message itself answers. Other fields are filled when still empty, and
 // changed only when the citizen corrects them ("ipak nije rasveta nego
-// kontejner"). A description is taken only as the answer to its own
+// kontejner", "ipak mi pošaljite poštom") or, at the summary, names
+// another option. A description is taken only as the answer to its own
 // question or a correction: any message describes something.
-func formValues(r nlu.Result, d *forms.Draft) map[string]string {
+func formValues(r nlu.Result, raw string, d *forms.Draft) map[string]string {
 	def, ok := forms.Lookup(d.Form)
 	if !ok {
 		return nil
 	}
+	correct := corrects(r, raw)
 	out := map[string]string{}
 	for k, v := range r.Slots {
 		f, ok := def.Field(k)
 		if !ok {
 			continue // case_ref and the like belong to no field
 		}
-		correct := r.Intent == nlu.Correct
 		switch {
 		case k == d.Current:
 			if f.Type != forms.TypeText && f.Type != forms.TypeLocation {
@@ -117,12 +126,51 @@ func formValues(r nlu.Result, d *forms.Draft) map[string]string {
 			// A correction names what changes; a landmark said in passing
 			// ("kontejner pored stuba") does not replace an address.
 			out[k] = v
+		case d.Current == "" && isOption(f) && d.Value(k) != v:
+			// At the summary an option typed is the change wanted.
+			out[k] = v
 		}
 	}
 	if len(out) == 0 {
 		return nil
 	}
 	return out
+}
+
+// corrects reports whether a message inside a form corrects an earlier
+// answer: so classified, or saying so in words.
+func corrects(r nlu.Result, raw string) bool {
+	return r.Intent == nlu.Correct || nlu.Corrects(raw)
+}
+
+// isOption reports whether a field's value is one of fixed options.
+func isOption(f *forms.Field) bool {
+	return f.Type == forms.TypeChoice || f.Type == forms.TypeYesNo
+}
+
+// changesAnswer reports whether a message names another option for a
+// field already answered, as a correction (or at the summary, where any
+// option typed is a change): it is then an answer whatever the
+// classifier took it for ("ne, lično ću preuzeti" reads as a no), unless
+// the classifier is sure it leaves the form.
+func changesAnswer(r nlu.Result, raw string, d *forms.Draft) bool {
+	def, ok := forms.Lookup(d.Form)
+	switch {
+	case !ok || !(d.Current == "" || corrects(r, raw)):
+		return false
+	case r.Intent == nlu.Info && strings.Contains(raw, "?") && !nlu.Corrects(raw):
+		// A question naming an option ("a poštom koliko traje?") is
+		// answered aside; "a može li ipak poštom?" asks for the change.
+		return false
+	case r.Intent == nlu.Cancel && !r.Clarify:
+		return false // "ipak ništa, odustajem, sestra će podići izvod"
+	}
+	for k, v := range r.Slots {
+		if f, ok := def.Field(k); ok && isOption(f) && d.Value(k) != "" && d.Value(k) != v {
+			return true
+		}
+	}
+	return false
 }
 
 // aside answers a message that is not meant for the open form (a question,
@@ -162,9 +210,42 @@ func (e *Engine) aside(ctx context.Context, st *turnState, t Turn, d *forms.Draf
 // namesPlace reports whether a location names a place of its own: a house
 // number or a proper name (a street, a settlement), not only a landmark.
 func namesPlace(v string) bool {
-	for i, w := range strings.Fields(v) {
+	ws := strings.Fields(v)
+	for i, w := range ws {
 		r, _ := utf8.DecodeRuneInString(w)
-		if unicode.IsDigit(r) || i > 0 && unicode.IsUpper(r) {
+		// A capital inside ("kod škole Avram Mrazović") or alone ("Kolut",
+		// a settlement) names a place; a sentence's first capital does not.
+		if unicode.IsDigit(r) || (i > 0 || len(ws) == 1) && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Cancelling a form in words: "odustajem" (and its forms) anywhere, or an
+// imperative of otkazati/prekinuti with the form as its object ("otkaži
+// prijavu", "prekinite zahtev"), in a message that is not a question.
+// The object keeps a description ("prekinite to bacanje smeća") from
+// reading as a cancel.
+var (
+	giveUpWords   = wordSet("odustajem odustajemo odustani odustanite")
+	cancelVerbs   = wordSet("otkazi otkazite prekini prekinite obrisi obrisite ponisti ponistite")
+	cancelObjects = wordSet("prijavu zahtev zahtjev obrazac formular izvod poruku")
+)
+
+// cancelsForm reports whether a typed message cancels the form in
+// progress, wherever in it the cancel stands ("ipak ništa, otkaži
+// prijavu, komšija je već zvao").
+func cancelsForm(raw string) bool {
+	if strings.Contains(raw, "?") {
+		return false
+	}
+	ws := routeWords(raw)
+	for i, w := range ws {
+		if i > 0 && ws[i-1] == "ne" {
+			continue // "ne odustajem"
+		}
+		if giveUpWords[w] || cancelVerbs[w] && i+1 < len(ws) && cancelObjects[ws[i+1]] {
 			return true
 		}
 	}

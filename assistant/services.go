@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/miasrbija/mia/fault"
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/llm"
+	"github.com/miasrbija/mia/nlu"
 	"github.com/miasrbija/mia/prompts"
 )
 
@@ -47,13 +49,14 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 	in := forms.Input{Text: raw, Payload: t.Payload, Location: formLocation(t.Location), Attachments: formAttachments(t.Attachments)}
 	if t.Payload == "" && strings.TrimSpace(raw) != "" {
 		r := e.cfg.Understand.Understand(raw, st.m, draft.Form)
+		r.Slots = e.categoryAnswer(r, raw, st, draft)
 		switch move := readMove(r, raw, draft, len(t.Attachments) > 0 || t.Location != nil); move {
 		case moveEmergency:
 			return false, nil // an emergency is answered first; the form waits
 		case moveAside:
 			return true, e.aside(ctx, st, t, draft)
 		case moveAnswer:
-			in.Values = formValues(r, draft)
+			in.Values = formValues(r, raw, draft)
 		default:
 			in.Payload = string(move)
 		}
@@ -68,6 +71,34 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 	}
 	e.stepReply(st, RouteForm, step)
 	return true, nil
+}
+
+// categoryAnswer adds to the slots the category a typed answer to the
+// category question describes, read like an opening message (the
+// problem, by the category model when no option is named: "posle pijace
+// ostaje sav otpad po ulici"); a question or small talk there is left
+// alone.
+func (e *Engine) categoryAnswer(r nlu.Result, raw string, st *turnState, d *forms.Draft) map[string]string {
+	if d.Current != "category" || d.Form != FormCommunalReport || r.Slots["category"] != "" {
+		return r.Slots
+	}
+	switch r.Intent {
+	case nlu.Inform, nlu.Correct, nlu.CommunalReport:
+	default:
+		if !r.Clarify || strings.Contains(raw, "?") {
+			return r.Slots
+		}
+	}
+	c := e.cfg.Understand.Category(raw, st.m)
+	if c == "" {
+		return r.Slots
+	}
+	out := maps.Clone(r.Slots)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out["category"] = c
+	return out
 }
 
 // draftExpired tells the citizen, once, that their unfinished form was

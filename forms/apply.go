@@ -85,6 +85,7 @@ func clearlyGiven(t FieldType) bool {
 // did not validate) it is dropped and its question asked in turn. start:
 // the values of an opening message (unknown names are dropped too).
 func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *Draft, values map[string]string, asked string, start bool, out *outcome) {
+	values = s.impliedYes(m, def, d, values, asked)
 	for i := range def.Fields {
 		f := &def.Fields[i]
 		v, ok := values[f.Name]
@@ -121,6 +122,46 @@ func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *
 			out.errs = append(out.errs, FieldError{Field: k, Message: fmt.Sprintf("nepoznato polje %q", k)})
 		}
 	}
+}
+
+// impliedYes returns values with the yes/no question being asked
+// answered by them: a valid value, given in answer to it, for a field
+// asked only after its "yes" (the name and phone after the consent to be
+// contacted) is that yes, so a contact shared when the consent is asked
+// is neither ignored nor asked for again. Data given elsewhere (a phone
+// inside a description) consents to nothing.
+func (s *Service) impliedYes(m *municipality.Municipality, def *Definition, d *Draft, values map[string]string, asked string) map[string]string {
+	var implied map[string]string
+	for i := range def.Fields {
+		f := &def.Fields[i]
+		v, ok := values[f.Name]
+		if !ok || f.Type == TypeAttachments {
+			continue
+		}
+		for k, want := range f.When {
+			kf, ok := def.Field(k)
+			if k != asked || !ok || kf.Type != TypeYesNo || want != "yes" {
+				continue
+			}
+			if _, given := values[k]; given {
+				continue
+			}
+			if _, answered := d.values[k]; answered {
+				continue
+			}
+			if _, err := s.parse(m, f, v, nil); err != nil {
+				continue
+			}
+			if implied == nil {
+				implied = maps.Clone(values)
+			}
+			implied[k] = "yes"
+		}
+	}
+	if implied == nil {
+		return values
+	}
+	return implied
 }
 
 // inferSettlement answers the yes/no field tied to a location field
@@ -199,6 +240,11 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 		return nil // the shared point answered it
 	case text == "" && (len(in.Values) > 0 || len(in.Attachments) > 0 || in.Location != nil):
 		return nil // the input was about other fields
+	}
+	for _, e := range out.errs {
+		if e.Field == f.Name {
+			return nil // the value read for it was refused and explained: once is enough
+		}
 	}
 	if name, phone, ok := sharedContact(text); ok && f.Type == TypeName {
 		// Viber's shared contact answers the name and the phone at once.

@@ -14,7 +14,14 @@
 //
 // Slots come from patterns (JMBG, phone, e-mail, case references, house
 // numbers) and from matching the forms' option labels plus the synonyms in
-// data/lexicon.yaml by stem, with a small edit distance for typos.
+// data/lexicon.yaml by stem, with a small edit distance for typos. The
+// place is read first (an address, a landmark, a street, with the
+// settlement or seat named beside it); the category then comes from the
+// options named outside it, those named as the problem ("rupa", "nisu
+// odneli") outweighing those named as where it is ("na trotoaru"), and
+// from the category model when only a place names one. A negation takes
+// an option out; a contrast ("ipak", "nego") or an opening "ne," marks a
+// correction (Corrects).
 //
 // The confidence temperature and the thresholds (ask instead of guessing;
 // the evidence a form start needs) are fitted on the dev split of

@@ -3,6 +3,7 @@ package nlu
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/municipality"
@@ -39,17 +40,14 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 		if hasName {
 			out["name"] = name.value
 		}
-		if c := u.lex.match(words, form)["category"]; c != "" {
+		loc, place, hasLoc := locationOf(text, words, m, values)
+		if c := u.categoryOf(text, words, place, intent == CommunalReport); c != "" {
 			out["category"] = c
-		} else if intent == CommunalReport {
-			if c, p := u.category(words, text); p >= u.cal.CategoryMin {
-				out["category"] = c
-			}
 		}
 		if v := villageOf(m, words); v != "" {
 			out["village"] = v
 		}
-		if loc, ok := locationOf(text, words, m, values); ok {
+		if hasLoc {
 			out["location"] = loc
 		}
 		if intent == CommunalReport {
@@ -90,21 +88,72 @@ func emptyNil(m map[string]string) map[string]string {
 }
 
 // locationOf returns the most precise place the message names: a street
-// address with a house number, a landmark, a street, or a settlement.
-func locationOf(text string, words []word, m *municipality.Municipality, values []span) (string, bool) {
-	if sp, ok := findAddress(text, words, values); ok {
-		return sp.value, true
+// address with a house number, a landmark, a street, or a settlement. A
+// settlement named apart from the address or landmark ("u Gakovu … kod
+// crkve") is kept with it: without it the place cannot be found. It
+// also returns the spans of the message the place covers.
+func locationOf(text string, words []word, m *municipality.Municipality, values []span) (string, []span, bool) {
+	var sp span
+	found := false
+	if a, ok := findAddress(text, words, values); ok {
+		sp, found = a, true
+	} else if l, ok := findLandmark(text, words); ok {
+		sp, found = l, true
+	} else if st, ok := findStreet(text, words); ok {
+		sp, found = st, true
 	}
-	if sp, ok := findLandmark(text, words); ok {
-		return sp.value, true
+	name, at, hasSettlement := settlementOf(m, words)
+	if !hasSettlement {
+		// The seat ("u Laktašima kod pijace") places a landmark too; it
+		// is never a location of its own.
+		at, hasSettlement = seatSpan(m, words)
+		if !found || !hasSettlement {
+			hasSettlement = false
+		}
 	}
-	if sp, ok := findStreet(text, words); ok {
-		return sp.value, true
+	switch {
+	case !found && !hasSettlement:
+		return "", nil, false
+	case !found:
+		return name, []span{at}, true
+	case !hasSettlement || overlaps(at.start, at.end, []span{sp}):
+		return sp.value, []span{sp}, true
 	}
-	if name, _, ok := settlementOf(m, words); ok {
-		return name, true
+	// Widen the settlement to its cue ("u Gakovu", "u selu Kolut", "u MZ
+	// Stanišić").
+	first := wordAt(words, at.start)
+	for n := 0; n < 2 && first > 0 && placeCue(words[first-1].fold) && !words[first].punct; n++ {
+		first--
+		at.start = words[first].start
 	}
-	return "", false
+	// Next to each other, or apart by punctuation only ("kod škole, selo
+	// Rastina", "Sombor–Bezdan"): one span of the message in its own
+	// order.
+	lo, hi := sp, at
+	if at.start < sp.start {
+		lo, hi = at, sp
+	}
+	if gap := text[lo.end:hi.start]; !strings.ContainsFunc(gap, isWordRune) {
+		v := text[lo.start:hi.end]
+		return v, []span{{lo.start, hi.end, v}}, true
+	}
+	sep := " " // "kod crkve u Gakovu"
+	if !placeCue(words[first].fold) {
+		sep = ", " // "kod Doma kulture, Stanišić"
+	}
+	return sp.value + sep + text[at.start:at.end], []span{sp, at}, true
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// wordAt returns the index of the word starting at byte offset off, or -1.
+func wordAt(words []word, off int) int {
+	for i, w := range words {
+		if w.start == off {
+			return i
+		}
+	}
+	return -1
 }
 
 // postalCodeRE is a Serbian or Bosnian postal code: five digits.
@@ -131,12 +180,17 @@ var politeWords = map[string]bool{
 	"puno": true, "mia": true, "pomoc": true, "pomozbog": true, "bog": true,
 }
 
+// intensifiers are polite only before another polite word ("puno
+// hvala"); before a noun they describe the problem ("puno smeća").
+var intensifiers = map[string]bool{"puno": true, "veliko": true, "lepo": true, "lijepo": true, "dobro": true}
+
 // description returns the problem statement of a message: the text
 // without the greeting or politeness it opens or closes with, when at
 // least three words remain.
 func description(text string, words []word) string {
 	i, j := 0, len(words)
-	for i < j && politeWords[words[i].fold] {
+	// "Puno smeća" opens a problem; "puno hvala", "dobro jutro" do not.
+	for i < j && politeWords[words[i].fold] && (!intensifiers[words[i].fold] || i+1 < j && politeWords[words[i+1].fold]) {
 		i++
 	}
 	for j > i && politeWords[words[j-1].fold] {

@@ -141,7 +141,7 @@ func singlePrep(f string) bool {
 // that says where.
 var (
 	routeWords = map[string]bool{"putu": true}
-	routeLink  = map[string]bool{"ka": true, "prema": true, "za": true, "do": true}
+	routeLink  = map[string]bool{"ka": true, "prema": true, "za": true, "do": true, "od": true}
 )
 
 // notPlaces follow "kod" without naming a place ("kod nas", "kod mene").
@@ -158,21 +158,26 @@ var notPlaces = map[string]bool{
 func findLandmark(s string, words []word) (span, bool) {
 	for i := range words {
 		for _, p := range landmarkPreps {
-			if i+len(p) >= len(words) || !wordsAre(words[i:i+len(p)], p) {
+			if i+len(p) > len(words) || !wordsAre(words[i:i+len(p)], p) {
 				continue
 			}
 			j := i + len(p)
-			if words[j].digits || notPlaces[words[j].fold] {
-				continue
-			}
 			// "na putu ka Bezdanu": the place follows a second
 			// preposition; without one ("na putu kod škole") a later
 			// preposition names it.
-			if routeWords[words[i+len(p)-1].fold] {
-				if !routeLink[words[j].fold] || j+1 >= len(words) || words[j+1].digits {
+			if routeWords[words[j-1].fold] {
+				if j+1 >= len(words) || !routeLink[words[j].fold] || words[j+1].digits || words[j+1].punct {
 					continue
 				}
 				j++
+			}
+			if j >= len(words) || words[j].digits || notPlaces[words[j].fold] || notNoun(words[j].fold) || words[j].punct {
+				// "na uglu" names a place of its own; "kod" alone none.
+				if len(p) > 1 && selfPlaces[p[1]] {
+					last := words[j-1]
+					return span{words[i].start, last.end, s[words[i].start:last.end]}, true
+				}
+				continue
 			}
 			// "na ćošku kod pekare": a second preposition names what
 			// the first one is next to.
@@ -194,8 +199,16 @@ func landmarkEnd(s string, words []word, j int) int {
 		return k+1 < len(words) && strings.TrimSpace(s[words[k].end:words[k+1].start]) == ""
 	}
 	end := j
-	if (adjectiveLike(words[j].fold) || words[j].upper) && next(end) && !words[end+1].digits {
+	if (adjectiveLike(words[j].fold) || words[j].upper) && next(end) && !words[end+1].digits && !notNoun(words[end+1].fold) {
 		end++ // "starog groblja", "moje kuće", "Doma zdravlja"
+	}
+	// "doma zdravlja", "centra za socijalni rad": an institution's name
+	// goes on in the genitive.
+	if institutionHeads[words[end].fold] && next(end) && !words[end+1].digits && !notNoun(words[end+1].fold) && len(words[end+1].fold) >= 4 {
+		end++
+	} else if institutionHeads[words[end].fold] && next(end) && stopWord(words[end+1].fold) && next(end+1) && next(end+2) &&
+		!notNoun(words[end+2].fold) && !notNoun(words[end+3].fold) {
+		end += 3
 	}
 	for next(end) && words[end+1].upper {
 		end++ // "škole Avram Mrazović"
@@ -223,9 +236,37 @@ func landmarkEnd(s string, words []word, j int) int {
 	return end
 }
 
+// selfPlaces are the nouns of two-word landmark prepositions that name
+// a place without an object ("na uglu", "na raskrsnici").
+var selfPlaces = map[string]bool{"uglu": true, "cosku": true, "raskrsnici": true}
+
+// institutionHeads are the nouns an institution's name starts with, the
+// rest following in the genitive ("Dom zdravlja", "Centar za socijalni
+// rad"), folded in their usual cases.
+var institutionHeads = map[string]bool{
+	"dom": true, "doma": true, "domu": true, "domom": true, "centar": true, "centra": true, "centru": true,
+	"zavod": true, "zavoda": true, "zavodu": true,
+}
+
+// notNoun reports whether a folded word is a function word, a common
+// verb or an adverb, which cannot be the noun of a place ("na raskrsnici
+// ne radi", "kod škole nema svetla").
+func notNoun(f string) bool {
+	if stopWord(f) {
+		return true
+	}
+	switch f {
+	case "ne", "je", "se", "su", "a", "da", "li", "ima", "nema", "nije", "nisu", "vec", "jos", "opet", "stalno",
+		"sve", "to", "ovo", "ono", "bi", "ce", "cu", "sam", "smo", "ste", "bas", "tu", "tamo", "sada", "sad",
+		"danas", "juce", "niko", "nista", "stoji", "radi", "gori", "curi", "lezi", "visi", "pada":
+		return true
+	}
+	return false
+}
+
 // placeLink are the prepositions after which a proper name still belongs
 // to the landmark.
-var placeLink = map[string]bool{"u": true, "na": true, "za": true, "prema": true, "ka": true, "do": true}
+var placeLink = map[string]bool{"u": true, "na": true, "za": true, "prema": true, "ka": true, "do": true, "od": true}
 
 // adjectiveLike reports whether a folded word looks like an adjective or
 // possessive in the genitive/nominative, so the noun after it belongs to
@@ -359,31 +400,68 @@ func seatOf(m *municipality.Municipality) string {
 	return name
 }
 
+// seatSpan finds the seat of m named as a place: capitalised, or after
+// a place cue ("u Laktašima", "u somboru").
+func seatSpan(m *municipality.Municipality, words []word) (span, bool) {
+	seat := seatOf(m)
+	if seat == "" {
+		return span{}, false
+	}
+	sw := splitText(seat)
+	if len(sw) != 1 {
+		return span{}, false
+	}
+	for i, w := range words {
+		if (w.upper || i > 0 && placeCue(words[i-1].fold)) && placeWordMatches(w, sw[0]) && !placeNegated(words, i) {
+			return span{w.start, w.end, ""}, true
+		}
+	}
+	return span{}, false
+}
+
 // villageOf reads whether the message places the problem in a village:
 // "yes" when it names a settlement of m or says "u selu"; "no" when it
-// names the seat or says "u gradu"/"u centru"; "" otherwise.
+// names the seat or says "u gradu"/"u centru"; "" otherwise. A place
+// negated ("nije u selu") does not count. After a contrast ("ipak nije u
+// selu, nego u gradu") the last place named wins; otherwise a settlement
+// wins over the words, and the words over the seat.
 func villageOf(m *municipality.Municipality, words []word) string {
-	if _, _, ok := settlementOf(m, words); ok {
-		return "yes"
+	type cue struct {
+		v    string
+		i    int
+		rank int // settlement 0, words 1, seat 2
+	}
+	var cues []cue
+	if _, at, ok := settlementOf(m, words); ok {
+		cues = append(cues, cue{"yes", wordAt(words, at.start), 0})
 	}
 	for i := 1; i < len(words); i++ {
-		if words[i-1].fold != "u" && words[i-1].fold != "na" {
+		if words[i-1].fold != "u" && words[i-1].fold != "na" || words[i].punct || negated(words, i-1) {
 			continue
 		}
 		switch words[i].fold {
 		case "selu", "selo":
-			return "yes"
+			cues = append(cues, cue{"yes", i, 1})
 		case "gradu", "centru", "grad":
-			return "no"
+			cues = append(cues, cue{"no", i, 1})
 		}
 	}
 	if seat := seatOf(m); seat != "" {
 		sw := splitText(seat)
-		for _, w := range words {
-			if len(sw) == 1 && w.upper && placeWordMatches(w, sw[0]) {
-				return "no"
+		for i, w := range words {
+			if len(sw) == 1 && w.upper && placeWordMatches(w, sw[0]) && !placeNegated(words, i) {
+				cues = append(cues, cue{"no", i, 2})
 			}
 		}
 	}
-	return ""
+	if len(cues) == 0 {
+		return ""
+	}
+	pick := cues[0]
+	for _, c := range cues[1:] {
+		if hasContrast(words) && c.i > pick.i || !hasContrast(words) && c.rank < pick.rank {
+			pick = c
+		}
+	}
+	return pick.v
 }

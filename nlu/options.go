@@ -168,26 +168,40 @@ func (ix *lexIndex) matches(words []word, form string) map[string][]optionMatch 
 	for _, fp := range ix.ordered[form] {
 		p := fp.phrase
 		for i := 0; i+len(p.stems) <= len(words); i++ {
-			ok := true
-			for k := range p.stems {
-				if used[i+k] || !ix.wordMatches(words[i+k], p.stems[k], p.ekavs[k]) {
-					ok = false
-					break
-				}
-			}
-			if !ok {
+			end := ix.phraseAt(words, used, p, i)
+			if end < 0 {
 				continue
 			}
-			for k := range p.stems {
-				used[i+k] = true
+			for k := i; k < end; k++ {
+				used[k] = true
 			}
-			out[fp.field] = append(out[fp.field], optionMatch{value: p.value, at: i, n: len(p.stems), negated: negated(words, i)})
+			out[fp.field] = append(out[fp.field], optionMatch{value: p.value, at: i, n: end - i, negated: negated(words, i)})
 		}
 	}
 	for _, ms := range out {
 		slices.SortFunc(ms, func(a, b optionMatch) int { return a.at - b.at })
 	}
 	return out
+}
+
+// phraseAt matches p at words[i:] and returns the end (exclusive) of
+// the words it covers, or -1. One preposition or conjunction may stand
+// between the phrase's words ("kanta za smeće", "svetlo na semaforu"), as
+// phrases are kept without them; a phrase does not reach across
+// punctuation or a word another phrase took.
+func (ix *lexIndex) phraseAt(words []word, used []bool, p phrase, i int) int {
+	j := i
+	for k := range p.stems {
+		if k > 0 && j+1 < len(words) && stopWord(words[j].fold) && !words[j].punct && !used[j] &&
+			!ix.wordMatches(words[j], p.stems[k], p.ekavs[k]) {
+			j++ // the preposition between two words of the phrase
+		}
+		if j >= len(words) || used[j] || k > 0 && words[j].punct || !ix.wordMatches(words[j], p.stems[k], p.ekavs[k]) {
+			return -1
+		}
+		j++
+	}
+	return j
 }
 
 // wordMatches compares a message word with a phrase word: the same stem,
@@ -218,34 +232,89 @@ func (ix *lexIndex) wordMatches(w word, stem, ekav string) bool {
 	return false
 }
 
-// negated reports whether the option named at i is negated: right after
-// "ne", "nije" or "nisu" ("nije rasveta"). A negation further back
+// negated reports whether the option named at i is negated or declined:
+// right after "ne", "nije", "neću", "umesto" ("nije rasveta"), with a
+// preposition or pronoun between ("ne za školu", "ne treba mi lično"),
+// after a negated wish ("ne želim lično"), or after "nego" in a
+// preference ("radije poštom nego lično"). A negation further back
 // negates a verb ("nije počistio lišće"), not the option.
 func negated(words []word, i int) bool {
-	if i == 0 {
+	if i == 0 || words[i].punct {
 		return false
 	}
-	switch words[i-1].fold {
-	case "ne", "nije", "nisu", "nece":
-		return true
+	// Over a preposition: "ne za školu", "nije u Bezdanu".
+	if i > 1 && stopWord(words[i-1].fold) && !words[i-1].punct {
+		i--
 	}
-	return false
-}
-
-// hasContrast reports whether the message corrects itself or an earlier
-// answer ("…nego…", "ipak", "zapravo", "ustvari", "u stvari").
-func hasContrast(words []word) bool {
-	for i, w := range words {
-		switch w.fold {
-		case "nego", "zapravo", "ustvari", "ipak", "pogresno", "pogresio", "pogresila":
-			return true
-		case "stvari":
-			if i > 0 && words[i-1].fold == "u" {
+	// Over a pronoun: "ne treba mi lično".
+	if i > 1 && clitics[words[i-1].fold] && !words[i-1].punct {
+		i--
+	}
+	switch words[i-1].fold {
+	case "ne", "nije", "nisu", "nece", "ni", "necu", "necemo", "umesto", "umjesto":
+		return true
+	case "nego":
+		// "radije poštom nego lično": the option after "nego" is the
+		// one declined.
+		for _, w := range words[:i-1] {
+			if preferWords[w.fold] {
 				return true
 			}
 		}
 	}
-	return false
+	// "ne želim lično", "ne treba poštom": a wish negated.
+	return i > 1 && words[i-2].fold == "ne" && wishVerbs[words[i-1].fold]
+}
+
+var (
+	clitics     = map[string]bool{"mi": true, "nam": true, "vam": true, "mu": true, "joj": true, "im": true, "ga": true}
+	wishVerbs   = map[string]bool{"zelim": true, "zelimo": true, "zeli": true, "treba": true, "trebam": true, "trebaju": true, "mogu": true, "moze": true, "bih": true, "volim": true, "trazim": true}
+	preferWords = map[string]bool{"radije": true, "rade": true, "radje": true, "bolje": true}
+)
+
+// hasContrast reports whether the message corrects itself or an earlier
+// answer ("…nego…", "ipak", "zapravo", "ustvari", "u stvari").
+func hasContrast(words []word) bool { return contrastAt(words) >= 0 }
+
+// contrastAt returns the index of the first word that marks a correction,
+// or -1.
+func contrastAt(words []word) int {
+	for i, w := range words {
+		switch w.fold {
+		case "nego", "zapravo", "ustvari", "ipak", "pogresno", "pogresio", "pogresila":
+			return i
+		case "stvari":
+			if i > 0 && words[i-1].fold == "u" {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// correctionCues say that an earlier answer changes without contrasting
+// two values in the message ("radije poštom", "predomislila sam se").
+var correctionCues = map[string]bool{
+	"radije": true, "rade": true, "radje": true, "umesto": true, "umjesto": true, "predomislio": true,
+	"predomislila": true, "predomislili": true, "promenite": true, "promeni": true, "promijenite": true,
+	"promijeni": true, "izmenite": true, "izmeni": true, "izmijenite": true, "izmijeni": true,
+}
+
+// Corrects reports whether a message corrects an earlier answer: it
+// says so ("ipak", "nego", "zapravo", "pogrešio sam", "radije",
+// "predomislio sam se") or opens with a no ("ne, lično ću preuzeti"). A
+// value it names then replaces the one given before.
+func Corrects(text string) bool {
+	words := splitText(text)
+	if hasContrast(words) {
+		return true
+	}
+	for _, w := range words {
+		if correctionCues[w.fold] {
+			return true
+		}
+	}
+	return len(words) > 1 && (words[0].fold == "ne" || words[0].fold == "nije") && words[1].punct
 }
 
 // editDistance is the optimal string alignment distance between a and b

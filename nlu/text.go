@@ -20,6 +20,9 @@ type word struct {
 	stem       string // Snowball stem (which ekavises), folded
 	upper      bool   // starts with a capital letter
 	digits     bool   // all digits
+	// punct: punctuation stands between the previous word and this one
+	// ("ne, lično"): a negation or a phrase does not reach across it.
+	punct bool
 }
 
 // splitText cuts s into words (runs of letters, digits and combining
@@ -33,7 +36,11 @@ func splitText(s string) []word {
 		if start < 0 {
 			return
 		}
-		out = append(out, newWord(s, start, end))
+		w := newWord(s, start, end)
+		if n := len(out); n > 0 {
+			w.punct = strings.TrimSpace(s[out[n-1].end:start]) != "" && !strings.ContainsAny(s[out[n-1].end:start], "-'’")
+		}
+		out = append(out, w)
 		start = -1
 	}
 	for i, r := range s {

@@ -162,19 +162,13 @@ func (u *Understander) Understand(text string, m *municipality.Municipality, for
 	return r
 }
 
-// category returns the category the category model gives the message
-// and its probability.
-func (u *Understander) category(words []word, text string) (string, float64) {
-	if u.categories == nil {
-		return "", 0
-	}
-	p := u.categories.scores(featuresOf(text, words))
-	softmax(p, 1)
-	best := 0
-	for i := range p {
-		if p[i] > p[best] {
-			best = i
-		}
-	}
-	return u.catValues[best], p[best]
+// Category reads the communal-report category a message describes the
+// way an opening message is read: the options it names outside the place
+// it gives, or else the category model. It is for the answer to the
+// category question, which describes a problem whatever its words; ""
+// when neither is sure.
+func (u *Understander) Category(text string, m *municipality.Municipality) string {
+	words := splitText(text)
+	_, place, _ := locationOf(text, words, m, nil)
+	return u.categoryOf(text, words, place, true)
 }

@@ -1,0 +1,109 @@
+package assistant_test
+
+import (
+	"strings"
+	"testing"
+
+	sr "github.com/miasrbija/mia/serbian"
+)
+
+// TestFormOptionCorrections: a correction of an option field typed at the
+// summary or at a later step changes it and says so; it is neither taken
+// for a "no" (the change menu) nor ignored. Dialogues written for this
+// test.
+func TestFormOptionCorrections(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	e := b.engine(t)
+	fixed := sr.Fold("Ispravljeno")
+
+	// At the summary: "ne, lično ću preuzeti" after choosing the post.
+	r := converse(t, e, "citizen-delivery", []turn{
+		{text: "Treba mi izvod iz matične knjige rođenih za upis u školu", wantIn: ""},
+		{payload: "form:set:form=domestic", wantIn: ""},
+		{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
+		{payload: "form:set:relation=self", wantIn: ""},
+		{payload: "form:set:delivery=post", wantIn: ""},
+		{text: "Njegoševa 5, 25000 Sombor", wantIn: ""},
+		{text: "064 111 2233", wantIn: "proverite zahtev"},
+		{text: "ne, lično ću preuzeti", wantIn: fixed},
+	})
+	if f := sr.Fold(r.Text); !strings.Contains(f, "preuzimanje: licno") || strings.Contains(f, "adresa:") {
+		t.Errorf("the delivery is not changed to the counter at the summary:\n%s", r.Text)
+	}
+	// And back: "ipak mi pošaljite poštom" asks for the address again.
+	converse(t, e, "citizen-delivery", []turn{{text: "ipak mi pošaljite poštom", wantIn: "na koju adresu"}})
+
+	// At a later step: the variant corrected while the relation is asked.
+	r = converse(t, e, "citizen-variant", []turn{
+		{text: "Treba mi izvod iz knjige venčanih", wantIn: ""},
+		{payload: "form:set:form=domestic", wantIn: ""},
+		{text: "Ivana Perić, 1404947100073", wantIn: "za koga"},
+		{text: "ipak hoću izvod sa međunarodnog obrasca", wantIn: fixed},
+	})
+	if f := sr.Fold(r.Text); !strings.Contains(f, sr.Fold("međunarodni")) || !strings.Contains(f, "za koga") {
+		t.Errorf("the variant is not corrected, or the relation is no longer asked:\n%s", r.Text)
+	}
+
+	// The category at the summary: rerouted, and said so.
+	converse(t, e, "citizen-category", []turn{
+		{text: "Kontejner kod stadiona je prevrnut, smeće je svuda okolo", wantIn: ""},
+		{payload: "form:set:village=no", wantIn: ""},
+		{payload: "form:skip", wantIn: ""},
+		{payload: "form:set:contact_consent=no", wantIn: "proverite prijavu"},
+		{text: "ipak nije otpad, nego divlja deponija, neko je tu istovario šut", wantIn: sr.Fold("komunalne policije")},
+	})
+}
+
+// TestFormCancelInWords: a cancel typed in a sentence, after a contrast
+// and naming what the form is about, cancels; a description asking to
+// stop something does not.
+func TestFormCancelInWords(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	e := b.engine(t)
+	cancelled := sr.Fold("Obrazac je otkazan")
+	converse(t, e, "citizen-cancel-1", []turn{
+		{text: "Treba mi izvod iz knjige umrlih za baku", wantIn: ""},
+		{text: "Ipak ništa, odustajem, sestra će podići izvod umrlih", wantIn: cancelled},
+	})
+	converse(t, e, "citizen-cancel-2", []turn{
+		{text: "Kontejner kod stadiona je prevrnut", wantIn: ""},
+		{payload: "form:set:village=no", wantIn: ""},
+		{text: "ipak ništa, otkaži prijavu za kontejner, komšija je već zvao", wantIn: cancelled},
+	})
+	r := converse(t, e, "citizen-cancel-3", []turn{
+		{text: "Hoću da prijavim problem sa smećem", wantIn: ""},
+		{payload: "form:set:category=waste", wantIn: ""},
+		{payload: "form:set:village=no", wantIn: ""},
+		{text: "Komšije stalno bacaju smeće u kanal, prekinite to bacanje", wantIn: ""},
+	})
+	if strings.Contains(sr.Fold(r.Text), cancelled) {
+		t.Errorf("a description asking to stop something cancelled the form:\n%s", r.Text)
+	}
+}
+
+// TestCategoryTypedInWords: the category question answered with a
+// description of the problem, naming no option, is read like an opening
+// message; a question typed there is answered aside, not taken.
+func TestCategoryTypedInWords(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	e := b.engine(t)
+	converse(t, e, "citizen-words", []turn{
+		{text: "Želim da prijavim komunalni problem", wantIn: sr.Fold("Koju vrstu problema")},
+		{text: "posle pijace ostaje sav otpad po ulici", wantIn: sr.Fold("u nekom od sela")},
+		{payload: "form:set:village=no", wantIn: ""},
+		{text: "Posle pijace ostaje sav otpad po ulici, niko ne čisti.", wantIn: ""},
+		{text: "Koste Trifkovića 10", wantIn: ""},
+		{payload: "form:skip", wantIn: ""},
+		{payload: "form:set:contact_consent=no", wantIn: sr.Fold("Vrsta problema: Čistoća ulica")},
+	})
+	r := converse(t, e, "citizen-question", []turn{
+		{text: "Želim da prijavim komunalni problem", wantIn: ""},
+		{text: "Koliko košta odvoz kabastog otpada?", wantIn: sr.Fold("Koju vrstu problema")},
+	})
+	if strings.Contains(sr.Fold(r.Text), sr.Fold("Razumeo sam: vrsta problema")) {
+		t.Errorf("a question at the category step was taken as the category:\n%s", r.Text)
+	}
+}

@@ -1,0 +1,152 @@
+package nlu_test
+
+import (
+	"testing"
+
+	"github.com/miasrbija/mia/nlu"
+)
+
+// TestCategoryNotFromPlace: a noun of the place the message gives ("kod
+// groblja", "pored pijace", "ispred doma zdravlja") does not set the
+// category, and a thing named as where something is ("na trotoaru")
+// yields to the thing named as the problem. Sentences written for this
+// test.
+func TestCategoryNotFromPlace(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	tests := []struct{ text, want string }{
+		{"Rupa na putu kod groblja", "roads"},
+		{"Lampa ne gori pored kontejnera kod pijace", "public_lighting"},
+		{"Kod kontejnera u dvorištu škole pukla je cev", "water_sewage"},
+		{"Pas lutalica spava ispred doma zdravlja", "animals"},
+		{"Kontejner na trotoaru je prevrnut", "waste"},
+		{"Na trotoaru ima puno lišća, niko ne čisti", "street_cleaning"},
+		{"Grana je pala na put posle oluje", "greenery"},
+		// The place alone: the problem is still what the message names.
+		{"Ispred groblja neko je istovario šut", "illegal_dumping"},
+	}
+	for _, tt := range tests {
+		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
+			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestCategoryByProblem: close categories are told apart by the problem
+// described, in either script and without diacritics.
+func TestCategoryByProblem(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	tests := []struct{ text, want string }{
+		{"Naša ulica nije počišćena od petka", "street_cleaning"},
+		{"Smeće je rasuto po celoj ulici, niko ne mete", "street_cleaning"},
+		{"ulica je prljava, papiri na sve strane", "street_cleaning"},
+		{"Нису однели смеће већ недељу дана", "waste"},
+		{"kontejneri nisu ispraznjeni od ponedeljka", "waste"},
+		{"Neko je bacio stare gume u kanal", "illegal_dumping"},
+		{"Ne radi svetlo na semaforu", "roads"},
+		{"Crveno svetlo stalno gori na raskrsnici", "roads"},
+		{"Ne gori ulično svetlo u našoj ulici", "public_lighting"},
+		{"Izlila se kanalizacija u podrum", "water_sewage"},
+		// A correction: the last one named as the problem wins, not a
+		// place named after it.
+		{"Nije ni rasveta, nego ceo stub leži na trotoaru, stavite puteve", "roads"},
+	}
+	for _, tt := range tests {
+		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
+			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestLocationKeepsSettlement: a village of the municipality named apart
+// from the landmark stays in the location and answers the village field;
+// a road's destination, an institution's name and a self-standing
+// landmark ("na uglu") are read whole.
+func TestLocationKeepsSettlement(t *testing.T) {
+	t.Parallel()
+	sombor, laktasi := municipalityOf(t, "sombor"), municipalityOf(t, "laktasi")
+	u := nlu.Default()
+	tests := []struct {
+		text    string
+		laktasi bool
+		loc     string
+		village string
+	}{
+		{text: "Ne gori svetlo u Gakovu kod crkve", loc: "u Gakovu kod crkve", village: "yes"},
+		{text: "У Гакову код пијаце је пун контејнер", loc: "У Гакову код пијаце", village: "yes"},
+		{text: "Stanišić, kod Doma kulture, nema svetla", loc: "Stanišić, kod Doma kulture", village: "yes"},
+		{text: "Rupa kod groblja, a to je u Riđici", loc: "kod groblja u Riđici", village: "yes"},
+		{text: "Rupa na putu za Stanišić", loc: "na putu za Stanišić", village: "yes"},
+		{text: "Na putu za Slatinu je velika rupa", laktasi: true, loc: "Na putu za Slatinu", village: "yes"},
+		{text: "Ne radi rasvjeta u Riječanima kod škole", laktasi: true, loc: "u Riječanima kod škole", village: "yes"},
+		{text: "Pas ispred doma zdravlja reži na ljude", loc: "ispred doma zdravlja"},
+		{text: "Semafor na raskrsnici ne radi", loc: "na raskrsnici"},
+		{text: "Curi voda iz hidranta na uglu", loc: "na uglu"},
+	}
+	for _, tt := range tests {
+		m := sombor
+		if tt.laktasi {
+			m = laktasi
+		}
+		s := u.Understand(tt.text, m, "communal_report").Slots
+		if s["location"] != tt.loc || s["village"] != tt.village {
+			t.Errorf("%q: location %q village %q, want %q and %q", tt.text, s["location"], s["village"], tt.loc, tt.village)
+		}
+	}
+}
+
+// TestOptionCorrections: a correction of any option field is read in
+// the form in progress, also after a "ne," that answers, not negates.
+func TestOptionCorrections(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	tests := []struct {
+		text, form, field, want string
+		corrects                bool
+	}{
+		{"ipak mi pošaljite poštom", "registry_extract", "delivery", "post", true},
+		{"ne, lično ću preuzeti", "registry_extract", "delivery", "counter", true},
+		{"не, лично ћу преузети", "registry_extract", "delivery", "counter", true},
+		{"ipak hoću izvod sa međunarodnog obrasca", "registry_extract", "form", "international", true},
+		{"Predomislio sam se, ipak elektronski", "registry_extract", "delivery", "electronic", true},
+		{"nije za mene nego za sina", "registry_extract", "relation", "child", true},
+		{"ipak nije rasveta nego kontejner", "communal_report", "category", "waste", true},
+		{"ipak mi treba izvod iz knjige venčanih, ne rođenih", "registry_extract", "register", "marriages", true},
+		{"ipak je za posao, ne za školu", "registry_extract", "purpose", "employment", true},
+		{"ipak nije u selu, nego u gradu", "communal_report", "village", "no", true},
+		{"nije u gradu nego u Bezdanu", "communal_report", "village", "yes", true},
+		{"umesto ličnog preuzimanja neka bude poštom", "registry_extract", "delivery", "post", true},
+		{"ne želim lično, pošaljite poštom", "registry_extract", "delivery", "post", false},
+		{"ипак радије лично него поштом", "registry_extract", "delivery", "counter", true},
+		{"radije poštom", "registry_extract", "delivery", "post", true},
+		// A plain answer is no correction; "ne lično" without a comma
+		// negates.
+		{"lično", "registry_extract", "delivery", "counter", false},
+		{"ne lično, poštom", "registry_extract", "delivery", "post", false},
+	}
+	for _, tt := range tests {
+		if got := u.Understand(tt.text, m, tt.form).Slots[tt.field]; got != tt.want {
+			t.Errorf("%q: %s %q, want %q", tt.text, tt.field, got, tt.want)
+		}
+		if got := nlu.Corrects(tt.text); got != tt.corrects {
+			t.Errorf("Corrects(%q) = %v, want %v", tt.text, got, tt.corrects)
+		}
+	}
+}
+
+// TestCategoryOfAnswer: the answer to the category question is read like
+// an opening message, by the model when it names no option.
+func TestCategoryOfAnswer(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	for text, want := range map[string]string{
+		"posle pijace ostaje sav otpad po ulici": "street_cleaning",
+		"rupa kod groblja":                       "roads",
+		"Kontejner":                              "waste",
+	} {
+		if got := u.Category(text, m); got != want {
+			t.Errorf("Category(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
