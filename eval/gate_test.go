@@ -71,7 +71,9 @@ var enforced = map[string]thresholds{
 	// once, knowingly: declining more of what the documents do not answer
 	// also declines some of what they do, and a declined answer counts as
 	// a missing fact; issue 14 ranks a confident wrong answer as the
-	// costlier failure.
+	// costlier failure. Re-measured on 2026-12-04 after the classifier and
+	// slot rework (issue 20): refusal accuracy 0.821, refusal recall 0.921,
+	// fact recall 0.519, citation precision 0.938, 3 unexpected form starts.
 	"sombor": {
 		recallAt5: target.recallAt5,
 		// target 0.92 (issue 14), enforced 0.81; refusal recall meets its 0.90.
@@ -80,22 +82,25 @@ var enforced = map[string]thresholds{
 		factRecall: 0.51,
 		// target 0.95 (issue 14), enforced 0.93.
 		citationPrecision: 0.93,
-		// target 0 (issue 14), enforced 6.
-		unexpectedForms: 6,
+		// target 0 (issue 14), enforced 3.
+		unexpectedForms: 3,
 	},
 	// Measured the same day (97 items): recall@5 1.000, refusal accuracy
 	// 0.753, refusal recall 0.641, fact recall 0.648, citation precision
-	// 0.987, 5 unexpected form starts (4 with the phrase router).
+	// 0.987, 5 unexpected form starts (4 with the phrase router). On
+	// 2026-12-04, after the classifier rework: refusal accuracy 0.753,
+	// refusal recall 0.667, fact recall 0.704, citation precision 0.988, no
+	// unexpected form start.
 	"laktasi": {
 		recallAt5: target.recallAt5,
-		// target 0.92 / 0.90 (issue 14), enforced 0.75 / 0.64.
-		refusalAccuracy: 0.75, refusalRecall: 0.64,
-		// target 0.80 (issue 14), enforced 0.64 until extraction finds the asked fact.
-		factRecall: 0.64,
+		// target 0.92 / 0.90 (issue 14), enforced 0.75 / 0.66.
+		refusalAccuracy: 0.75, refusalRecall: 0.66,
+		// target 0.80 (issue 14), enforced 0.70 until extraction finds the asked fact.
+		factRecall: 0.70,
 		// target 0.95 (issue 14): met.
 		citationPrecision: target.citationPrecision,
-		// target 0 (issue 14), enforced 5 until the classifier stops reading these questions as reports.
-		unexpectedForms: 5,
+		// target 0 (issue 14): met.
+		unexpectedForms: 0,
 	},
 }
 

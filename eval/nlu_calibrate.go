@@ -32,12 +32,13 @@ func calibrationGrid() []float64 {
 //   - the temperature minimising the negative log-likelihood of the
 //     expected intents;
 //   - FormMin, among the thresholds keeping information questions that
-//     start a form within infoToFormBudget, the most accurate;
+//     start a form within infoToFormBudget, the most accurate (the top
+//     of its best plateau, see plateauTop);
 //   - ClarifyBelow, minimising the cost of the decisions: 1 for each
 //     clarifying question, wrongGuessCost for each wrong intent acted on;
 //   - CategoryMin, maximising the F1 of the category slot.
 //
-// Each threshold is the middle of the best plateau (plateauMiddle).
+// The other thresholds are the middle of the best plateau (plateauMiddle).
 //
 // The steps run in this order, each with the figures fitted before it.
 func CalibrateNLU(u *nlu.Understander, reg *municipality.Registry, items []NLUItem) (nlu.Calibration, error) {
@@ -84,7 +85,7 @@ func CalibrateNLU(u *nlu.Understander, reg *municipality.Registry, items []NLUIt
 			scores[i] = math.Inf(-1)
 		}
 	}
-	cal.FormMin = plateauMiddle(grid, scores)
+	cal.FormMin = plateauTop(grid, scores)
 
 	// ClarifyBelow.
 	for i, th := range grid {
@@ -166,6 +167,24 @@ func plateauMiddle(grid, scores []float64) float64 {
 		i = j
 	}
 	return grid[runStart+(runLen-1)/2]
+}
+
+// plateauTop returns the highest threshold of the longest run of grid
+// points sharing the best score. FormMin takes it: where dev cannot tell
+// thresholds apart, the highest reads the most unsure form starts as
+// questions, the safer mistake (an information question that starts a
+// form costs the citizen more than a report read as a question, which
+// still gets an answer offering the form).
+func plateauTop(grid, scores []float64) float64 {
+	mid := plateauMiddle(grid, scores)
+	i := 0
+	for i < len(grid) && grid[i] != mid {
+		i++
+	}
+	for i+1 < len(grid) && scores[i+1] == scores[i] {
+		i++
+	}
+	return grid[i]
 }
 
 // probAt returns the probability of in at temperature t from a ranking

@@ -3,13 +3,28 @@ package nlu
 import (
 	"math/rand/v2"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// typoVariants is how many misspelt copies of each example training adds.
-const typoVariants = 2
+// augmentConfig says which generated copies training adds per example.
+type augmentConfig struct {
+	typos int // copies with one typo each
+	// drops: copies without one word (not the only one), so that no
+	// single word carries an example; people leave words out.
+	drops int
+	// bare: a copy without punctuation, in lower case, as typed quickly
+	// on a phone (no question mark).
+	bare bool
+}
 
-// augment returns the example and copies of it with one typo each, the
+// augmentCfg: one typo copy and the bare copy (cross-validation 0.819
+// against 0.813 without the bare copy, and faster than two typo copies,
+// which did no better); word drops did not help.
+var augmentCfg = augmentConfig{typos: 1, bare: true}
+
+// augment returns the example and the copies augmentCfg asks for: bare
+// (no punctuation, lower case), without a word, and with one typo, the
 // kind people make on a phone (a letter dropped, doubled, swapped with
 // its neighbour, or replaced by a neighbouring key). Script needs no
 // copies: features read Cyrillic as Latin; spellings without diacritics
@@ -19,6 +34,18 @@ func augment(text string, seed uint64) []string {
 	out := []string{text}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	words := strings.Fields(text)
+	if augmentCfg.bare {
+		if b := bare(text); b != text {
+			out = append(out, b)
+		}
+	}
+	if len(words) >= 3 {
+		for v := 0; v < augmentCfg.drops; v++ {
+			i := rng.IntN(len(words))
+			ws := append(append([]string(nil), words[:i]...), words[i+1:]...)
+			out = append(out, strings.Join(ws, " "))
+		}
+	}
 	var long []int
 	for i, w := range words {
 		if utf8.RuneCountInString(w) >= 5 {
@@ -28,7 +55,7 @@ func augment(text string, seed uint64) []string {
 	if len(long) == 0 {
 		return out
 	}
-	for v := 0; v < typoVariants; v++ {
+	for v := 0; v < augmentCfg.typos; v++ {
 		ws := append([]string(nil), words...)
 		i := long[rng.IntN(len(long))]
 		ws[i] = typo([]rune(ws[i]), rng)
@@ -63,4 +90,14 @@ func typo(w []rune, rng *rand.Rand) string {
 		}
 	}
 	return string(w)
+}
+
+// bare returns text without punctuation, in lower case.
+func bare(text string) string {
+	return strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) {
+			return -1
+		}
+		return r
+	}, text))
 }
