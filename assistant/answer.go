@@ -79,6 +79,12 @@ type candidateAnswer struct {
 // candidate searches the documents for the (masked) question and judges
 // the answer they offer.
 func (e *Engine) candidate(ctx context.Context, municipality, text string) (*candidateAnswer, error) {
+	// The word naming the data the citizen gives ("a telefon [TELEFON]")
+	// is not what they ask: it would make the question ask for a phone
+	// number and pull passages about phones.
+	if lat := serbian.ToLatin(text); dataLabelRE.MatchString(lat) {
+		text = dataLabelRE.ReplaceAllString(lat, " ")
+	}
 	query := placeholderRE.ReplaceAllString(text, " ")
 	want := answerType(query)
 	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: municipality, Text: query, Hint: factHint[want], K: 5})
@@ -99,6 +105,11 @@ func (e *Engine) candidate(ctx context.Context, municipality, text string) (*can
 // placeholderRE matches the masks MaskPII leaves: they say nothing about
 // what the citizen asks, and as words they would pull the search off topic.
 var placeholderRE = regexp.MustCompile(`\[(` + PIIJMBG + `|` + PIIPhone + `|` + PIIEmail + `|` + PIICard + `)\]`)
+
+// dataLabelRE matches the word naming a piece of personal data right
+// before its mask ("a telefon [TELEFON]", "JMBG je [JMBG]"), with the mask.
+var dataLabelRE = regexp.MustCompile(`(?i)\b(telefon\w*|tel|mobiln\w*|mob|broj\w*|e-?mail\w*|mejl\w*|imejl\w*|jmbg|jmb|kartic\w*)\s*(je|:|-)?\s*\[(` +
+	PIIJMBG + `|` + PIIPhone + `|` + PIIEmail + `|` + PIICard + `)\]`)
 
 // noSource declines: the documents do not cover the question.
 func (e *Engine) noSource(st *turnState) {
@@ -135,7 +146,7 @@ func (e *Engine) extractiveAnswer(st *turnState, ps []passage) {
 			b.WriteString(e.message(st, "extractive_intro", map[string]string{"title": p.hit.Title}))
 			b.WriteString(" ")
 		}
-		b.WriteString(mirror(readableTables(p.quote), st.script))
+		b.WriteString(mirror(cmp.Or(p.text, readableTables(p.quote)), st.script))
 		fmt.Fprintf(&b, " [%d]", i+1)
 		st.reply.Citations = append(st.reply.Citations, citation(i+1, p.hit, p.quote, st.script))
 	}

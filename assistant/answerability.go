@@ -41,7 +41,8 @@ var featureNames = []string{
 // features describes a candidate answer. Every feature lies in 0..1.
 type features struct {
 	// CovAnswer is the idf-weighted share of the question's content words
-	// that the quoted sentences hold; CovPassage the same for the best
+	// that the quoted sentences hold, read with their passages' titles and
+	// headings; CovPassage the same for the best
 	// quoted passage with its title and headings.
 	CovAnswer, CovPassage float64
 	// TypeFound is 1 when the question asks for a kind of fact (a date,
@@ -174,7 +175,10 @@ func assess(res *rag.Results, ps []passage, want factKind) features {
 	}
 	quoted := map[string]bool{}
 	for _, p := range ps {
-		for _, t := range serbian.Tokens(p.quote) {
+		// The quote is read under its document's title and section
+		// headings (the citation shows them): a deadline quoted from a
+		// table answers "porez na imovinu" through its heading.
+		for _, t := range serbian.Tokens(p.quote + " " + p.hit.Title + " " + strings.Join(p.hit.HeadingPath, " ")) {
 			quoted[t] = true
 		}
 		if want != anyFact && want != yesNoFact && f.TypeFound == 0 {

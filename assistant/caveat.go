@@ -64,5 +64,5 @@ var backRef = func() map[string]bool {
 // ownFactRE matches a figure a caveat must not carry: an amount, a date
 // or a duration, a phone number; a year alone ("za 2026.") or a counter
 // ("na šalteru 8") is not one.
-var ownFactRE = regexp.MustCompile(`\b\d+\s*(dana|meseci|meseca|godina|sati|casova|minuta|nedelja)\b|\d[\d.,]*\s*(dinara|din|rsd|evra|eur|km)\b|\d+\s*%|\b\d{1,2}\.\s*(januar|februar|mart|april|maj|jun|jul|avgust|septembar|oktobar|novembar|decembar)|` +
+var ownFactRE = regexp.MustCompile(`\b\d+\s*(dana|meseci|meseca|mjeseci|mjeseca|godina|sati|casova|minuta|nedelja|nedjelja|sedmica)\b|\d[\d.,]*\s*(dinara|din|rsd|evra|eur|km)\b|\d+\s*%|\b\d{1,2}\.\s*(januar|februar|mart|april|maj|jun|jul|avgust|septembar|oktobar|novembar|decembar)|` +
 	factKinds[contactFact].String())

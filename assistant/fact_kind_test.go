@@ -1,6 +1,10 @@
 package assistant
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/miasrbija/mia/serbian"
+)
 
 func TestAnswerType(t *testing.T) {
 	t.Parallel()
@@ -19,6 +23,20 @@ func TestAnswerType(t *testing.T) {
 		{"Da li je odvoz kabastog otpada besplatan?", howMuchFact},
 		{"Da li se radnja registruje u gradskoj upravi?", yesNoFact},
 		{"šalter 8 radno vreme", hoursFact},
+		// Colloquial, typed without diacritics, ijekavian.
+		{"kolko kosta izvod za inostranstvo", howMuchFact},
+		{"kolika je cijena vrtića", howMuchFact},
+		{"di se vadi izvod", whereFact},
+		{"gdje se predaje zahtjev", whereFact},
+		{"dje je salter sala", whereFact},
+		{"radno vrijeme šalter sale", hoursFact},
+		{"kad radi salter sala", hoursFact},
+		{"kojim danima prima sekretar", whenFact},
+		{"Колико се чека електронски извод?", whenFact},
+		// A "kad" after another question word opens a clause.
+		{"Ko je nadležan kad komšija drži drva na trotoaru?", whoFact},
+		{"kome se javlja kad je mutna voda", whoFact},
+		{"Kad odvoze smeće u Jablanu?", whenFact},
 	}
 	for _, tt := range tests {
 		if got := answerType(tt.q); got != tt.want {
@@ -43,10 +61,55 @@ func TestHolds(t *testing.T) {
 		{"Zahtev se predaje na šalteru 6.", whereFact, true},
 		{"Zahtev se predaje u Gradskom uslužnom centru.", whenFact, false},
 		{"Porez plaćaju vlasnici.", howMuchFact, false},
+		{"Телефон: +387 51 334 270", contactFact, true},
+		{"7. MZ Trn — utorkom i četvrtkom od 8:00 do 11:00.", whenFact, true},
+		{"Akciju sprovodi svake godine u aprilu.", whenFact, true},
+		{"Dečiji dodatak se priznaje na godinu dana.", whenFact, true},
+		{"Posude iznesite do 6:00 časova ujutro.", hoursFact, true},
+		{"Na izvodu se upisuje da je izdat bez takse.", howMuchFact, true},
+		{"Mesečno se ne plaća ništa posebno.", whenFact, false},
 	}
 	for _, tt := range tests {
 		if got := holds(tt.unit, tt.kind); got != tt.want {
 			t.Errorf("holds(%q, %d) = %v, want %v", tt.unit, tt.kind, got, tt.want)
+		}
+	}
+}
+
+func TestAsksPoint(t *testing.T) {
+	t.Parallel()
+	for q, want := range map[string]bool{
+		"Do kada se plaća prva rata?":            true,
+		"Kad odvoze smeće?":                      true,
+		"u kom roku moram da javim promenu":      false,
+		"koliko traje pravo na dečiji dodatak":   false,
+		"koliko unaprijed se zakazuje vjenčanje": false,
+	} {
+		if got := asksPoint(q); got != want {
+			t.Errorf("asksPoint(%q) = %v, want %v", q, got, want)
+		}
+	}
+	if !holdsPoint("| I | 1. јануар | 14. фебруар |") || holdsPoint("u roku od 15 dana") {
+		t.Error("holdsPoint: a date is a point, a span is not")
+	}
+}
+
+// TestFactWordsAgree: the digit-free fast path of holds decides as the
+// whole pattern does on text without digits.
+func TestFactWordsAgree(t *testing.T) {
+	t.Parallel()
+	texts := []string{
+		"Akcija se održava u aprilu.", "Sekretar prima utorkom i četvrtkom.", "Pravo traje godinu dana.",
+		"Rešenje se donosi u roku od tri dana.", "Usluga je besplatna.", "Radnim danima je otvoreno.",
+		"Pišite na info@laktasi.org.", "Plaća se najkasnije do kraja meseca.", "Porez plaćaju vlasnici.",
+		"Marta je rekla da dođe.", "Zahtev se predaje u Šalter sali.", "Ко хвата псе луталице.",
+	}
+	for _, u := range texts {
+		f := serbian.Fold(u)
+		for k, words := range factWords {
+			if got, want := words.MatchString(f), factKinds[k].MatchString(f); got != want {
+				t.Errorf("%q kind %d: words %v, whole pattern %v", u, k, got, want)
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/miasrbija/mia/municipality"
@@ -68,7 +69,13 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		return Intent{Route: RouteGreeting}
 	}
 	r := u.Understand(text, m, "")
-	svc := emergencyOf(ws)
+	svc, harmless := emergencyRead(ws)
+	if r.Intent == nlu.Emergency && harmless != "" {
+		// The danger word the classifier went by is used in its harmless
+		// sense (hail, a light that is out): the next reading decides, and
+		// the reply still names the number to call.
+		r = u.UnderstandExcept(text, m, "", nlu.Emergency)
+	}
 	switch {
 	case r.Intent == nlu.Emergency && !r.Clarify:
 		// A missed emergency costs more than a needless 112 reply.
@@ -86,7 +93,7 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		return Intent{Route: RouteAbuse}
 	}
 	in := intentOf(r, text)
-	if svc != "" {
+	if svc = cmp.Or(svc, harmless); svc != "" {
 		in.Caution = svc
 	}
 	return in
@@ -99,9 +106,11 @@ func asksAbout(i nlu.Intent) bool {
 }
 
 // interrogatives open or mark a question in Serbian: interrogative
-// pronouns and adverbs, and the particle li. They are grammar, a closed
-// class, not phrases learnt from examples.
-var interrogatives = wordSet("da li je li ima li može li mora li kako gde gdje koliko kada kad šta što ko kome koga čemu zašto koji koja koje kakav kakva čiji")
+// pronouns and adverbs, and (in interrogative) the particle li ("da li",
+// "ima li"; "da" and "ima" alone ask nothing: "mislim da ima srčani
+// udar"). They are grammar, a closed class, not phrases learnt from
+// examples.
+var interrogatives = wordSet("kako gde gdje koliko kada kad šta što ko kome koga čemu zašto koji koja koje kakav kakva čiji")
 
 // interrogative reports whether a message asks something: a question
 // mark, or an interrogative word in its first three words.

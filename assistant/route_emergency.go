@@ -1,5 +1,7 @@
 package assistant
 
+import "cmp"
+
 // emergencyRule maps phrases to a service. Rules are tried in order, so
 // fire beats ambulance beats police beats the general number: a traffic
 // accident with injured people gets 194, not 192.
@@ -88,17 +90,28 @@ var (
 
 // emergencyOf returns the service a message calls for, or "".
 func emergencyOf(ws []string) string {
+	svc, _ := emergencyRead(ws)
+	return svc
+}
+
+// emergencyRead returns the service a message calls for, or "", and the
+// service of a rule whose danger word the message uses in its harmless
+// sense (the rule's unless: "pala je tuča", hail; "javna rasveta ne
+// gori"), or "".
+func emergencyRead(ws []string) (svc, harmless string) {
 	for _, r := range emergencyRules {
-		if r.unless != nil && r.unless.any(ws) {
-			continue
-		}
+		vetoed := r.unless != nil && r.unless.any(ws)
 		for _, i := range r.match.starts(ws) {
 			negated := i >= 1 && negators[ws[i-1]] ||
 				i >= 2 && negators[ws[i-2]] && bridges[ws[i-1]]
-			if !negated {
-				return r.service
+			switch {
+			case negated:
+			case vetoed:
+				harmless = cmp.Or(harmless, r.service)
+			default:
+				return r.service, ""
 			}
 		}
 	}
-	return ""
+	return "", harmless
 }

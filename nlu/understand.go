@@ -129,9 +129,28 @@ func (u *Understander) WithCalibration(c Calibration) *Understander {
 // then keyed by its field names; when empty, by the fields of the form
 // the intent starts (case_ref in any case).
 func (u *Understander) Understand(text string, m *municipality.Municipality, form string) Result {
+	return u.understand(text, m, form, "")
+}
+
+// UnderstandExcept reads a message as Understand does when except is
+// ruled out: its probability goes to the others, in proportion. The
+// engine rules an emergency out when the danger word the classifier read
+// is used in a harmless sense ("pala je tuča": hail).
+func (u *Understander) UnderstandExcept(text string, m *municipality.Municipality, form string, except Intent) Result {
+	return u.understand(text, m, form, except)
+}
+
+func (u *Understander) understand(text string, m *municipality.Municipality, form string, except Intent) Result {
 	words := splitText(text)
 	probs := u.intents.scores(withContext(featuresOf(text, words), form != ""))
 	softmax(probs, u.cal.temperature())
+	if i := slices.Index(Intents, except); i >= 0 && probs[i] < 1 {
+		rest := 1 - probs[i]
+		for j := range probs {
+			probs[j] /= rest
+		}
+		probs[i] = 0
+	}
 	r := Result{Ranking: make([]Scored, len(Intents))}
 	for i, in := range Intents {
 		r.Ranking[i] = Scored{Intent: in, P: probs[i]}
