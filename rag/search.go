@@ -132,6 +132,11 @@ type Searcher struct {
 	PerDocument int
 	// RankCap bounds the rows each full-text query ranks.
 	RankCap int
+	// ShortList is how many of those rows ts_rank keeps for ts_rank_cd,
+	// which costs seven times as much: three times Depth changed the top 5
+	// of 1–4% of the benchmark's questions at 1,000–10,000 chunks (and
+	// none of the evaluation's answers), one times Depth a third.
+	ShortList int
 
 	mu       sync.Mutex
 	lexicons map[string]*lexiconCache
@@ -140,7 +145,7 @@ type Searcher struct {
 // NewSearcher returns a searcher over index using emb for query vectors;
 // emb must be the embedder the corpus was ingested with.
 func NewSearcher(index Index, emb Embedder) *Searcher {
-	return &Searcher{index: index, emb: emb, EfSearch: 400, ExactBelow: 256, Depth: 40, PerDocument: 3, RankCap: 400,
+	return &Searcher{index: index, emb: emb, EfSearch: 400, ExactBelow: 256, Depth: 40, PerDocument: 3, RankCap: 400, ShortList: 120,
 		lexicons: map[string]*lexiconCache{}}
 }
 
@@ -187,13 +192,18 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embed query: %w", err)
 	}
-	var tsq []string
+	var tq *TextQuery
 	if q.Mode != VectorOnly {
-		if all, any := tsQueries(terms); all != "" {
-			tsq = []string{all, any}
+		if p := textQueries(terms, st.Chunks); p.all != "" {
+			tq = &TextQuery{Municipality: q.Municipality, TSQuery: p.all, Limit: s.Depth, RankCap: s.RankCap,
+				ShortList: s.ShortList, Sparse: sparseMatches(p.allMatches, st.Chunks, s.RankCap)}
+			if p.any != p.all {
+				tq.Fallback, tq.FallbackBelow = p.any, s.Depth/2
+				tq.FallbackSparse = sparseMatches(p.anyMatches, st.Chunks, s.RankCap)
+			}
 		}
 	}
-	vec, text, err := s.branches(ctx, q, vecs[0], tsq)
+	vec, text, err := s.branches(ctx, q, vecs[0], tq)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +224,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 // branches runs the vector and the full-text query at once (each on its
 // own connection, in PostgreSQL): the turn waits for the slower of the
 // two, not their sum.
-func (s *Searcher) branches(ctx context.Context, q Query, qvec []float32, tsq []string) (vec, text []Hit, err error) {
+func (s *Searcher) branches(ctx context.Context, q Query, qvec []float32, tq *TextQuery) (vec, text []Hit, err error) {
 	g, ctx := errgroup.WithContext(ctx)
 	if q.Mode != TextOnly {
 		g.Go(func() (err error) {
@@ -222,9 +232,9 @@ func (s *Searcher) branches(ctx context.Context, q Query, qvec []float32, tsq []
 			return err
 		})
 	}
-	if len(tsq) > 0 {
+	if tq != nil {
 		g.Go(func() (err error) {
-			text, err = s.textBranch(ctx, q.Municipality, tsq)
+			text, err = s.textBranch(ctx, *tq)
 			return err
 		})
 	}
@@ -244,29 +254,14 @@ func (s *Searcher) vectorBranch(ctx context.Context, q Query, qvec []float32) ([
 }
 
 // textBranch runs the all-terms query and, only when it finds too few
-// passages, the any-term query: the latter is the expensive one.
-func (s *Searcher) textBranch(ctx context.Context, municipality string, tsq []string) ([]Hit, error) {
-	query := func(tq string) ([]Hit, error) {
-		found, err := s.index.TextSearch(ctx, TextQuery{Municipality: municipality, TSQuery: tq, Limit: s.Depth, RankCap: s.RankCap})
-		if err != nil {
-			return nil, fmt.Errorf("full-text search: %w", err)
-		}
-		return candidateHits(found, func(h *Hit, v float64) { h.TextRank = v }), nil
-	}
-	text, err := query(tsq[0])
-	if err != nil || len(text) >= s.Depth/2 || len(tsq) < 2 || tsq[1] == tsq[0] {
-		return text, err
-	}
-	more, err := query(tsq[1])
+// passages, the any-term query (the expensive one): one statement, one
+// round trip.
+func (s *Searcher) textBranch(ctx context.Context, tq TextQuery) ([]Hit, error) {
+	found, err := s.index.TextSearch(ctx, tq)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("full-text search: %w", err)
 	}
-	for _, h := range more {
-		if !slices.ContainsFunc(text, func(x Hit) bool { return x.ChunkID == h.ChunkID }) {
-			text = append(text, h)
-		}
-	}
-	return text, nil
+	return candidateHits(found, func(h *Hit, v float64) { h.TextRank = v }), nil
 }
 
 // candidateHits turns a branch's candidates into hits, the score set by

@@ -82,7 +82,8 @@ type Index interface {
 	VectorSearch(ctx context.Context, q VectorQuery) ([]Candidate, error)
 	// TextSearch returns up to q.Limit passages matching q.TSQuery, best
 	// full-text rank first and equal ranks by chunk id, Score being that
-	// rank.
+	// rank; then, when they are fewer than q.FallbackBelow, those of
+	// q.Fallback in the same order.
 	TextSearch(ctx context.Context, q TextQuery) ([]Candidate, error)
 	// Nearest returns the chunks of q.Model nearest to q.Vector by cosine
 	// distance, nearest first.
@@ -176,6 +177,20 @@ type TextQuery struct {
 	// RankCap bounds how many matching rows are ranked: a term found in
 	// thousands of chunks must not make every search slow.
 	RankCap int
+	// ShortList, when set below RankCap, is how many of those rows the
+	// cheaper term-frequency rank (ts_rank) keeps for the cover-density
+	// rank (ts_rank_cd) that orders the passages.
+	ShortList int
+	// Fallback, when set, is a broader tsquery searched only when TSQuery
+	// finds fewer than FallbackBelow passages: its passages (up to Limit,
+	// those TSQuery found left out) follow TSQuery's.
+	Fallback      string
+	FallbackBelow int
+	// Sparse (FallbackSparse for Fallback) says the query matches few
+	// chunks for the municipality's size (sparseMatches): reading every
+	// match through the full-text index costs less than walking chunks in
+	// id order until RankCap match. Either way the same rows are ranked.
+	Sparse, FallbackSparse bool
 }
 
 // Candidate is a passage a retrieval branch found, before fusion.

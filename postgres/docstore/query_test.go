@@ -80,14 +80,20 @@ func TestQueriesOrderTotally(t *testing.T) {
 			}
 		}
 	}
-	sql, _ := textSearchQuery(rag.TextQuery{})
-	for _, want := range []string{"ORDER BY c.id\n\t\tLIMIT $4", "ORDER BY rank DESC, c.id"} {
-		if !strings.Contains(sql, want) {
-			t.Errorf("text query lacks %q:\n%s", want, sql)
+	for _, sparse := range []bool{false, true} {
+		sql, _ := textSearchQuery(rag.TextQuery{Sparse: sparse, FallbackSparse: sparse, RankCap: 400, ShortList: 120})
+		order := "ORDER BY c.id\n"
+		if sparse {
+			order = "ORDER BY c.id + 0\n"
 		}
-	}
-	if !strings.HasSuffix(strings.TrimSpace(sql), "ORDER BY m.rank DESC, c.id") {
-		t.Errorf("text query's final order:\n%s", sql)
+		for _, want := range []string{order, "ORDER BY rank DESC, x.id", "DESC, x.id\n\t\t\tLIMIT $7"} {
+			if strings.Count(sql, want) != 2 {
+				t.Errorf("sparse %v: text query's parts lack %q:\n%s", sparse, want, sql)
+			}
+		}
+		if !strings.HasSuffix(strings.TrimSpace(sql), "ORDER BY m.part, m.rank DESC, c.id") {
+			t.Errorf("text query's final order:\n%s", sql)
+		}
 	}
 	if !strings.Contains(similarLexemesSQL, "ORDER BY sim DESC, lexeme") {
 		t.Errorf("typo corrections without a tie-breaker:\n%s", similarLexemesSQL)
@@ -96,17 +102,33 @@ func TestQueriesOrderTotally(t *testing.T) {
 
 func TestTextSearchQuery(t *testing.T) {
 	t.Parallel()
-	sql, args := textSearchQuery(rag.TextQuery{Municipality: "sombor", TSQuery: "(porez) & (imovin)", Limit: 40, RankCap: 400})
-	if !strings.Contains(sql, "to_tsquery('simple', $2)") || !strings.Contains(sql, "LIMIT $4)") || !strings.Contains(sql, "LIMIT $3)") {
-		t.Errorf("text query:\n%s", sql)
+	tests := []struct {
+		q    rag.TextQuery
+		want []any
+	}{
+		// No fallback: its part repeats the query, gated off.
+		{rag.TextQuery{Municipality: "sombor", TSQuery: "(porez) & (imovin)", Limit: 40, RankCap: 400},
+			[]any{"sombor", "(porez) & (imovin)", 40, 400, "(porez) & (imovin)", 0}},
+		{rag.TextQuery{Municipality: "sombor", TSQuery: "(porez) & (imovin)", Limit: 40, RankCap: 400, Fallback: "porez | imovin",
+			FallbackBelow: 20, ShortList: 120}, []any{"sombor", "(porez) & (imovin)", 40, 400, "porez | imovin", 20, 120}},
 	}
-	want := []any{"sombor", "(porez) & (imovin)", 40, 400}
-	if len(args) != len(want) {
-		t.Fatalf("args %v", args)
-	}
-	for i := range want {
-		if args[i] != want[i] {
-			t.Errorf("arg %d = %v, want %v", i+1, args[i], want[i])
+	for _, tt := range tests {
+		sql, args := textSearchQuery(tt.q)
+		for _, want := range []string{"to_tsquery('simple', $2)", "to_tsquery('simple', $5)", "LIMIT $4)", "LIMIT $3", "(SELECT count(*) FROM main) < $6"} {
+			if !strings.Contains(sql, want) {
+				t.Errorf("text query lacks %q:\n%s", want, sql)
+			}
+		}
+		if strings.Contains(sql, "ts_rank(") != (tt.q.ShortList > 0) {
+			t.Errorf("short list %d:\n%s", tt.q.ShortList, sql)
+		}
+		if len(args) != len(tt.want) {
+			t.Fatalf("args %v, want %v", args, tt.want)
+		}
+		for i := range tt.want {
+			if args[i] != tt.want[i] {
+				t.Errorf("arg %d = %v, want %v", i+1, args[i], tt.want[i])
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/pgvector/pgvector-go"
 
+	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/rag"
 )
 
@@ -69,31 +70,43 @@ const similarLexemesSQL = `
 	ORDER BY q.t, l.sim DESC, l.lexeme`
 
 // SimilarLexemes implements rag.Index with trigram similarity (pg_trgm).
+// The setting and the query go in one pipelined batch, one round trip:
+// a batch is one implicit transaction, so the setting applies to it alone.
 func (s *Store) SimilarLexemes(ctx context.Context, municipality string, tokens []string) ([]rag.Lexeme, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, similarThreshold)
+	b.Queue(similarLexemesSQL, municipality, tokens)
 	var out []rag.Lexeme
-	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, similarThreshold)
-		b.Queue(similarLexemesSQL, municipality, tokens)
-		br := tx.SendBatch(ctx, b)
-		defer br.Close()
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("trigram settings: %w", err)
-		}
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
+	err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Lexeme, error) {
 			var l rag.Lexeme
 			return l, r.Scan(&l.Token, &l.Form, &l.NDoc)
 		})
-		if err != nil {
-			return err
-		}
-		return br.Close()
+		return err
 	})
 	return out, err
+}
+
+// runBatch sends b, a settings statement then one query, in one round
+// trip and reads the query's rows with read. pgx sends a batch as one
+// pipeline closed by a single Sync, which PostgreSQL runs as one implicit
+// transaction: set_config(..., true) in the first statement holds for the
+// query and ends with it, as in an explicit read-only transaction, without
+// the two round trips of BEGIN and COMMIT.
+func runBatch(ctx context.Context, db *postgres.DB, b *pgx.Batch, read func(pgx.Rows) error) error {
+	br := db.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("search settings: %w", err)
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	if err := read(rows); err != nil {
+		return err
+	}
+	return br.Close()
 }
 
 // hitColumns are what both branches return of a chunk: its citation, its
@@ -157,64 +170,110 @@ func vectorSearchQuery(q rag.VectorQuery) (string, []any) {
 }
 
 // VectorSearch implements rag.Index: the settings and the query go in one
-// batch of a read-only transaction, so the settings apply to it alone.
+// batch (runBatch), so the settings apply to it alone.
 func (s *Store) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Candidate, error) {
+	b := &pgx.Batch{}
+	settings, settingsArgs := searchSettingsQuery(q)
+	b.Queue(settings, settingsArgs...)
+	search, searchArgs := vectorSearchQuery(q)
+	b.Queue(search, searchArgs...)
 	var found []rag.Candidate
-	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		settings, settingsArgs := searchSettingsQuery(q)
-		b.Queue(settings, settingsArgs...)
-		search, searchArgs := vectorSearchQuery(q)
-		b.Queue(search, searchArgs...)
-		br := tx.SendBatch(ctx, b)
-		defer br.Close()
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("vector settings: %w", err)
-		}
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
-		if found, err = collectCandidates(rows); err != nil {
-			return err
-		}
-		return br.Close()
+	err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
+		found, err = collectCandidates(rows)
+		return err
 	})
 	return found, err
 }
 
-// textSearchQuery ranks the chunks matching a tsquery, parsed once in
-// FROM (in WHERE it is parsed again for every row). At most RankCap
-// matching rows are ranked, the first by id: a fixed choice, so a term
-// found in thousands of chunks bounds the work and the same query ranks
-// the same rows every time (an unordered LIMIT takes whichever rows a
-// scan meets first, which changes between runs).
+// textSettingsQuery sets the full-text query's plan settings for its
+// batch (runBatch). Reading every chunk of a municipality and testing the
+// query on each is never the better plan while the full-text index
+// exists, yet the planner, which prices that test (@@) like comparing two
+// numbers, takes it for a small town (measured 7 ms against 0.2 ms at
+// 1,000 chunks), so sequential scans are off; JIT stays off for the cost
+// that switch adds to a plan.
+const textSettingsQuery = `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`
+
+// textSearchQuery ranks the chunks matching a tsquery and, in the same
+// statement, those matching q.Fallback when the first finds fewer than
+// q.FallbackBelow: one round trip and one plan where there were two. The
+// fallback's part is gated by a one-time filter, so it costs nothing when
+// it is not needed. Each part ranks at most RankCap matching rows, the
+// first by id: a fixed choice, so a term found in thousands of chunks
+// bounds the work and the same query ranks the same rows every time (an
+// unordered LIMIT takes whichever rows a scan meets first, which changes
+// between runs).
+//
+// A sparse part orders by id + 0, which no index gives, and compares the
+// municipality with an empty string appended, which no index holds, so
+// the full-text index is the only way left to its rows: its matches are
+// read through it and sorted (a few hundred rows), not found by walking
+// the primary key or by testing every chunk of the municipality (the
+// planner, taking an any-term query for a common one, chose either).
+//
+// The rank is computed over the chosen rows as the scan returns them, with
+// no second look-up of each row; to_tsquery of a parameter is folded into
+// a constant when the statement is planned (every plan is a custom one),
+// so it is parsed once per search, not per row. Cover density
+// (ts_rank_cd) costs about 10 µs a row for a query of eight words, seven
+// times ts_rank, so with q.ShortList set ts_rank first keeps that many of
+// the RankCap rows (ties by id) for it to rank. Only the Limit best of
+// each part are joined to their documents.
 func textSearchQuery(q rag.TextQuery) (string, []any) {
+	fallback, below, fallbackSparse := q.Fallback, q.FallbackBelow, q.FallbackSparse
+	if fallback == "" || fallback == q.TSQuery {
+		fallback, below, fallbackSparse = q.TSQuery, 0, q.Sparse
+	}
+	ranked := func(tsq, gate string, sparse bool) string {
+		town, order := "c.municipality", "c.id"
+		if sparse {
+			town, order = "c.municipality || ''", "c.id + 0"
+		}
+		rows := `(SELECT c.id, c.tsv FROM chunks c
+			WHERE ` + town + ` = $1 AND c.tsv @@ to_tsquery('simple', ` + tsq + `)` + gate + `
+			ORDER BY ` + order + `
+			LIMIT $4) x`
+		if q.ShortList > 0 && q.ShortList < q.RankCap {
+			rows = `(SELECT x.id, x.tsv FROM ` + rows + `
+			ORDER BY ts_rank(x.tsv, to_tsquery('simple', ` + tsq + `), 1) DESC, x.id
+			LIMIT $7) x`
+		}
+		return `
+		SELECT x.id, ts_rank_cd(x.tsv, to_tsquery('simple', ` + tsq + `), 1) AS rank
+		FROM ` + rows + `
+		ORDER BY rank DESC, x.id
+		LIMIT $3`
+	}
+	args := []any{q.Municipality, q.TSQuery, q.Limit, q.RankCap, fallback, below}
+	if q.ShortList > 0 && q.ShortList < q.RankCap {
+		args = append(args, q.ShortList)
+	}
 	return `
-	WITH ids AS MATERIALIZED (
-		SELECT c.id FROM chunks c, to_tsquery('simple', $2) q
-		WHERE c.municipality = $1 AND c.tsv @@ q
-		ORDER BY c.id
-		LIMIT $4),
-	m AS MATERIALIZED (
-		SELECT c.id, ts_rank_cd(c.tsv, q, 1) AS rank
-		FROM ids JOIN chunks c ON c.id = ids.id, to_tsquery('simple', $2) q
-		ORDER BY rank DESC, c.id
-		LIMIT $3)
+	WITH main AS MATERIALIZED (` + ranked("$2", "", q.Sparse) + `),
+	more AS MATERIALIZED (` + ranked("$5", " AND (SELECT count(*) FROM main) < $6", fallbackSparse) + `),
+	m AS (
+		SELECT id, rank, 0 AS part FROM main
+		UNION ALL
+		SELECT id, rank, 1 FROM more WHERE id NOT IN (SELECT id FROM main))
 	SELECT ` + hitColumns + `, m.rank
 	FROM m JOIN chunks c ON c.id = m.id JOIN documents d ON d.id = c.document_id
-	ORDER BY m.rank DESC, c.id`, []any{q.Municipality, q.TSQuery, q.Limit, q.RankCap}
+	ORDER BY m.part, m.rank DESC, c.id`, args
 }
 
 // TextSearch implements rag.Index with PostgreSQL full text ('simple'
-// configuration over the normalised columns).
+// configuration over the normalised columns): settings and query in one
+// batch.
 func (s *Store) TextSearch(ctx context.Context, q rag.TextQuery) ([]rag.Candidate, error) {
+	b := &pgx.Batch{}
+	b.Queue(textSettingsQuery)
 	sql, args := textSearchQuery(q)
-	rows, err := s.db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collectCandidates(rows)
+	b.Queue(sql, args...)
+	var found []rag.Candidate
+	err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
+		found, err = collectCandidates(rows)
+		return err
+	})
+	return found, err
 }
 
 func collectCandidates(rows pgx.Rows) ([]rag.Candidate, error) {
@@ -233,19 +292,16 @@ func nearestQuery(q rag.VectorQuery) (string, []any) {
 		[]any{q.Municipality, q.Model, pgvector.NewVector(q.Vector), q.Limit}
 }
 
-// Nearest implements rag.Index with the vector branch's settings.
+// Nearest implements rag.Index with the vector branch's settings, in one
+// batch as VectorSearch.
 func (s *Store) Nearest(ctx context.Context, q rag.VectorQuery) ([]rag.Neighbor, error) {
+	b := &pgx.Batch{}
+	settings, settingsArgs := searchSettingsQuery(q)
+	b.Queue(settings, settingsArgs...)
+	sql, args := nearestQuery(q)
+	b.Queue(sql, args...)
 	var out []rag.Neighbor
-	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		settings, settingsArgs := searchSettingsQuery(q)
-		if _, err := tx.Exec(ctx, settings, settingsArgs...); err != nil {
-			return err
-		}
-		sql, args := nearestQuery(q)
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
+	err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Neighbor, error) {
 			var n rag.Neighbor
 			return n, r.Scan(&n.ChunkID, &n.Distance)
