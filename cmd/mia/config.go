@@ -334,7 +334,7 @@ var (
 			return nil
 		}}
 	setConcurrentTurns = &setting{env: "MIA_CONCURRENT_TURNS", flag: "concurrent-turns", def: "0",
-		usage:    "turns (web and Viber) one replica works at once, model waits not counted (more wait their turn); 0: 4 per CPU",
+		usage:    "turns (web and Viber) one replica works at once, model waits not counted (more wait their turn); 0: 1 per CPU beside a local database, else 4 per CPU",
 		expected: "a whole number, 0 or more",
 		apply: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
