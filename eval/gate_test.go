@@ -77,20 +77,26 @@ var enforced = map[string]thresholds{
 	// then after the extraction rework (the asked fact found across the
 	// retrieved passages, tables read by header and row, answerability
 	// reading quotes under their headings, refitted on dev): 0.828, 0.921,
-	// 0.581, 0.978, 3. Laktaši's refusal recall fell by 2 of 39 items in
-	// that change (0.667 to 0.615) while its refusal accuracy, fact recall
-	// and both municipalities' other figures rose; its enforced figure was
-	// lowered to the new measure, knowingly. Holding refusal recall at 0.9
-	// in each municipality's dev split (not only pooled) was tried on dev
-	// and rejected there: dev accuracy 0.857 to 0.798, Laktaši dev fact
-	// recall 0.735 to 0.571.
+	// 0.581, 0.978, 3; then after 40 dev items were added (near misses one
+	// municipality's documents answer and the other's do not, asked of the
+	// other, and questions both touch) and answerability refitted on them:
+	// 0.821, 0.943, 0.543, 0.976, 3. The operating point moved towards
+	// declining: refusal recall rose in both municipalities (Laktaši 0.615
+	// to 0.667) and Sombor's fact recall fell by 5 of 129 items; its
+	// enforced figure was lowered to the new measure, knowingly (a declined
+	// answer counts as a missing fact, and issue 14 ranks a confident wrong
+	// answer as the costlier failure). Holding refusal recall at 0.9 in
+	// each municipality's dev split (not only pooled) was tried on dev and
+	// rejected there: dev accuracy 0.857 to 0.798, Laktaši dev fact recall
+	// 0.735 to 0.571.
 	"sombor": {
 		recallAt5: target.recallAt5,
 		// target 0.92 (issue 14), enforced 0.82; refusal recall meets its 0.90.
 		refusalAccuracy: 0.82, refusalRecall: target.refusalRecall,
-		// target 0.80 (issue 14), enforced 0.58 until extraction finds the asked fact.
-		factRecall: 0.58,
-		// target 0.95 (issue 14): met since the extraction rework (0.978).
+		// target 0.80 (issue 14), enforced 0.54 until answerability declines
+		// fewer answerable questions.
+		factRecall: 0.54,
+		// target 0.95 (issue 14): met since the extraction rework (0.976).
 		citationPrecision: target.citationPrecision,
 		// target 0 (issue 14), enforced 3.
 		unexpectedForms: 3,
@@ -101,12 +107,12 @@ var enforced = map[string]thresholds{
 	// 2026-12-04, after the classifier rework: refusal accuracy 0.753,
 	// refusal recall 0.667, fact recall 0.704, citation precision 0.988, no
 	// unexpected form start; after the extraction rework 0.773, 0.615,
-	// 0.759, 0.978, none.
+	// 0.759, 0.978, none; with the 40 dev items 0.794, 0.667, 0.759, 0.978,
+	// none.
 	"laktasi": {
 		recallAt5: target.recallAt5,
-		// target 0.92 / 0.90 (issue 14), enforced 0.77 / 0.61 (lowered
-		// from 0.66, knowingly: see above).
-		refusalAccuracy: 0.77, refusalRecall: 0.61,
+		// target 0.92 / 0.90 (issue 14), enforced 0.79 / 0.66.
+		refusalAccuracy: 0.79, refusalRecall: 0.66,
 		// target 0.80 (issue 14), enforced 0.75 until extraction finds the asked fact.
 		factRecall: 0.75,
 		// target 0.95 (issue 14): met.
