@@ -133,9 +133,11 @@ func (u *Understander) Understand(text string, m *municipality.Municipality, for
 }
 
 // UnderstandExcept reads a message as Understand does when except is
-// ruled out: its probability goes to the others, in proportion. The
-// engine rules an emergency out when the danger word the classifier read
-// is used in a harmless sense ("pala je tuča": hail).
+// ruled out. The others keep their probabilities (not scaled up to fill
+// the gap): a reading that was weak stays weak, below the form-start and
+// clarification thresholds. The engine rules an emergency out when the
+// danger word the classifier read is used in a harmless sense ("pala je
+// tuča": hail).
 func (u *Understander) UnderstandExcept(text string, m *municipality.Municipality, form string, except Intent) Result {
 	return u.understand(text, m, form, except)
 }
@@ -144,11 +146,7 @@ func (u *Understander) understand(text string, m *municipality.Municipality, for
 	words := splitText(text)
 	probs := u.intents.scores(withContext(featuresOf(text, words), form != ""))
 	softmax(probs, u.cal.temperature())
-	if i := slices.Index(Intents, except); i >= 0 && probs[i] < 1 {
-		rest := 1 - probs[i]
-		for j := range probs {
-			probs[j] /= rest
-		}
+	if i := slices.Index(Intents, except); i >= 0 {
 		probs[i] = 0
 	}
 	r := Result{Ranking: make([]Scored, len(Intents))}

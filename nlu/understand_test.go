@@ -236,3 +236,25 @@ func TestUnderstandOddInput(t *testing.T) {
 		}
 	}
 }
+
+// TestUnderstandExcept: ruling an intent out never returns it, and the
+// others keep the probabilities Understand gives them (a weak reading is
+// not scaled up past the form-start or clarification thresholds).
+func TestUnderstandExcept(t *testing.T) {
+	u := nlu.Default()
+	const text = "pala je tuča i polomila crep na kući"
+	all := u.Understand(text, nil, "")
+	ex := u.UnderstandExcept(text, nil, "", nlu.Emergency)
+	if ex.Intent == nlu.Emergency {
+		t.Fatalf("ruled out, still %s", ex.Intent)
+	}
+	p := map[nlu.Intent]float64{}
+	for _, s := range all.Ranking {
+		p[s.Intent] = s.P
+	}
+	for _, s := range ex.Ranking {
+		if s.Intent == nlu.Emergency && s.P != 0 || s.Intent != nlu.Emergency && s.P != p[s.Intent] {
+			t.Errorf("%s: %.4f, Understand gave %.4f", s.Intent, s.P, p[s.Intent])
+		}
+	}
+}
