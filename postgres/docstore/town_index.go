@@ -49,7 +49,8 @@ func townIndexSQL(municipality, model string, dim int) (string, error) {
 }
 
 // EnsureMunicipalityIndexes builds the partial vector index of each model
-// the municipality's chunks use, where missing.
+// the municipality's chunks use, where missing, with TownIndexWorkers
+// parallel workers.
 func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality string) error {
 	rows, err := s.db.Query(ctx, `SELECT m.model, (SELECT vector_dims(c.embedding) FROM chunks c
 			WHERE c.municipality = $1 AND c.model = m.model LIMIT 1)
@@ -73,7 +74,17 @@ func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality stri
 		if err != nil {
 			return err
 		}
-		if _, err := s.db.Exec(ctx, ddl); err != nil {
+		err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+			if s.TownIndexWorkers >= 0 {
+				if _, err := tx.Exec(ctx, `SELECT set_config('max_parallel_maintenance_workers', $1, true)`,
+					fmt.Sprint(s.TownIndexWorkers)); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(ctx, ddl)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("vector index of %s: %w", municipality, err)
 		}
 	}
