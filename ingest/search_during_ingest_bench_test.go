@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/miasrbija/mia/bench/loadgen"
 	"github.com/miasrbija/mia/ingest"
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/docstore"
@@ -55,10 +55,15 @@ func BenchmarkSearchDuringIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	var aChunks int
-	db.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE municipality = 'sombor'`).Scan(&aChunks)
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE municipality = 'sombor'`).Scan(&aChunks); err != nil {
+		b.Fatal(err)
+	}
 	bDir := copiedCorpus(b, envInt("MIA_BENCH_B_COPIES", 15), "../corpus/sombor", "../corpus/laktasi")
 
-	queries := devQuestions(b, "sombor")
+	queries, err := loadgen.Questions(filepath.Join("..", "eval", "datasets", "sombor", "dev.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	s := rag.NewSearcher(store.ReadIndex(), emb)
 	for _, q := range queries { // warm the vocabulary cache, as a running server has it
 		if _, err := s.Search(ctx, rag.Query{Municipality: "sombor", Text: q, K: 5}); err != nil {
@@ -395,25 +400,6 @@ func copiedCorpus(tb testing.TB, n int, srcs ...string) string {
 		}
 	}
 	return root
-}
-
-// devQuestions are the questions of a municipality's dev split.
-func devQuestions(tb testing.TB, m string) []string {
-	data, err := os.ReadFile(filepath.Join("..", "eval", "datasets", m, "dev.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var items []struct {
-		Question string `yaml:"question"`
-	}
-	if err := yaml.Unmarshal(data, &items); err != nil {
-		tb.Fatal(err)
-	}
-	var out []string
-	for _, it := range items {
-		out = append(out, it.Question)
-	}
-	return out
 }
 
 func envInt(name string, def int) int {
