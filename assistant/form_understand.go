@@ -31,9 +31,18 @@ const (
 // validation has the last word. A value understood for the question being
 // asked makes the message an answer whatever else it seems to be.
 func readMove(r nlu.Result, raw string, d *forms.Draft, media bool) formMove {
-	if svc := emergencyOf(routeWords(raw)); r.Intent == nlu.Emergency || svc != "" && r.Clarify {
+	svc := emergencyOf(routeWords(raw))
+	_, answers := r.Slots[d.Current]
+	answers = answers && d.Current != ""
+	switch {
+	case svc != "" && (r.Intent == nlu.Emergency || r.Clarify):
+		return moveEmergency // a danger word the classifier reads so too, or is unsure of
+	case r.Intent == nlu.Emergency && !answers:
 		return moveEmergency
 	}
+	// The classifier alone saw an emergency in a value for the question
+	// asked ("ulaz u Kljajićevo iz pravca Sombora" for the place): with no
+	// danger word in it, it is the answer.
 	f := currentField(d)
 	if cancelsForm(raw) && (f == nil || f.Meaning != forms.MeaningMessage) {
 		return moveCancel // "ipak ništa, otkaži prijavu" whatever else it names
@@ -41,7 +50,7 @@ func readMove(r nlu.Result, raw string, d *forms.Draft, media bool) formMove {
 	if r.Clarify || media {
 		return moveAnswer
 	}
-	if _, ok := r.Slots[d.Current]; ok && d.Current != "" {
+	if answers {
 		return moveAnswer
 	}
 	if changesAnswer(r, raw, d) {

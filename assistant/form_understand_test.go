@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/miasrbija/mia/assistant"
 	sr "github.com/miasrbija/mia/serbian"
 )
 
@@ -105,5 +106,27 @@ func TestCategoryTypedInWords(t *testing.T) {
 	})
 	if strings.Contains(sr.Fold(r.Text), sr.Fold("Razumeo sam: vrsta problema")) {
 		t.Errorf("a question at the category step was taken as the category:\n%s", r.Text)
+	}
+}
+
+// TestFormPlaceNotEmergency: a place typed for the location question is
+// its answer even when the classifier alone reads it as an emergency (no
+// danger word in it): the form goes on, with no emergency reply.
+func TestFormPlaceNotEmergency(t *testing.T) {
+	b := setup(t)
+	withForms(t, b)
+	e := b.engine(t)
+	r := converse(t, e, "citizen-place", []turn{
+		{payload: "form:communal_report", wantIn: ""},
+		{payload: "form:set:category=greenery", wantIn: ""},
+		{payload: "form:set:village=yes", wantIn: ""},
+		{text: "Neokresano drveće zaklanja saobraćajni znak, od grana se ne vidi.", wantIn: ""},
+		{text: "ulaz u Kljajićevo iz pravca Sombora", wantIn: ""},
+	})
+	if r.Route == assistant.RouteEmergency || strings.Contains(r.Text, "112") {
+		t.Errorf("a place read as an emergency: %s %q", r.Route, r.Text)
+	}
+	if r.Route != assistant.RouteForm {
+		t.Errorf("the form does not go on: route %s, %q", r.Route, r.Text)
 	}
 }
