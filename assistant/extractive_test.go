@@ -92,6 +92,13 @@ func searchResults(question, hint string, idf map[string]float64, hits ...rag.Hi
 }
 
 // answerText is the extractive answer's text as the citizen reads it.
+// composeFor is the engine's extractive answer (two passages of at most
+// four units) to q from hits, as a search with those idf weights gives them.
+func composeFor(q, hint string, idf map[string]float64, hits ...rag.Hit) []passage {
+	x := extractive{maxPassages: 2, maxUnits: 4}
+	return x.compose(searchResults(q, hint, idf, hits...), answerType(q))
+}
+
 func answerText(ps []passage) string {
 	var parts []string
 	for _, p := range ps {
@@ -122,10 +129,8 @@ var porezHits = []rag.Hit{
 // its header.
 func TestComposeFindsTheDeadlineRow(t *testing.T) {
 	t.Parallel()
-	x := extractive{maxPassages: 2, maxUnits: 4}
 	for _, q := range []string{"Do kada se plaća prva rata poreza na imovinu?", "do kad se placa prva rata poreza na imovinu"} {
-		res := searchResults(q, factHint[answerType(q)], nil, porezHits...)
-		ps := x.compose(res, answerType(q))
+		ps := composeFor(q, factHint[answerType(q)], nil, porezHits...)
 		if len(ps) == 0 || ps[0].hit.ChunkID != 159 {
 			t.Fatalf("%q: quoted %+v, want the table passage first", q, ps)
 		}
@@ -147,7 +152,6 @@ func TestComposeFindsTheDeadlineRow(t *testing.T) {
 // that says when the bins go out.
 func TestQuoteTableRowByLabel(t *testing.T) {
 	t.Parallel()
-	x := extractive{maxPassages: 2, maxUnits: 4}
 	h := rag.Hit{ChunkID: 249, DocumentID: 7, HeadingPath: []string{"Odvoz smeća i čistoća javnih površina", "Raspored odvoza po mjesnim zajednicama"},
 		Content: "Kante i kontejneri se prazne po sljedećem rasporedu. Posude iznesite do 6:00 časova ujutro na dan odvoza.\n\n" +
 			"| Mjesna zajednica | Dan odvoza |\n| --- | --- |\n| Laktaši-grad (uže gradsko područje) | utorak i petak |\n| Aleksandrovac | srijeda |\n" +
@@ -155,8 +159,7 @@ func TestQuoteTableRowByLabel(t *testing.T) {
 	zoo := rag.Hit{ChunkID: 252, DocumentID: 7, HeadingPath: []string{"Odvoz smeća i čistoća javnih površina", "Zoohigijena i napušteni psi"},
 		Content: "Higijeničarska služba JKP „Komunalac“ uklanja leševe životinja. Prijavu uputite na +387 51 532 310; leš se uklanja u roku od 24 sata od prijave."}
 	q := "Кад одвозе смеће у Јаблану?"
-	res := searchResults(q, factHint[answerType(q)], map[string]float64{"jablan": 3}, zoo, h)
-	got := answerText(x.compose(res, answerType(q)))
+	got := answerText(composeFor(q, factHint[answerType(q)], map[string]float64{"jablan": 3}, zoo, h))
 	if !strings.Contains(got, "Jablan i Maglajani: četvrtak.") {
 		t.Errorf("answer %q, want the Jablan row", got)
 	}
@@ -166,8 +169,7 @@ func TestQuoteTableRowByLabel(t *testing.T) {
 
 	// The sentence right after the one naming the bins states the hour.
 	q = "do koliko sati treba iznijeti kantu"
-	res = searchResults(q, "", map[string]float64{"kant": 3, "sat": 3}, zoo, h)
-	if got := answerText(x.compose(res, answerType(q))); !strings.Contains(got, "do 6:00 časova") {
+	if got := answerText(composeFor(q, "", map[string]float64{"kant": 3, "sat": 3}, zoo, h)); !strings.Contains(got, "do 6:00 časova") {
 		t.Errorf("answer %q, want the hour", got)
 	}
 }
@@ -179,11 +181,10 @@ func TestQuoteTableRowByLabel(t *testing.T) {
 // za…") brings the sentence it points to.
 func TestQuoteSectionAnswers(t *testing.T) {
 	t.Parallel()
-	x := extractive{maxPassages: 2, maxUnits: 4}
 	dogs := rag.Hit{ChunkID: 103, DocumentID: 3, HeadingPath: []string{"Пријава комуналних проблема", "Пси луталице"},
 		Content: "Ко хвата псе луталице у Сомбору, демо подаци не потврђују. Пријавите проблем преко МИА или питајте на инфо-пулту 025/468-222 која је служба надлежна."}
 	q := "ko hvata pse lutalice u somboru"
-	got := answerText(x.compose(searchResults(q, "", nil, dogs), answerType(q)))
+	got := answerText(composeFor(q, "", nil, dogs))
 	if !strings.Contains(got, "025/468-222") {
 		t.Errorf("answer %q, want the section whole with its phone", got)
 	}
@@ -191,7 +192,7 @@ func TestQuoteSectionAnswers(t *testing.T) {
 	price := rag.Hit{ChunkID: 138, DocumentID: 4, HeadingPath: []string{"Obaveštenje: Mesec čistoće", "Cena usluga"},
 		Content: "Ovo obaveštenje ne navodi da li je odvoz kabastog otpada tokom akcije besplatan. Te podatke proverite pozivom na 025/415-788. Akcija traje ceo april, a raspored se objavljuje na sajtu."}
 	q = "da li je odvoz kabastog otpada besplatan"
-	got = answerText(x.compose(searchResults(q, "", map[string]float64{"kabast": 3}, price), answerType(q)))
+	got = answerText(composeFor(q, "", map[string]float64{"kabast": 3}, price))
 	if !strings.Contains(got, "025/415-788") || strings.Contains(got, "raspored") {
 		t.Errorf("answer %q, want the follow-up sentence and not the unrelated one", got)
 	}
@@ -199,7 +200,7 @@ func TestQuoteSectionAnswers(t *testing.T) {
 	snow := rag.Hit{ChunkID: 143, DocumentID: 5, HeadingPath: []string{"Obaveštenje: uklanjanje snega"},
 		Content: "Vlasnici i korisnici objekata dužni su da uklone sneg sa trotoara ispred svojih objekata. To važi za porodične kuće, stambene zgrade i poslovne prostore. Grad ima i muzej."}
 	q = "da li se odnosi na stambene zgrade"
-	got = answerText(x.compose(searchResults(q, "", map[string]float64{"stambe": 3}, snow), answerType(q)))
+	got = answerText(composeFor(q, "", map[string]float64{"stambe": 3}, snow))
 	if !strings.Contains(got, "Vlasnici i korisnici") || strings.Contains(got, "muzej") {
 		t.Errorf("answer %q, want the sentence 'To važi' points back to, and no other", got)
 	}
@@ -211,13 +212,12 @@ func TestQuoteSectionAnswers(t *testing.T) {
 // line too.
 func TestQuoteListWhole(t *testing.T) {
 	t.Parallel()
-	x := extractive{maxPassages: 2, maxUnits: 4}
 	h := rag.Hit{ChunkID: 198, DocumentID: 9, HeadingPath: []string{"Права из социјалне заштите", "Шта се прилаже уз захтјев за новчану помоћ"},
 		Content: "- захтјев на обрасцу Центра;\n- копија личне карте за све чланове домаћинства;\n- извод из матичне књиге рођених за дјецу;\n" +
 			"- доказ о приходима свих чланова домаћинства за посљедња три мјесеца;\n- увјерење Завода за запошљавање за незапослене чланове.\n\n" +
 			"Центар о захтјеву одлучује рјешењем у року од 30 дана."}
 	q := "Шта треба приложити уз захтјев за новчану помоћ?"
-	ps := x.compose(searchResults(q, "", nil, h), answerType(q))
+	ps := composeFor(q, "", nil, h)
 	if len(ps) != 1 {
 		t.Fatalf("passages %+v", ps)
 	}
@@ -237,13 +237,12 @@ func TestQuoteListWhole(t *testing.T) {
 // number with the question.
 func TestComposeYesNoChecksTheDate(t *testing.T) {
 	t.Parallel()
-	x := extractive{maxPassages: 2, maxUnits: 4}
 	vrtic := rag.Hit{ChunkID: 279, DocumentID: 30, HeadingPath: []string{"Dječiji vrtić", "Mjesečna cijena"},
 		Content: "Cijena se plaća do 10. u mjesecu za tekući mjesec. Za odsustvo duže od 15 radnih dana plaća se 50% cijene."}
 	porez := rag.Hit{ChunkID: 266, DocumentID: 31, HeadingPath: []string{"Porez na nepokretnosti", "Rokovi plaćanja u 2026. godini"},
 		Content: "Porez na nepokretnosti plaća se u dvije jednake rate:\n- prva rata — do 30. juna 2026.;\n- druga rata — do 30. septembra 2026."}
 	q := "Da li se porez na imovinu plaća tromesečno do 15. maja?"
-	ps := x.compose(searchResults(q, "", map[string]float64{"maj": 4}, vrtic, porez), answerType(q))
+	ps := composeFor(q, "", map[string]float64{"maj": 4}, vrtic, porez)
 	if len(ps) == 0 || ps[0].hit.ChunkID != 266 || !strings.Contains(answerText(ps), "dvije jednake rate") {
 		t.Errorf("answer %q, want the tax deadlines", answerText(ps))
 	}
