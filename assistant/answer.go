@@ -87,7 +87,7 @@ func (e *Engine) candidate(ctx context.Context, municipality, text string) (*can
 	}
 	query := placeholderRE.ReplaceAllString(text, " ")
 	want := answerType(query)
-	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: municipality, Text: query, Hint: factHint[want], K: 5})
+	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: municipality, Text: query, Hint: factHint[want], K: 8, PerDocument: 5})
 	if err != nil {
 		return nil, err
 	}

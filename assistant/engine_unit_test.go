@@ -148,7 +148,7 @@ func TestUnitExtractiveAnswer(t *testing.T) {
 	if !strings.Contains(r.Text, "„Porez na imovinu“") || !strings.Contains(r.Text, "tromesečno") || !strings.Contains(r.Text, "[1]") {
 		t.Errorf("answer:\n%s", r.Text)
 	}
-	if q := b.queries[0]; q.Municipality != "sombor" || q.Text != "Do kada se plaća porez na imovinu?" || q.K != 5 {
+	if q := b.queries[0]; q.Municipality != "sombor" || q.Text != "Do kada se plaća porez na imovinu?" || q.K != 8 || q.PerDocument != 5 {
 		t.Errorf("query %+v", q)
 	}
 	// In Cyrillic, the answer is in Cyrillic.

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -28,6 +29,10 @@ type Query struct {
 	// not ask (e.g. "rok" for a "do kada" question): they rank passages
 	// but do not count toward the question's coverage or the confidence.
 	Hint string
+	// PerDocument overrides the searcher's cap on hits from one document
+	// (0 keeps it): an answer looking for one fact reads deeper into the
+	// documents that matter.
+	PerDocument int
 }
 
 // Mode selects the retrieval branches.
@@ -215,7 +220,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	for i := range fused {
 		fused[i].Coverage = coverage(terms, fused[i].have, false)
 	}
-	res.Hits = diversify(fused, q.K, s.PerDocument)
+	res.Hits = diversify(fused, q.K, cmp.Or(q.PerDocument, s.PerDocument))
 	res.Confidence = confidence(res.Hits, terms)
 	res.Confident = res.Confidence >= ConfidenceThreshold
 	return res, nil
