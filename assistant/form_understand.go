@@ -50,10 +50,12 @@ func readMove(r nlu.Result, raw string, d *forms.Draft, media bool) formMove {
 	if r.Clarify || media {
 		return moveAnswer
 	}
-	if answers {
+	if answers && !(r.Intent == nlu.Info && f != nil && isOption(f) && asksFact(raw)) {
+		// An option named in a question asking something else ("Koliko
+		// košta odvoz kabastog otpada?" at the category) is no answer.
 		return moveAnswer
 	}
-	if changesAnswer(r, raw, d) {
+	if changesAnswer(r, raw, d) || reanswers(r, raw, d) {
 		// "ne, lično ću preuzeti" at the summary changes the delivery; it
 		// is no request for the change menu.
 		return moveAnswer
@@ -114,6 +116,7 @@ func formValues(r nlu.Result, raw string, d *forms.Draft) map[string]string {
 		return nil
 	}
 	correct := corrects(r, raw)
+	changed := !correct && reanswers(r, raw, d)
 	out := map[string]string{}
 	for k, v := range r.Slots {
 		f, ok := def.Field(k)
@@ -135,8 +138,9 @@ func formValues(r nlu.Result, raw string, d *forms.Draft) map[string]string {
 			// A correction names what changes; a landmark said in passing
 			// ("kontejner pored stuba") does not replace an address.
 			out[k] = v
-		case d.Current == "" && isOption(f) && d.Value(k) != v:
-			// At the summary an option typed is the change wanted.
+		case (d.Current == "" || changed) && isOption(f) && d.Value(k) != v:
+			// At the summary an option typed is the change wanted, and so
+			// is one named instead of the answer asked for.
 			out[k] = v
 		}
 	}
@@ -180,6 +184,72 @@ func changesAnswer(r nlu.Result, raw string, d *forms.Draft) bool {
 		}
 	}
 	return false
+}
+
+// reanswers reports whether a message that does not answer the question
+// asked names another option for a field answered before: "ne mogu da
+// dođem, pošaljite ga poštom" at the contact question, after "lično",
+// changes the delivery though it says no "ipak". Free-text questions are
+// left out (any message answers them), and so are questions asking
+// something ("a poštom koliko traje?"), but not requests ("a da mi ga
+// pošaljete na adresu?", "može li poštom?").
+func reanswers(r nlu.Result, raw string, d *forms.Draft) bool {
+	f := currentField(d)
+	switch {
+	case f == nil || f.Type == forms.TypeText || f.Type == forms.TypeLocation || f.Meaning == forms.MeaningMessage:
+		return false
+	case r.Slots[d.Current] != "":
+		return false
+	case r.Intent == nlu.Cancel && !r.Clarify:
+		return false
+	case strings.Contains(raw, "?") && !asksFor(raw):
+		return false
+	}
+	def, ok := forms.Lookup(d.Form)
+	if !ok {
+		return false
+	}
+	for k, v := range r.Slots {
+		if g, ok := def.Field(k); ok && k != d.Current && isOption(g) && d.Value(k) != "" && d.Value(k) != v {
+			return true
+		}
+	}
+	return false
+}
+
+// Questions that ask for something to be done ("može li…", "da li
+// možete…", "a da mi…") rather than for a fact: no interrogative word,
+// a modal or a "da mi" request.
+var (
+	whWords     = wordSet("koliko kolko kada kad gde gdje sta sto kako zasto zasta ko koga kome koji koja koje kojim kakav kakva kakvo dokle odakle kuda cemu cega")
+	requestCues = wordSet("moze mozete mogu moguce mogli biste bi hocete hoce")
+)
+
+// asksFact reports whether a message asks for a fact: a question with an
+// interrogative word.
+func asksFact(raw string) bool {
+	if !strings.Contains(raw, "?") {
+		return false
+	}
+	for _, w := range routeWords(raw) {
+		if whWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// asksFor reports whether a question is a request.
+func asksFor(raw string) bool {
+	ws := routeWords(raw)
+	request := false
+	for i, w := range ws {
+		if whWords[w] {
+			return false
+		}
+		request = request || requestCues[w] || w == "da" && i+1 < len(ws) && (ws[i+1] == "mi" || ws[i+1] == "nam")
+	}
+	return request
 }
 
 // aside answers a message that is not meant for the open form (a question,

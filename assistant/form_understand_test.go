@@ -46,6 +46,33 @@ func TestFormOptionCorrections(t *testing.T) {
 		t.Errorf("the variant is not corrected, or the relation is no longer asked:\n%s", r.Text)
 	}
 
+	// Without a word of correction: another option named where another
+	// question is asked changes the answer, said so as a statement or
+	// asked for as a request; a question naming one asks something else.
+	for user, text := range map[string]string{
+		"citizen-plain":   "Izvinite, ne mogu da dođem, pošaljite ga poštom",
+		"citizen-request": "a da mi ga pošaljete na kućnu adresu?",
+	} {
+		converse(t, e, user, []turn{
+			{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
+			{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
+			{payload: "form:set:purpose=other", wantIn: ""},
+			{payload: "form:set:delivery=counter", wantIn: "kontakt"},
+			{text: text, wantIn: fixed},
+			{text: "064 111 2233", wantIn: "na koju adresu"},
+		})
+	}
+	r = converse(t, e, "citizen-asks", []turn{
+		{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
+		{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
+		{payload: "form:set:purpose=other", wantIn: ""},
+		{payload: "form:set:delivery=counter", wantIn: "kontakt"},
+		{text: "a poštom koliko traje dostava?", wantIn: "kontakt"},
+	})
+	if strings.Contains(sr.Fold(r.Text), fixed) {
+		t.Errorf("a question about the post changed the delivery:\n%s", r.Text)
+	}
+
 	// The category at the summary: rerouted, and said so.
 	converse(t, e, "citizen-category", []turn{
 		{text: "Kontejner kod stadiona je prevrnut, smeće je svuda okolo", wantIn: ""},

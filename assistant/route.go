@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/miasrbija/mia/municipality"
@@ -93,6 +94,12 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		return Intent{Route: RouteAbuse}
 	}
 	in := intentOf(r, text)
+	if in.Route == RouteFormStart && len(in.Clarify) == 0 && opensWithWhenOrHowMuch(ws) {
+		// "Do kada MZ može da predloži novu rasvetu?" names a report's
+		// subject but asks for a date or an amount, which no form gives:
+		// the documents answer it, and a decline offers the forms.
+		in.Route, in.Form = RouteInfo, ""
+	}
 	if svc = cmp.Or(svc, harmless); svc != "" {
 		in.Caution = svc
 	}
@@ -127,6 +134,20 @@ func interrogative(ws []string, text string) bool {
 		}
 	}
 	return false
+}
+
+// opensWithWhenOrHowMuch reports whether a message opens by asking for
+// a time or an amount: "kada", "do kada", "od kada", "u kom roku",
+// "koliko".
+func opensWithWhenOrHowMuch(ws []string) bool {
+	at := func(i int, set ...string) bool { return i < len(ws) && slices.Contains(set, ws[i]) }
+	switch {
+	case at(0, "kada", "kad", "koliko", "kolko"):
+		return true
+	case at(0, "do", "od") && at(1, "kada", "kad"):
+		return true
+	}
+	return at(0, "u") && at(1, "kom", "kojem", "kome") && at(2, "roku")
 }
 
 // intentOf maps the classifier's reading to a route.

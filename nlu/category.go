@@ -22,12 +22,7 @@ const (
 // sure enough). After a contrast ("nije svetlo nego kontejner") the last
 // option named wins.
 func (u *Understander) categoryOf(text string, words []word, place []span, useModel bool) string {
-	type cand struct {
-		value string
-		w     float64
-		at    int
-	}
-	var live []cand
+	var live []catCand
 	for _, m := range u.lex.matches(words, forms.FormCommunalReport)["category"] {
 		if m.negated || overlaps(words[m.at].start, words[m.at+m.n-1].end, place) {
 			continue
@@ -38,7 +33,7 @@ func (u *Understander) categoryOf(text string, words []word, place []span, useMo
 		if namedAsPlace(words, m.at) {
 			w = weightWhere
 		}
-		live = append(live, cand{m.value, w, m.at})
+		live = append(live, catCand{m.value, w, m.at})
 	}
 	named := false // an option named as the problem, not only as where
 	for _, c := range live {
@@ -78,7 +73,60 @@ func (u *Understander) categoryOf(text string, words []word, place []span, useMo
 			best = c.value
 		}
 	}
+	if (best == "waste" || best == "roads") && litterOnSurface(words, live, best) {
+		return "street_cleaning"
+	}
 	return best
+}
+
+// Litter on a street is the street cleaners' work, not a bin's: rubbish
+// ("smeće", "papiri", "kese") a message puts on a public surface ("po
+// ulici", "trotoar je pun…") makes a street-cleaning report, unless the
+// waste or road words also name what else is wrong (a bin, its emptying,
+// a hole).
+var (
+	litterStems  = stemSet("smeće smeća đubre đubreta otpad otpada kesa kese kesama papir papiri papira flaša flaše flaša ambalaža opušci limenke")
+	surfaceStems = stemSet("ulica ulice ulici ulicama trotoar trotoaru trotoari trg trgu kolovoz kolovozu pločnik pločniku šetalište šetalištu")
+)
+
+// catCand is a category option named in a message: its weight and where.
+type catCand struct {
+	value string
+	w     float64
+	at    int
+}
+
+func litterOnSurface(words []word, live []catCand, best string) bool {
+	litter, surface := false, false
+	for i, w := range words {
+		switch {
+		case litterStems[w.stem]:
+			litter = true
+		case surfaceStems[w.stem]:
+			// "u Ulici Kralja Petra" is an address, not the surface.
+			if !(i+1 < len(words) && words[i+1].upper && !words[i+1].punct) {
+				surface = true
+			}
+		}
+	}
+	if !litter || !surface {
+		return false
+	}
+	for _, c := range live {
+		if c.value == best && !litterStems[words[c.at].stem] && !surfaceStems[words[c.at].stem] {
+			return false
+		}
+	}
+	return true
+}
+
+// stemSet returns the stems of the words of s.
+func stemSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range splitText(s) {
+		m[w.stem] = true
+	}
+	return m
 }
 
 // categoryProbs returns the category model's probabilities for the

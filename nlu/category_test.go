@@ -124,6 +124,10 @@ func TestOptionCorrections(t *testing.T) {
 		// negates.
 		{"lično", "registry_extract", "delivery", "counter", false},
 		{"ne lično, poštom", "registry_extract", "delivery", "post", false},
+		// A verb after a negated modal and "da" is negated with it.
+		{"Izvinite, ne mogu da dođem, pošaljite ga poštom", "registry_extract", "delivery", "post", false},
+		{"neću da dolazim, može li elektronski", "registry_extract", "delivery", "electronic", false},
+		{"hoću da mi stigne kući", "registry_extract", "delivery", "post", false},
 	}
 	for _, tt := range tests {
 		if got := u.Understand(tt.text, m, tt.form).Slots[tt.field]; got != tt.want {
@@ -148,5 +152,56 @@ func TestCategoryOfAnswer(t *testing.T) {
 		if got := u.Category(text, m); got != want {
 			t.Errorf("Category(%q) = %q, want %q", text, got, want)
 		}
+	}
+}
+
+// TestLitterOnStreet: rubbish lying on a street, a pavement or a square
+// is street cleaning; rubbish at a bin, or not taken away, stays waste,
+// and a hole stays a road problem. A street named in an address is no
+// surface. Sentences written for this test.
+func TestLitterOnStreet(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	tests := []struct{ text, want string }{
+		{"đubre po ulici", "street_cleaning"},
+		{"ulica puna smeća", "street_cleaning"},
+		{"Trotoar ispred škole je pun papira i flaša", "street_cleaning"},
+		{"Posle vašara ostalo smeće po celom trgu", "street_cleaning"},
+		{"Kontejner je prepun i smeće je oko njega po trotoaru", "waste"},
+		{"Nisu odneli smeće, kese stoje na trotoaru", "waste"},
+		{"Kese sa smećem ispred kuće u Ulici Zmaj Jovinoj", "waste"},
+		{"Rupa na ulici puna smeća", "roads"},
+	}
+	for _, tt := range tests {
+		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
+			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestOptionLabelTyped: an option's label typed as from its button names
+// the option, in either script, and is no place ("Čistoća ulica" is not a
+// street); a catch-all option's name counts only as such a short answer,
+// not as a word of a sentence.
+func TestOptionLabelTyped(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	for text, want := range map[string]string{
+		"Čistoća ulica":     "street_cleaning",
+		"Чистоћа улица":     "street_cleaning",
+		"Putevi i trotoari": "roads",
+		"ostalo":            "other",
+		"nešto drugo":       "other",
+	} {
+		r := u.Understand(text, m, "communal_report")
+		if got := r.Slots["category"]; got != want {
+			t.Errorf("%q: category %q, want %q", text, got, want)
+		}
+		if loc := r.Slots["location"]; loc != "" {
+			t.Errorf("%q: read as the place %q", text, loc)
+		}
+	}
+	if got := u.Understand("Posle pijace je ostalo sve prljavo", m, "communal_report").Slots["category"]; got == "other" {
+		t.Errorf(`"ostalo" inside a sentence named the catch-all category`)
 	}
 }

@@ -41,6 +41,9 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 			out["name"] = name.value
 		}
 		loc, place, hasLoc := locationOf(text, words, m, values)
+		if u.lex.isLabel(form, words) {
+			loc, place, hasLoc = "", nil, false
+		}
 		if c := u.categoryOf(text, words, place, intent == CommunalReport); c != "" {
 			out["category"] = c
 		}

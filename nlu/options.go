@@ -14,7 +14,14 @@ type phrase struct {
 	value string
 	stems []string
 	ekavs []string
+	// catchAll: the name of a catch-all option ("Ostalo", "nešto
+	// drugo"), which names it only as a typed button, not inside a
+	// sentence ("posle vašara ostalo je smeće").
+	catchAll bool
 }
+
+// catchAllValue is the value of a choice field's catch-all option.
+const catchAllValue = "other"
 
 // fieldPhrase is a phrase with the field whose option it names.
 type fieldPhrase struct {
@@ -32,12 +39,30 @@ type lexIndex struct {
 	// word is spelt right, so it is never read as a typo of another
 	// ("stakla" is glass, not a misspelt "stabla").
 	known map[string]bool
+	// labels: form → the options' labels as typed from a button, folded
+	// word by word.
+	labels map[string]map[string]bool
+}
+
+// isLabel reports whether the whole message is the label of one of the
+// form's options ("Čistoća ulica", typed from its button): it names the
+// option, not a place called so.
+func (ix *lexIndex) isLabel(form string, words []word) bool {
+	return ix.labels[form][foldedWords(words)]
+}
+
+func foldedWords(words []word) string {
+	f := make([]string, len(words))
+	for i, w := range words {
+		f[i] = w.fold
+	}
+	return strings.Join(f, " ")
 }
 
 // newLexIndex builds the index from the lexicon and the forms' option
 // labels (each label is a phrase of its own).
 func newLexIndex(lex Lexicon, examples []Example) (*lexIndex, error) {
-	ix := &lexIndex{fields: map[string]map[string][]phrase{}, known: map[string]bool{}}
+	ix := &lexIndex{fields: map[string]map[string][]phrase{}, known: map[string]bool{}, labels: map[string]map[string]bool{}}
 	for _, ex := range examples {
 		for _, w := range splitText(ex.Text) {
 			ix.known[w.stem] = true
@@ -45,7 +70,10 @@ func newLexIndex(lex Lexicon, examples []Example) (*lexIndex, error) {
 	}
 	add := func(form, field, value, text string) {
 		p := phrase{value: value}
-		for _, w := range splitText(text) {
+		ws := splitText(text)
+		p.catchAll = value == catchAllValue && len(ws) > 0 && len(ws) <= 2 &&
+			(ws[0].fold == "ostalo" || ws[0].fold == "nesto" || ws[0].fold == "drugo")
+		for _, w := range ws {
 			if w.digits || stopWord(w.fold) {
 				continue
 			}
@@ -71,6 +99,10 @@ func newLexIndex(lex Lexicon, examples []Example) (*lexIndex, error) {
 			}
 			for _, o := range f.Options {
 				add(form, f.Name, o.Value, o.Label)
+				if ix.labels[form] == nil {
+					ix.labels[form] = map[string]bool{}
+				}
+				ix.labels[form][foldedWords(splitText(o.Label))] = true
 			}
 		}
 	}
@@ -167,6 +199,9 @@ func (ix *lexIndex) matches(words []word, form string) map[string][]optionMatch 
 	out := map[string][]optionMatch{}
 	for _, fp := range ix.ordered[form] {
 		p := fp.phrase
+		if p.catchAll && len(words) > 3 {
+			continue
+		}
 		for i := 0; i+len(p.stems) <= len(words); i++ {
 			end := ix.phraseAt(words, used, p, i)
 			if end < 0 {
@@ -260,6 +295,16 @@ func negated(words []word, i int) bool {
 			if preferWords[w.fold] {
 				return true
 			}
+		}
+	}
+	// "ne mogu da dođem", "neću da čekam na šalteru": a verb after a
+	// negated modal and "da" is negated with it.
+	if i > 2 && words[i-1].fold == "da" && !words[i-2].punct {
+		switch {
+		case words[i-2].fold == "necu" || words[i-2].fold == "necemo" || words[i-2].fold == "nece":
+			return true
+		case words[i-3].fold == "ne" && wishVerbs[words[i-2].fold]:
+			return true
 		}
 	}
 	// "ne želim lično", "ne treba poštom": a wish negated.
