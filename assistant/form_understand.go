@@ -144,6 +144,19 @@ func formValues(r nlu.Result, raw string, d *forms.Draft) map[string]string {
 			out[k] = v
 		}
 	}
+	if d.Current == "" || correct {
+		// Contact data given at the summary or as a correction ("ipak me
+		// kontaktirajte, Marko 064…") is the consent it was refused with:
+		// the yes/no field it hangs on turns to yes, and the data is kept.
+		for k := range out {
+			f, _ := def.Field(k)
+			for y, want := range f.When {
+				if g, ok := def.Field(y); ok && g.Type == forms.TypeYesNo && want == "yes" && d.Value(y) != "yes" {
+					out[y] = "yes"
+				}
+			}
+		}
+	}
 	if len(out) == 0 {
 		return nil
 	}

@@ -73,6 +73,19 @@ func TestFormOptionCorrections(t *testing.T) {
 		t.Errorf("a question about the post changed the delivery:\n%s", r.Text)
 	}
 
+	// Contact data given at the summary after the consent was refused is
+	// that consent: kept, not ignored.
+	r = converse(t, e, "citizen-consent", []turn{
+		{text: "Rupa na kolovozu u Ulici Filipa Kljajića 30", wantIn: ""},
+		{payload: "form:set:village=no", wantIn: ""},
+		{payload: "form:skip", wantIn: ""},
+		{payload: "form:set:contact_consent=no", wantIn: "proverite prijavu"},
+		{text: "ipak me kontaktirajte, Marko Marković 064 123 4567", wantIn: fixed},
+	})
+	if f := sr.Fold(r.Text); !strings.Contains(f, "marko markovic") || !strings.Contains(f, "proverite prijavu") {
+		t.Errorf("the contact given at the summary is not in the report:\n%s", r.Text)
+	}
+
 	// The category at the summary: rerouted, and said so.
 	converse(t, e, "citizen-category", []turn{
 		{text: "Kontejner kod stadiona je prevrnut, smeće je svuda okolo", wantIn: ""},

@@ -157,7 +157,7 @@ func findName(s string, words []word, values []span) (span, bool) {
 		rest = append(rest, w)
 	}
 	if len(rest) < 2 || len(rest) > 4 {
-		return span{}, false
+		return nameBeside(s, words, values)
 	}
 	// A name is all capitalised or, typed carelessly, all lower case, and
 	// has no function words ("Zovite na 025…" is no name).
@@ -171,7 +171,16 @@ func findName(s string, words []word, values []span) (span, bool) {
 		}
 	}
 	if upper != 0 && upper != len(rest) {
-		return span{}, false
+		return nameBeside(s, words, values)
+	}
+	if upper == 0 {
+		// Typed in lower case, a name has no particle, modal or plea in
+		// it: "može ipak" beside a phone number is no name.
+		for _, w := range rest {
+			if notNameWords[w.fold] || wishVerbs[w.fold] || correctionCues[w.fold] {
+				return span{}, false
+			}
+		}
 	}
 	for i := 1; i < len(rest); i++ {
 		// The name must be one run: no value between its words.
@@ -180,6 +189,47 @@ func findName(s string, words []word, values []span) (span, bool) {
 		}
 	}
 	return nameAt(s, rest, 0, true)
+}
+
+// notNameWords are particles and pleas that stand beside a phone number
+// in a message ("evo broj", "može ipak", "javite se"), folded.
+var notNameWords = map[string]bool{
+	"evo": true, "eto": true, "ipak": true, "samo": true, "jos": true, "vec": true, "molim": true, "hvala": true,
+	"moze": true, "mozete": true, "javite": true, "zovite": true, "pozovite": true, "kontaktirajte": true,
+	"nazovite": true, "zapravo": true, "ustvari": true, "nego": true, "broj": true, "moj": true, "moja": true,
+}
+
+// nameBeside reads a capitalised name right before or after a value, in
+// a sentence that says more ("ipak me kontaktirajte, Marko Marković 064…").
+// The message's first word is left out: a sentence opens with a capital.
+func nameBeside(s string, words []word, values []span) (span, bool) {
+	capital := func(w word) bool { return w.upper && !w.digits && isLetters(w.orig) && !isNameLabel(w.fold) }
+	joined := func(a, b word) bool { return strings.TrimSpace(s[a.end:b.start]) == "" }
+	for _, v := range values {
+		j := 0 // the first word at or after the value
+		for j < len(words) && words[j].end <= v.start {
+			j++
+		}
+		if j > 0 && strings.TrimSpace(s[words[j-1].end:v.start]) == "" {
+			i := j
+			for i > 1 && j-i < 4 && capital(words[i-1]) && (i == j || joined(words[i-1], words[i])) {
+				i--
+			}
+			if j-i >= 2 {
+				start, end := words[i].start, words[j-1].end
+				return span{start, end, s[start:end]}, true
+			}
+		}
+		for j < len(words) && words[j].start < v.end {
+			j++
+		}
+		if j < len(words) && strings.Trim(s[v.end:words[j].start], " ,") == "" {
+			if sp, ok := nameAt(s, words, j, false); ok {
+				return sp, true
+			}
+		}
+	}
+	return span{}, false
 }
 
 // nameAt reads a name of two to four letter-only words starting at
