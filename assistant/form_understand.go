@@ -63,6 +63,11 @@ func readMove(r nlu.Result, raw string, d *forms.Draft, media bool) formMove {
 	if f != nil && f.Meaning == forms.MeaningMessage {
 		return moveAnswer // a message for staff may ask anything
 	}
+	if r.Intent == nlu.Deny && len(formValues(r, raw, d)) > 0 {
+		// "ne znam tačno broj, kod prodavnice" at the photo question says
+		// where, not "skip".
+		return moveAnswer
+	}
 	switch r.Intent {
 	case nlu.Cancel:
 		// A word or two ("neću", "ne želim") to a yes/no or optional
@@ -134,6 +139,10 @@ func formValues(r nlu.Result, raw string, d *forms.Draft) map[string]string {
 			}
 		case d.Value(k) == "":
 			out[k] = v
+		case f.Type == forms.TypeLocation && refinesPlace(d.Value(k), v):
+			// "kod prodavnice" said after "Stapar, Dožetova" places it
+			// better; it replaces nothing.
+			out[k] = d.Value(k) + ", " + v
 		case correct && (f.Type != forms.TypeLocation || namesPlace(v)):
 			// A correction names what changes; a landmark said in passing
 			// ("kontejner pored stuba") does not replace an address.
@@ -312,6 +321,26 @@ func namesPlace(v string) bool {
 		}
 	}
 	return false
+}
+
+// landmarkWords open a landmark ("kod škole", "preko puta pošte").
+var landmarkWords = wordSet("kod pored ispred iza preko blizu uz izmedju naspram")
+
+// refinesPlace reports whether a landmark given later places the location
+// given before more precisely: it names no place of its own (that would
+// be another place, a correction's business), is not in it already, and
+// the location has no landmark yet.
+func refinesPlace(old, v string) bool {
+	ws := routeWords(v)
+	if len(ws) == 0 || !landmarkWords[ws[0]] || namesPlace(v) {
+		return false
+	}
+	for _, w := range routeWords(old) {
+		if landmarkWords[w] {
+			return false
+		}
+	}
+	return !strings.Contains(strings.Join(routeWords(old), " "), strings.Join(ws, " "))
 }
 
 // Cancelling a form in words: "odustajem" (and its forms) anywhere, or an

@@ -86,6 +86,16 @@ func TestFormOptionCorrections(t *testing.T) {
 		t.Errorf("the contact given at the summary is not in the report:\n%s", r.Text)
 	}
 
+	// A landmark said at a later question places the location better and
+	// says so; the photo is still asked for.
+	r = converse(t, e, "citizen-landmark", []turn{
+		{text: "Dobar dan, u našoj ulici ne gori nijedna sijalica, Stapar, Dožetova", wantIn: "fotografije"},
+		{text: "ne znam tačno broj, kod prodavnice", wantIn: sr.Fold("Dopunjeno: lokacija — Stapar, Dožetova, kod prodavnice")},
+	})
+	if !strings.Contains(sr.Fold(r.Text), "fotografije") {
+		t.Errorf("the photo question is no longer asked after the landmark:\n%s", r.Text)
+	}
+
 	// The category at the summary: rerouted, and said so.
 	converse(t, e, "citizen-category", []turn{
 		{text: "Kontejner kod stadiona je prevrnut, smeće je svuda okolo", wantIn: ""},

@@ -20,6 +20,7 @@ type outcome struct {
 	errs       []FieldError
 	understood []string // fields newly filled besides the one asked
 	corrected  []string // fields whose earlier answer changed
+	completed  []string // fields whose earlier answer was added to ("Stapar" + "kod prodavnice")
 	touched    map[string]bool
 	photos     int // attachments kept
 	videos     int
@@ -50,6 +51,8 @@ func (o *outcome) after(m *municipality.Municipality, def *Definition, d *Draft)
 		old, had := o.orig[f.Name]
 		cur, has := d.values[f.Name]
 		switch {
+		case had && has && old != "" && strings.HasPrefix(cur, old+", "):
+			o.completed = append(o.completed, f.Name)
 		case had && has && old != cur:
 			o.corrected = append(o.corrected, f.Name)
 		case !had && has && f.Name != o.asked:

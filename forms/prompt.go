@@ -34,6 +34,7 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, out *outcome) 
 	b.WriteString(receivedLine(out.photos, out.videos))
 	b.WriteString(def.echoLine("Razumeo sam: ", out.understood, d.values))
 	b.WriteString(def.echoLine("Ispravljeno: ", out.corrected, d.values))
+	b.WriteString(def.echoLine("Dopunjeno: ", out.completed, d.values))
 	if out.rerouted != "" {
 		b.WriteString("Prijavu sada prosleđujemo: " + out.rerouted + ".\n")
 	}

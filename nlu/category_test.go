@@ -83,6 +83,12 @@ func TestLocationKeepsSettlement(t *testing.T) {
 		{text: "Pas ispred doma zdravlja reži na ljude", loc: "ispred doma zdravlja"},
 		{text: "Semafor na raskrsnici ne radi", loc: "na raskrsnici"},
 		{text: "Curi voda iz hidranta na uglu", loc: "na uglu"},
+		// A street named by its possessive adjective alone, beside the
+		// settlement.
+		{text: "u našoj ulici ne gori nijedna sijalica, Stapar, Dožetova", loc: "Stapar, Dožetova", village: "yes"},
+		{text: "Dožetova, Stapar, ne radi svetlo", loc: "Dožetova, Stapar", village: "yes"},
+		{text: "u Dožetovoj u Staparu ne gori svetlo", loc: "Dožetovoj u Staparu", village: "yes"},
+		{text: "Petrova kći iz Bezdana javlja da je rupa", loc: "Bezdan", village: "yes"},
 	}
 	for _, tt := range tests {
 		m := sombor

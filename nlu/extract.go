@@ -83,6 +83,43 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 	return emptyNil(out)
 }
 
+// streetBeside finds a street named by its possessive adjective alone
+// right beside a settlement ("Stapar, Dožetova", "u Dožetovoj u
+// Staparu"): a capitalised word ending as such street names do (-ova,
+// -eva, in any case).
+func streetBeside(s string, words []word, settlement span) (span, bool) {
+	first, last := -1, -1
+	for i, w := range words {
+		if w.start >= settlement.start && w.end <= settlement.end {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return span{}, false
+	}
+	cands := []int{first - 1, last + 1}
+	if first >= 2 && words[first-1].fold == "u" {
+		cands = append(cands, first-2) // "u Dožetovoj u Staparu"
+	}
+	for _, i := range cands {
+		if i < 0 || i >= len(words) || !words[i].upper || !isLetters(words[i].orig) {
+			continue
+		}
+		if possessiveStreetRE.MatchString(words[i].fold) {
+			w := words[i]
+			return span{w.start, w.end, s[w.start:w.end]}, true
+		}
+	}
+	return span{}, false
+}
+
+// possessiveStreetRE matches a possessive adjective as street names use
+// it, folded: Dožetova, Njegoševoj, Vukovu.
+var possessiveStreetRE = regexp.MustCompile(`^[a-z]{3,}(ov|ev)(a|oj|u|e|om)$`)
+
 func emptyNil(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return nil
@@ -106,6 +143,9 @@ func locationOf(text string, words []word, m *municipality.Municipality, values 
 		sp, found = st, true
 	}
 	name, at, hasSettlement := settlementOf(m, words)
+	if hasSettlement && !found {
+		sp, found = streetBeside(text, words, at)
+	}
 	if !hasSettlement {
 		// The seat ("u Laktašima kod pijace") places a landmark too; it
 		// is never a location of its own.
