@@ -62,6 +62,10 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 		if hasJMBG {
 			out["jmbg"] = jmbg.value
 		}
+		opts := u.lex.match(words, form)
+		if !hasName && len(opts) == 0 && (intent == Inform || intent == RegistryExtract) {
+			name, hasName = bareName(text, words, m)
+		}
 		if hasName {
 			out["full_name"] = name.value
 		}
@@ -71,7 +75,7 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 		if hasPhone {
 			out["contact"] = phone.value
 		}
-		for f, v := range u.lex.match(words, form) {
+		for f, v := range opts {
 			out[f] = v
 		}
 		// An address is for the post when the message says so or carries
@@ -81,6 +85,23 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 		}
 	}
 	return emptyNil(out)
+}
+
+// bareName reads a message that is only a name ("Sara Ilić"), typed
+// before the name is asked: two or three capitalised words, no place of
+// the municipality.
+func bareName(s string, words []word, m *municipality.Municipality) (span, bool) {
+	if len(words) < 2 || len(words) > 3 {
+		return span{}, false
+	}
+	if _, _, ok := settlementOf(m, words); ok {
+		return span{}, false
+	}
+	sp, ok := nameAt(s, words, 0, false)
+	if !ok || sp.end != words[len(words)-1].end {
+		return span{}, false
+	}
+	return sp, true
 }
 
 // streetBeside finds a street named by its possessive adjective alone
