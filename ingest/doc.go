@@ -11,6 +11,12 @@
 //     share of U+FFFD, private-use or control characters means a font
 //     without a usable ToUnicode map. Paragraphs, list items and headings
 //     are guessed from the lines (text_lines.go, text_headings.go).
+//     Tables are found in a second run, pdftotext -bbox-layout: lines
+//     side by side in rows, split into columns at gutters that the rows
+//     share (pdf_tables.go); their lines in the text become a Table
+//     block, and the rest of the text is read as before (pdf_splice.go).
+//     Look-alikes (prose in columns, "label: value" lines, contents with
+//     page numbers) are refused; when the run fails, there are no tables.
 //     A page without a usable text layer (it fails that check on its own)
 //     is read by OCR instead: rendered with pdftoppm at 300 dpi (less for
 //     a page over Limits.MaxOCRPixels) and read by tesseract with the

@@ -17,7 +17,9 @@ import (
 var pdfTimeout = 2 * time.Minute
 
 // loadPDF extracts text with poppler's pdftotext in its default (reading
-// order) mode, validates it and guesses structure from the lines.
+// order) mode, validates it and guesses structure from the lines. A second
+// run with -bbox-layout gives the word boxes in which tables are found
+// (pdf_tables.go); their lines in the text are replaced by Table blocks.
 func loadPDF(ctx context.Context, path string, lim Limits) (*Document, error) {
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -48,6 +50,12 @@ func loadPDF(ctx context.Context, path string, lim Limits) (*Document, error) {
 	}
 
 	title := pdfTitle(ctx, abs) // before OCR, which may outlast ctx
+	// Tables are a refinement: when the layout run fails, the PDF is read
+	// as text alone, as it always was.
+	layout, _ := pdfLayout(parent, bin, abs, stdout.Len())
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
 	text, ocr, err := ocrScannedPages(parent, abs, stdout.String(), lim)
 	if err != nil {
 		return nil, err
@@ -64,9 +72,10 @@ func loadPDF(ctx context.Context, path string, lim Limits) (*Document, error) {
 		}
 		return nil, err
 	}
+	text, tables := spliceTables(text, layout)
 	return &Document{
 		Title:  title,
-		Blocks: blocksFromText(text),
+		Blocks: blocksFromPDFText(text, tables),
 		OCR:    ocr,
 	}, nil
 }

@@ -20,7 +20,7 @@ import (
 
 // pipelineVersion changes whenever loading or chunking changes what a file
 // turns into, so the next run re-ingests files whose bytes did not change.
-const pipelineVersion = "ingest-v2"
+const pipelineVersion = "ingest-v3"
 
 // Outcome is what happened to one file in a run.
 type Outcome string

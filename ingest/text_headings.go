@@ -74,13 +74,14 @@ func isAllCaps(s string) bool {
 // only when something follows it that it can head: body text, or a deeper
 // heading. Runs of same-level candidates ("1. Lična karta", "2. Izvod")
 // are lists or table cells, not headings.
-func textBlocks(paras []textPara) []Block {
+// tables holds the rows of the PDF tables that paragraphs stand for.
+func textBlocks(paras []textPara, tables [][][]string) []Block {
 	guesses := make([]int, len(paras))
 	for i, p := range paras {
 		guesses[i] = guessHeading(p)
 	}
 	isBody := func(i int) bool {
-		return guesses[i] == 0 && strings.ContainsFunc(paras[i].text(), unicode.IsLetter)
+		return guesses[i] == 0 && (paras[i].table > 0 || strings.ContainsFunc(paras[i].text(), unicode.IsLetter))
 	}
 	blocks := make([]Block, 0, len(paras))
 	inRun := false
@@ -100,6 +101,8 @@ func textBlocks(paras []textPara) []Block {
 		// last item of a numbered list is not taken for a heading.
 		inRun = level > 0 && !heading && i+1 < len(paras) && guesses[i+1] == level
 		switch {
+		case p.table > 0:
+			blocks = append(blocks, Block{Kind: Table, Rows: tables[p.table-1]})
 		case heading:
 			blocks = append(blocks, Block{Kind: Heading, Level: level, Text: p.text()})
 		case p.list:
@@ -111,7 +114,21 @@ func textBlocks(paras []textPara) []Block {
 	return blocks
 }
 
-// blocksFromText is the whole pipeline for pdftotext output and .txt files.
+// blocksFromText is the whole pipeline for .txt files.
 func blocksFromText(text string) []Block {
-	return textBlocks(groupLines(flattenPages(splitPages(text))))
+	return blocksFromPDFText(text, nil)
+}
+
+// blocksFromPDFText is the pipeline for pdftotext output whose table
+// lines spliceTables marked; tables are the rows by table number.
+func blocksFromPDFText(text string, tables [][][]string) []Block {
+	lines := flattenPages(splitPages(text))
+	if len(tables) > 0 {
+		for i, l := range lines {
+			if r, _ := utf8.DecodeRuneInString(l.text); isTableMark(r) && int(r-tableMarkBase) < len(tables) {
+				lines[i].table = int(r-tableMarkBase) + 1
+			}
+		}
+	}
+	return textBlocks(groupLines(lines), tables)
 }

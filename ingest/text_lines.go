@@ -18,6 +18,7 @@ type textLine struct {
 	text      string
 	blank     bool
 	pageBreak bool // separator is a page break, not an empty line
+	table     int  // 1 + number of the PDF table this line stands for (pdf_splice.go), else 0
 }
 
 var pageNumberRe = regexp.MustCompile(`^(?i:(?:strana|str\.|страна|стр\.|page)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:od|од|of|/)\s*\d{1,4})?$`)
@@ -147,6 +148,7 @@ func lineWidth(lines []textLine) int {
 type textPara struct {
 	lines []string
 	list  bool
+	table int // 1 + number of the PDF table it is, else 0
 }
 
 func (p textPara) text() string { return joinWrapped(p.lines) }
@@ -164,6 +166,15 @@ func groupLines(lines []textLine) []textPara {
 			} else {
 				open = false
 			}
+			continue
+		}
+		if l.table > 0 {
+			// A table's marked lines, blank lines between them dropped,
+			// are one paragraph that nothing joins.
+			if n := len(paras); n == 0 || paras[n-1].table != l.table {
+				paras = append(paras, textPara{table: l.table})
+			}
+			open, afterPage = false, false
 			continue
 		}
 		if rest, ok := listItemText(l.text); ok {
