@@ -56,7 +56,9 @@ type Field struct {
 	MinLen   int       `yaml:"min_len"`
 	MaxLen   int       `yaml:"max_len"`
 	Optional bool      `yaml:"optional"` // may be skipped with the "Preskoči" button
-	// When makes the field apply only when earlier fields have these values.
+	// When makes the field apply only when earlier fields have these values;
+	// "a|b" allows either ("births|marriages|deaths": the extracts, not the
+	// citizenship certificate, come on a domestic or an international form).
 	When map[string]string `yaml:"when"`
 	// Sensitive values are encrypted in the draft and the case, hidden
 	// from the model and masked wherever they are shown but to staff.
@@ -111,7 +113,7 @@ func (d *Definition) Field(name string) (*Field, bool) {
 // applies reports whether the field's When conditions hold for values.
 func (f *Field) applies(values map[string]string) bool {
 	for k, v := range f.When {
-		if values[k] != v {
+		if !slices.Contains(strings.Split(v, "|"), values[k]) {
 			return false
 		}
 	}

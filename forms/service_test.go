@@ -309,6 +309,28 @@ func TestRegistryExtractGuided(t *testing.T) {
 	}
 }
 
+// TestCitizenshipHasNoFormVariant: the citizenship certificate comes on
+// one form, so the domestic/international question is not asked, nor
+// shown, for it; the extracts still ask it.
+func TestCitizenshipHasNoFormVariant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	d, _ := tb.start(t, FormRegistryExtract, "viber", "u-citizenship")
+	tb.step(t, d, Input{Payload: "form:set:register=citizenship"}, "full_name")
+	tb.step(t, d, Input{Text: "Nikola Babić"}, "jmbg")
+	tb.step(t, d, Input{Text: tb.jmbg}, "relation")
+	tb.step(t, d, Input{Payload: "form:set:relation=self"}, "purpose")
+	tb.step(t, d, Input{Payload: "form:set:purpose=employment"}, "delivery")
+	tb.step(t, d, Input{Payload: "form:set:delivery=counter"}, "contact")
+	st := tb.step(t, d, Input{Text: "064 111 2233"}, "")
+	if !strings.Contains(st.Summary, "Dokument: Uverenje o državljanstvu\n") {
+		t.Errorf("summary shows a form variant for the certificate:\n%s", st.Summary)
+	}
+	// Changed to an extract at the summary, the variant is asked.
+	tb.step(t, d, Input{Payload: "form:change:register"}, "register")
+	tb.step(t, d, Input{Payload: "form:set:register=births"}, "form")
+}
+
 func TestRegistryExtractModelValues(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
