@@ -25,6 +25,7 @@ type Services interface {
 	Step(ctx context.Context, d *forms.Draft, in forms.Input) (*forms.Step, error)
 	LastFiled(ctx context.Context, conversationID int64) (*forms.Case, error)
 	CaseForCitizen(ctx context.Context, municipality, ref, channel, channelUser string) (*forms.Case, error)
+	CasesForCitizen(ctx context.Context, municipality, channel, channelUser string, limit int) ([]*forms.Case, error)
 	// DraftTTL is how long an unfinished form is kept idle.
 	DraftTTL() time.Duration
 }
@@ -299,7 +300,26 @@ func (e *Engine) extractFields(ctx context.Context, st *turnState, form string) 
 // filed it, on the channel they used.
 func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref string) error {
 	if ref == "" {
-		e.say(st, RouteStatus, StatusAnswered, "status_ask_ref", nil)
+		// "Šta je s mojom prijavom?": the citizen's own cases, found by
+		// the channel identity they filed them with, need no number.
+		cs, err := e.cfg.Forms.CasesForCitizen(ctx, st.m.Slug, string(t.Channel), t.UserID, ownCasesShown)
+		if err != nil {
+			return err
+		}
+		switch len(cs) {
+		case 0:
+			e.say(st, RouteStatus, StatusAnswered, "status_ask_ref", nil)
+		case 1:
+			e.caseReply(st, RouteStatus, forms.StatusText(cs[0]))
+		default:
+			var b strings.Builder
+			b.WriteString(e.message(st, prompts.StatusOwnCases, nil))
+			for _, c := range cs {
+				b.WriteString("\n• " + mirror(forms.StatusText(c), st.script))
+			}
+			st.reply.Route, st.reply.Status, st.reply.Text = RouteStatus, StatusAnswered, b.String()
+			e.emitReply(st)
+		}
 		return nil
 	}
 	c, err := e.cfg.Forms.CaseForCitizen(ctx, st.m.Slug, ref, string(t.Channel), t.UserID)
@@ -315,6 +335,10 @@ func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref stri
 	e.caseReply(st, RouteStatus, forms.StatusText(c))
 	return nil
 }
+
+// ownCasesShown is how many of a citizen's own cases a status question
+// without a number lists.
+const ownCasesShown = 3
 
 func (e *Engine) caseReply(st *turnState, route Route, text string) {
 	st.reply.Route, st.reply.Status = route, StatusAnswered

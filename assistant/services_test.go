@@ -172,6 +172,13 @@ func TestCommunalReportOffline(t *testing.T) {
 		t.Errorf("status route = %s", mine.Route)
 	}
 	converse(t, e, "someone-else", []turn{{text: "status prijave " + r.CaseRef, wantIn: "ne pronalazim"}})
+	// Without the number: the filer is shown their own case; another
+	// citizen is asked for the number and told where else to ask.
+	converse(t, e, "citizen-kp", []turn{{text: "Šta je bilo sa mojom prijavom za kontejner?", wantIn: sr.Fold(r.CaseRef + " je primljen")}})
+	other := converse(t, e, "someone-else", []turn{{text: "Šta je bilo sa mojom prijavom za kontejner?", wantIn: "broj prijave"}})
+	if strings.Contains(other.Text, r.CaseRef) {
+		t.Errorf("another citizen was shown the case:\n%s", other.Text)
+	}
 }
 
 func TestRegistryExtractOfflineCyrillic(t *testing.T) {

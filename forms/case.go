@@ -286,6 +286,22 @@ func (s *Service) CaseForCitizen(ctx context.Context, municipality, ref, channel
 	return c, nil
 }
 
+// CasesForCitizen returns the cases the channel user filed in the
+// municipality, newest first, at most limit: a citizen asking after "my
+// report" without its number is shown their own.
+func (s *Service) CasesForCitizen(ctx context.Context, municipality, channel, channelUser string, limit int) ([]*Case, error) {
+	cs, err := s.store.CitizenCases(ctx, municipality, channel, channelUser, limit)
+	if err != nil {
+		return nil, err
+	}
+	if m, err := s.reg.Get(municipality); err == nil {
+		for _, c := range cs {
+			s.describe(m, c)
+		}
+	}
+	return cs, nil
+}
+
 // CaseEvents returns a case's status history, oldest first.
 func (s *Service) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error) {
 	return s.store.CaseEvents(ctx, caseID)

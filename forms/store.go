@@ -33,6 +33,9 @@ type Store interface {
 	// CitizenCase returns the case with the reference number filed by
 	// the channel user (all four must match).
 	CitizenCase(ctx context.Context, municipality, ref, channel, channelUser string) (*Case, error)
+	// CitizenCases returns the cases the channel user filed in the
+	// municipality, newest first, at most limit.
+	CitizenCases(ctx context.Context, municipality, channel, channelUser string, limit int) ([]*Case, error)
 	// CaseByRef returns the municipality's case with the reference number.
 	CaseByRef(ctx context.Context, municipality, ref string) (*Case, error)
 	// CasePrivate returns a case's encrypted sensitive values other than

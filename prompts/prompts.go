@@ -42,6 +42,7 @@ const (
 	ExtractiveIntro    = "extractive_intro" // data: title
 	StatusAskRef       = "status_ask_ref"
 	StatusNotFound     = "status_not_found" // data: ref
+	StatusOwnCases     = "status_own_cases"
 	InputTooLong       = "input_too_long"
 	PIIRemoved         = "pii_removed"
 	ErrorReply         = "error"
@@ -81,7 +82,7 @@ var names = []string{
 	Greeting, Thanks,
 	EmergencyGeneral, EmergencyPolice, EmergencyFire, EmergencyAmbulance,
 	Abuse, OutOfScope, NoSource, InjectionRefusal, FallbackNotice,
-	ExtractiveIntro, StatusAskRef, StatusNotFound, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded, FormExpired, ModelTools,
+	ExtractiveIntro, StatusAskRef, StatusNotFound, StatusOwnCases, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded, FormExpired, ModelTools,
 	Handover, Clarify, EmergencyCaution, MediaWithQuestion, OtherMunicipality, QuickAsk, QuickHandover,
 	HandoverWaiting, HandoverClosedNow, HandoverJoined, HandoverReturned, HandoverEnded, HandoverTimeout, HandoverCancelled,
 	QuickLeaveMessage, QuickHandoverCancel,

@@ -41,6 +41,29 @@ func (s *Store) CitizenCase(ctx context.Context, municipality, ref, channel, cha
 		municipality, ref, channel, channelUser)
 }
 
+// CitizenCases returns the cases the channel user filed in the
+// municipality, newest first, at most limit.
+func (s *Store) CitizenCases(ctx context.Context, municipality, channel, channelUser string, limit int) ([]*forms.Case, error) {
+	rows, err := s.db.Query(ctx, `SELECT id FROM cases WHERE municipality = $1 AND channel = $2 AND channel_user = $3
+		ORDER BY created_at DESC, id DESC LIMIT $4`, municipality, channel, channelUser, limit)
+	if err != nil {
+		return nil, fmt.Errorf("citizen's cases: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("citizen's cases: %w", err)
+	}
+	out := make([]*forms.Case, 0, len(ids))
+	for _, id := range ids {
+		c, err := s.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 // CaseByRef returns the municipality's case with the reference number.
 func (s *Store) CaseByRef(ctx context.Context, municipality, ref string) (*forms.Case, error) {
 	return scanCase(ctx, s.db, `municipality = $1 AND ref = $2`, municipality, ref)
