@@ -208,19 +208,18 @@ func changesAnswer(r nlu.Result, raw string, d *forms.Draft) bool {
 	return false
 }
 
-// reanswers reports whether a message that does not answer the question
-// asked names another option for a field answered before: "ne mogu da
-// dođem, pošaljite ga poštom" at the contact question, after "lično",
-// changes the delivery though it says no "ipak". Free-text questions are
-// left out (any message answers them), and so are questions asking
-// something ("a poštom koliko traje?"), but not requests ("a da mi ga
-// pošaljete na adresu?", "može li poštom?").
+// reanswers reports whether a message names another option for a field
+// answered before, with or without the answer asked for: "ne mogu da
+// dođem, pošaljite ga poštom" or "064…, i neka stigne poštom" at the
+// contact question, after "lično", changes the delivery though it says no
+// "ipak". Free-text questions are left out (any message answers them, and
+// names things in passing), and so are questions asking something ("a
+// poštom koliko traje?"), but not requests ("a da mi ga pošaljete na
+// adresu?", "može li poštom?").
 func reanswers(r nlu.Result, raw string, d *forms.Draft) bool {
 	f := currentField(d)
 	switch {
 	case f == nil || f.Type == forms.TypeText || f.Type == forms.TypeLocation || f.Meaning == forms.MeaningMessage:
-		return false
-	case r.Slots[d.Current] != "":
 		return false
 	case r.Intent == nlu.Cancel && !r.Clarify:
 		return false

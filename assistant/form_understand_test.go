@@ -62,6 +62,13 @@ func TestFormOptionCorrections(t *testing.T) {
 			{text: "064 111 2233", wantIn: "na koju adresu"},
 		})
 	}
+	converse(t, e, "citizen-with-answer", []turn{
+		{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
+		{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
+		{payload: "form:set:purpose=other", wantIn: ""},
+		{payload: "form:set:delivery=counter", wantIn: "kontakt"},
+		{text: "064 111 2233, i neka stigne poštom", wantIn: "na koju adresu"},
+	})
 	r = converse(t, e, "citizen-asks", []turn{
 		{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
 		{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},

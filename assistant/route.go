@@ -2,7 +2,6 @@ package assistant
 
 import (
 	"cmp"
-	"slices"
 	"strings"
 
 	"github.com/miasrbija/mia/municipality"
@@ -94,10 +93,11 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		return Intent{Route: RouteAbuse}
 	}
 	in := intentOf(r, text)
-	if in.Route == RouteFormStart && len(in.Clarify) == 0 && opensWithWhenOrHowMuch(ws) {
-		// "Do kada MZ može da predloži novu rasvetu?" names a report's
-		// subject but asks for a date or an amount, which no form gives:
-		// the documents answer it, and a decline offers the forms.
+	if in.Route == RouteFormStart && len(in.Clarify) == 0 && asksForFact(ws) {
+		// "Ko popravlja semafor…?", "Do kada MZ može da predloži novu
+		// rasvetu?" name a report's subject but ask for a fact, which no
+		// form gives: the documents answer it, and a decline offers the
+		// forms.
 		in.Route, in.Form = RouteInfo, ""
 	}
 	if svc = cmp.Or(svc, harmless); svc != "" {
@@ -136,19 +136,33 @@ func interrogative(ws []string, text string) bool {
 	return false
 }
 
-// opensWithWhenOrHowMuch reports whether a message opens by asking for
-// a time or an amount: "kada", "do kada", "od kada", "u kom roku",
-// "koliko".
-func opensWithWhenOrHowMuch(ws []string) bool {
-	at := func(i int, set ...string) bool { return i < len(ws) && slices.Contains(set, ws[i]) }
+// asksForFact reports whether a message opens by asking for a fact ("Ko
+// popravlja semafor…?", "Do kada se prijavljuje…?", "Koliko košta…?") rather
+// than how to act itself: an interrogative not followed by "da", a modal or
+// an infinitive ("Kome da prijavim rupu?", "Gde mogu da prijavim…",
+// "Kome prijaviti…" ask for the way to file, which a form is).
+func asksForFact(ws []string) bool {
+	i := 0
 	switch {
-	case at(0, "kada", "kad", "koliko", "kolko"):
-		return true
-	case at(0, "do", "od") && at(1, "kada", "kad"):
+	case len(ws) > 1 && (ws[0] == "do" || ws[0] == "od") && (ws[1] == "kada" || ws[1] == "kad"):
+		i = 2
+	case len(ws) > 2 && ws[0] == "u" && (ws[1] == "kom" || ws[1] == "kojem") && ws[2] == "roku":
+		i = 3
+	case len(ws) > 0 && interrogatives[ws[0]]:
+		i = 1
+	default:
+		return false
+	}
+	if i >= len(ws) {
 		return true
 	}
-	return at(0, "u") && at(1, "kom", "kojem", "kome") && at(2, "roku")
+	next := ws[i]
+	return !actWords[next] && !strings.HasSuffix(next, "ti") && !strings.HasSuffix(next, "ci")
 }
+
+// actWords after an interrogative make the question about the asker's own
+// next step: "da", modals.
+var actWords = wordSet("da mogu moze mozemo moze li treba trebam trebalo moram moramo bih bi smem smijem smemo")
 
 // intentOf maps the classifier's reading to a route.
 func intentOf(r nlu.Result, text string) Intent {

@@ -318,3 +318,24 @@ func BenchmarkClassify(b *testing.B) {
 		Classify("Dobar dan, ispred moje kuće u ulici Kralja Petra je već danima velika rupa, možete li to da prijavite?")
 	}
 }
+
+// TestAsksForFact: an interrogative asking for a fact is a question even
+// when it names a report's subject; one asking how to act ("kome da",
+// "gde mogu", an infinitive) is not.
+func TestAsksForFact(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Ko popravlja semafor na raskrsnici kod autobuske stanice?": true,
+		"Do kada MZ može predložiti novu rasvjetu u ulici?":         true,
+		"Koliko se čeka da poprave rupu?":                           true,
+		"U kom roku se uklanja divlja deponija?":                    true,
+		"Kome da prijavim rupu na putu?":                            false,
+		"Gde mogu da prijavim kvar rasvete?":                        false,
+		"Kome prijaviti pse lutalice?":                              false,
+		"Rupa na putu, kome da se obratim?":                         false,
+		"Ne radi svetlo u mojoj ulici":                              false,
+	} {
+		if got := asksForFact(routeWords(text)); got != want {
+			t.Errorf("asksForFact(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
