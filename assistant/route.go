@@ -100,6 +100,13 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		// forms.
 		in.Route, in.Form = RouteInfo, ""
 	}
+	if in.Route == RouteFormStart && in.Form == FormCommunalReport && len(in.Clarify) == 0 &&
+		in.Slots["category"] == "" && !mentionsReporting(ws) {
+		// A report names a problem, or asks to report one: a message that
+		// does neither ("salter 1 urbanizam namena poslovnog prostora") is
+		// asked about rather than turned into a report.
+		in.Clarify = []nlu.Intent{nlu.Info, nlu.CommunalReport}
+	}
 	if svc = cmp.Or(svc, harmless); svc != "" {
 		in.Caution = svc
 	}
@@ -158,6 +165,17 @@ func asksForFact(ws []string) bool {
 	}
 	next := ws[i]
 	return !actWords[next] && !strings.HasSuffix(next, "ti") && !strings.HasSuffix(next, "ci")
+}
+
+// mentionsReporting reports whether a message speaks of reporting
+// ("prijaviti", "prijava", "javljam"): the form's own verb.
+func mentionsReporting(ws []string) bool {
+	for _, w := range ws {
+		if strings.HasPrefix(w, "prijav") || strings.HasPrefix(w, "javlj") || strings.HasPrefix(w, "reklamac") {
+			return true
+		}
+	}
+	return false
 }
 
 // actWords after an interrogative make the question about the asker's own
