@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/prompts"
 	"github.com/miasrbija/mia/rag"
 	"github.com/miasrbija/mia/serbian"
@@ -32,7 +34,7 @@ func (e *Engine) answerTurn(ctx context.Context, st *turnState, t *Turn, route R
 	if route != RouteInfo {
 		st.reply.Route = route
 	}
-	c, err := e.candidate(ctx, st.m.Slug, st.text)
+	c, err := e.candidate(ctx, st.m, st.text)
 	if err != nil {
 		e.cfg.Log.ErrorContext(ctx, "search", "conversation", st.conv, "err", err)
 		st.answer.Error = err.Error()
@@ -78,7 +80,7 @@ type candidateAnswer struct {
 
 // candidate searches the documents for the (masked) question and judges
 // the answer they offer.
-func (e *Engine) candidate(ctx context.Context, municipality, text string) (*candidateAnswer, error) {
+func (e *Engine) candidate(ctx context.Context, m *municipality.Municipality, text string) (*candidateAnswer, error) {
 	// The word naming the data the citizen gives ("a telefon [TELEFON]")
 	// is not what they ask: it would make the question ask for a phone
 	// number and pull passages about phones.
@@ -87,7 +89,7 @@ func (e *Engine) candidate(ctx context.Context, municipality, text string) (*can
 	}
 	query := placeholderRE.ReplaceAllString(text, " ")
 	want := answerType(query)
-	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: municipality, Text: query, Hint: factHint[want], K: 8, PerDocument: 5})
+	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: m.Slug, Text: query, Hint: factHint[want], K: 8, PerDocument: 5})
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +101,12 @@ func (e *Engine) candidate(ctx context.Context, municipality, text string) (*can
 	c.features = assess(res, c.passages, want)
 	c.prob = e.cfg.Answerability.prob(c.features)
 	c.answerable = len(c.passages) > 0 && c.prob >= e.cfg.Answerability.Threshold
+	if r, ok := referralFor(m, text); ok && c.answerable && !slices.ContainsFunc(c.passages, r.isAbout) {
+		// "Gde se vadi lična karta?" is another institution's service; the
+		// city's documents that name the card on the way ("ponesite
+		// ličnu kartu") do not answer it.
+		c.answerable = false
+	}
 	return c, nil
 }
 
@@ -115,6 +123,11 @@ var dataLabelRE = regexp.MustCompile(`(?i)\b(telefon\w*|tel|mobiln\w*|mob|broj\w
 func (e *Engine) noSource(st *turnState) {
 	st.reply.Status = StatusNoSource
 	st.reply.Text = e.message(st, cmp.Or(st.declineAs, "no_source"), nil)
+	if r, ok := referralFor(st.m, st.text); ok {
+		// Another institution's service: its door, not the city's desk.
+		st.reply.Text = e.message(st, prompts.Referral, map[string]string{
+			"institution": r.Name, "institution_website": r.Website, "institution_phone": r.Phone})
+	}
 	if st.declineAs == prompts.OutOfScope {
 		st.reply.Status = StatusOutOfScope
 	}

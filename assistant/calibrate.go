@@ -47,7 +47,7 @@ func (e *Engine) Assess(ctx context.Context, municipality, text string) (Assessm
 	if fromDocs, declines := routeOf(in, masked, e.cfg.Forms != nil); !fromDocs {
 		return Assessment{Decided: true, Declined: declines}, nil
 	}
-	c, err := e.candidate(ctx, m.Slug, masked)
+	c, err := e.candidate(ctx, m, masked)
 	if err != nil {
 		return Assessment{}, err
 	}

@@ -62,6 +62,9 @@ type Municipality struct {
 	// buttons on the web widget's welcome (Serbian Latin; the widget
 	// mirrors them to Cyrillic). At most MaxSuggested.
 	Suggested []string `yaml:"suggested,omitempty"`
+	// Referrals send questions about other institutions' services, which
+	// the documents do not answer, to those institutions (referral.go).
+	Referrals []Referral `yaml:"referrals,omitempty"`
 }
 
 // Limits of the suggested questions: a handful of short buttons.
@@ -246,6 +249,9 @@ func (m *Municipality) Validate() error {
 		if n := utf8.RuneCountInString(strings.TrimSpace(q)); n == 0 || n > MaxSuggestedLength {
 			bad("%s: suggested question %q must have 1 to %d characters", m.Slug, q, MaxSuggestedLength)
 		}
+	}
+	for _, r := range m.Referrals {
+		r.validate(m.Slug, bad)
 	}
 	if m.Handover != nil {
 		errs = append(errs, m.Handover.prepare(m)...)

@@ -65,6 +65,8 @@ municipalities:
 		{"media retention too long", "ref_prefix: NG", "ref_prefix: NG\n    media_retention_days: 4000", "media_retention_days"},
 		{"personal data kept too briefly", "ref_prefix: NG", "ref_prefix: NG\n    personal_data_days: 7", "personal_data_days"},
 		{"personal data kept too long", "ref_prefix: NG", "ref_prefix: NG\n    personal_data_days: 4000", "personal_data_days"},
+		{"referral without topics", "ref_prefix: NG", "ref_prefix: NG\n    referrals:\n      - {name: MUP, website: https://www.mup.gov.rs}", "names no topic"},
+		{"referral with a bad site", "ref_prefix: NG", "ref_prefix: NG\n    referrals:\n      - {name: MUP, website: mup.gov.rs, topics: [pasoš]}", "not an http(s) URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

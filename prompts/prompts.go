@@ -43,6 +43,7 @@ const (
 	StatusAskRef       = "status_ask_ref"
 	StatusNotFound     = "status_not_found" // data: ref
 	StatusOwnCases     = "status_own_cases"
+	Referral           = "referral" // data: institution, institution_website, institution_phone
 	InputTooLong       = "input_too_long"
 	PIIRemoved         = "pii_removed"
 	ErrorReply         = "error"
@@ -82,7 +83,7 @@ var names = []string{
 	Greeting, Thanks,
 	EmergencyGeneral, EmergencyPolice, EmergencyFire, EmergencyAmbulance,
 	Abuse, OutOfScope, NoSource, InjectionRefusal, FallbackNotice,
-	ExtractiveIntro, StatusAskRef, StatusNotFound, StatusOwnCases, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded, FormExpired, ModelTools,
+	ExtractiveIntro, StatusAskRef, StatusNotFound, StatusOwnCases, Referral, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded, FormExpired, ModelTools,
 	Handover, Clarify, EmergencyCaution, MediaWithQuestion, OtherMunicipality, QuickAsk, QuickHandover,
 	HandoverWaiting, HandoverClosedNow, HandoverJoined, HandoverReturned, HandoverEnded, HandoverTimeout, HandoverCancelled,
 	QuickLeaveMessage, QuickHandoverCancel,
