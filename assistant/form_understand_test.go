@@ -47,35 +47,25 @@ func TestFormOptionCorrections(t *testing.T) {
 	}
 
 	// Without a word of correction: another option named where another
-	// question is asked changes the answer, said so as a statement or
-	// asked for as a request; a question naming one asks something else.
-	for user, text := range map[string]string{
-		"citizen-plain":   "Izvinite, ne mogu da dođem, pošaljite ga poštom",
-		"citizen-request": "a da mi ga pošaljete na kućnu adresu?",
-	} {
-		converse(t, e, user, []turn{
+	// question is asked changes the answer, said so as a statement, with
+	// the answer asked for, or asked for as a request; a question naming
+	// one asks something else.
+	atContact := func(user string, then ...turn) *assistant.Reply {
+		return converse(t, e, user, append([]turn{
 			{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
 			{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
 			{payload: "form:set:purpose=other", wantIn: ""},
 			{payload: "form:set:delivery=counter", wantIn: "kontakt"},
-			{text: text, wantIn: fixed},
-			{text: "064 111 2233", wantIn: "na koju adresu"},
-		})
+		}, then...))
 	}
-	converse(t, e, "citizen-with-answer", []turn{
-		{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
-		{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
-		{payload: "form:set:purpose=other", wantIn: ""},
-		{payload: "form:set:delivery=counter", wantIn: "kontakt"},
-		{text: "064 111 2233, i neka stigne poštom", wantIn: "na koju adresu"},
-	})
-	r = converse(t, e, "citizen-asks", []turn{
-		{text: "Treba mi izvod iz knjige rođenih za sebe, domaći obrazac", wantIn: ""},
-		{text: "Ana Kovač, JMBG 0305012800024", wantIn: ""},
-		{payload: "form:set:purpose=other", wantIn: ""},
-		{payload: "form:set:delivery=counter", wantIn: "kontakt"},
-		{text: "a poštom koliko traje dostava?", wantIn: "kontakt"},
-	})
+	for user, text := range map[string]string{
+		"citizen-plain":   "Izvinite, ne mogu da dođem, pošaljite ga poštom",
+		"citizen-request": "a da mi ga pošaljete na kućnu adresu?",
+	} {
+		atContact(user, turn{text: text, wantIn: fixed}, turn{text: "064 111 2233", wantIn: "na koju adresu"})
+	}
+	atContact("citizen-with-answer", turn{text: "064 111 2233, i neka stigne poštom", wantIn: "na koju adresu"})
+	r = atContact("citizen-asks", turn{text: "a poštom koliko traje dostava?", wantIn: "kontakt"})
 	if strings.Contains(sr.Fold(r.Text), fixed) {
 		t.Errorf("a question about the post changed the delivery:\n%s", r.Text)
 	}

@@ -3,6 +3,7 @@ package nlu_test
 import (
 	"testing"
 
+	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/nlu"
 )
 
@@ -25,11 +26,7 @@ func TestCategoryNotFromPlace(t *testing.T) {
 		// The place alone: the problem is still what the message names.
 		{"Ispred groblja neko je istovario šut", "illegal_dumping"},
 	}
-	for _, tt := range tests {
-		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
-			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	wantCategories(t, u, m, tests)
 }
 
 // TestCategoryByProblem: close categories are told apart by the problem
@@ -52,11 +49,7 @@ func TestCategoryByProblem(t *testing.T) {
 		// place named after it.
 		{"Nije ni rasveta, nego ceo stub leži na trotoaru, stavite puteve", "roads"},
 	}
-	for _, tt := range tests {
-		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
-			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	wantCategories(t, u, m, tests)
 }
 
 // TestLocationKeepsSettlement: a village of the municipality named apart
@@ -178,11 +171,7 @@ func TestLitterOnStreet(t *testing.T) {
 		{"Kese sa smećem ispred kuće u Ulici Zmaj Jovinoj", "waste"},
 		{"Rupa na ulici puna smeća", "roads"},
 	}
-	for _, tt := range tests {
-		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
-			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	wantCategories(t, u, m, tests)
 }
 
 // TestOptionLabelTyped: an option's label typed as from its button names
@@ -209,5 +198,15 @@ func TestOptionLabelTyped(t *testing.T) {
 	}
 	if got := u.Understand("Posle pijace je ostalo sve prljavo", m, "communal_report").Slots["category"]; got == "other" {
 		t.Errorf(`"ostalo" inside a sentence named the catch-all category`)
+	}
+}
+
+// wantCategories checks the category each opening message is read with.
+func wantCategories(t *testing.T, u *nlu.Understander, m *municipality.Municipality, tests []struct{ text, want string }) {
+	t.Helper()
+	for _, tt := range tests {
+		if got := u.Understand(tt.text, m, "communal_report").Slots["category"]; got != tt.want {
+			t.Errorf("%q: category %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }
