@@ -180,7 +180,7 @@ func fields(m *municipality.Municipality, script serbian.Script) map[string]stri
 		"phone":        m.Phone,
 		"email":        m.Email,
 		"website":      m.Website,
-		"office_hours": m.OfficeHours,
+		"office_hours": sentence(m.OfficeHours),
 		// The shape of a real reference, for "send me the number, e.g. ...".
 		"ref_example": prefix + "-KP-" + strconv.Itoa(time.Now().Year()) + "-000123",
 	}
@@ -229,4 +229,14 @@ func must[T any](v T, err error) T {
 		panic("prompts: " + err.Error())
 	}
 	return v
+}
+
+// sentence ends s with a full stop unless it ends a sentence already: the
+// municipality file writes office hours as a sentence, with or without.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
