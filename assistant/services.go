@@ -181,7 +181,7 @@ func (e *Engine) noOpenForm(ctx context.Context, st *turnState, t Turn, raw stri
 
 // filedReply says that c was already filed.
 func (e *Engine) filedReply(st *turnState, c *forms.Case) {
-	text := e.message(st, prompts.FormAlreadyFiled, map[string]string{"ref": c.Ref, "status": c.Status.Label()})
+	text := e.message(st, prompts.FormAlreadyFiled, map[string]string{"ref": c.Ref, "status": st.m.Say(c.Status.Label())})
 	if c.NextSteps != "" {
 		text += "\n" + mirror(c.NextSteps, st.script)
 	}
@@ -310,12 +310,12 @@ func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref stri
 		case 0:
 			e.say(st, RouteStatus, StatusAnswered, "status_ask_ref", nil)
 		case 1:
-			e.caseReply(st, RouteStatus, forms.StatusText(cs[0]))
+			e.caseReply(st, RouteStatus, forms.StatusText(st.m, cs[0]))
 		default:
 			var b strings.Builder
 			b.WriteString(e.message(st, prompts.StatusOwnCases, nil))
 			for _, c := range cs {
-				b.WriteString("\n• " + mirror(forms.StatusText(c), st.script))
+				b.WriteString("\n• " + mirror(forms.StatusText(st.m, c), st.script))
 			}
 			st.reply.Route, st.reply.Status, st.reply.Text = RouteStatus, StatusAnswered, b.String()
 			e.emitReply(st)
@@ -332,7 +332,7 @@ func (e *Engine) caseStatus(ctx context.Context, st *turnState, t Turn, ref stri
 	if err != nil {
 		return err
 	}
-	e.caseReply(st, RouteStatus, forms.StatusText(c))
+	e.caseReply(st, RouteStatus, forms.StatusText(st.m, c))
 	return nil
 }
 

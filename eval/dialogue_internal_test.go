@@ -3,6 +3,7 @@ package eval
 import (
 	"testing"
 
+	"github.com/miasrbija/mia/assistant"
 	"github.com/miasrbija/mia/forms"
 )
 
@@ -111,5 +112,19 @@ func TestCaseMismatch(t *testing.T) {
 		if got := caseMismatch(tc.want, c); got != tc.msg {
 			t.Errorf("%+v: %q, want %q", tc.want, got, tc.msg)
 		}
+	}
+}
+
+// A pick written ekavian presses an ijekavian municipality's button, in
+// either script: the dataset states meaning, not one variant's wording.
+func TestPickButtonEitherVariant(t *testing.T) {
+	offered := []assistant.QuickReply{{Label: "Zelenilo", Payload: "g"}, {Label: "Јавна расвјета", Payload: "l"}, {Label: "Dijete", Payload: "c"}}
+	for pick, want := range map[string]string{"Јавна расвета": "l", "javna rasveta": "l", "Dete": "c", "Dijete": "c", "zelen": "g"} {
+		if b, ok := pickButton(offered, pick); !ok || b.Payload != want {
+			t.Errorf("pick %q pressed %+v, %v; want %s", pick, b, ok, want)
+		}
+	}
+	if _, ok := pickButton(offered, "Otpad"); ok {
+		t.Error("a pick no label contains pressed a button")
 	}
 }

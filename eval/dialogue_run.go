@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -349,16 +350,17 @@ func (r *DialogueRunner) turn(d *Dialogue, dt DialogueTurn, offered []assistant.
 }
 
 // pickButton finds the offered button whose label contains pick, folded;
-// an exact label wins over a partial one.
+// an exact label wins over a partial one. The pick matches in either
+// variant: a dataset's "Javna rasveta" presses Laktaši's "Javna rasvjeta".
 func pickButton(offered []assistant.QuickReply, pick string) (assistant.QuickReply, bool) {
-	want := dialogueFold(pick)
+	wants := []string{dialogueFold(pick), dialogueFold(serbian.Ijekavian(pick))}
 	var partial []assistant.QuickReply
 	for _, b := range offered {
 		label := dialogueFold(b.Label)
-		if label == want {
+		if slices.Contains(wants, label) {
 			return b, true
 		}
-		if strings.Contains(label, want) {
+		if strings.Contains(label, wants[0]) || strings.Contains(label, wants[1]) {
 			partial = append(partial, b)
 		}
 	}

@@ -307,39 +307,40 @@ func (s *Service) CaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, er
 	return s.store.CaseEvents(ctx, caseID)
 }
 
-// describe fills the body's name and the citizen's next steps.
+// describe fills the body's name and the citizen's next steps: MIA's
+// wording in m's variant, the values (names, addresses) as they are.
 func (s *Service) describe(m *municipality.Municipality, c *Case) {
 	var b strings.Builder
 	switch c.Kind {
 	case KindCommunalReport:
 		body, _ := m.Body(c.BodyKey)
 		c.BodyName = body.Name
-		fmt.Fprintf(&b, "Prijava je zavedena pod brojem %s. Prosleđuje se nadležnom: %s", c.Ref, body.Name)
+		fmt.Fprintf(&b, m.Say("Prijava je zavedena pod brojem %s. Prosleđuje se nadležnom: %s"), c.Ref, body.Name)
 		if body.Phone != "" {
-			fmt.Fprintf(&b, " (tel. %s)", body.Phone)
+			fmt.Fprintf(&b, m.Say(" (tel. %s)"), body.Phone)
 		}
-		b.WriteString(". Kad se status promeni, javićemo vam se ovde. Status možete proveriti i sami: pošaljite broj prijave.")
+		b.WriteString(m.Say(". Kad se status promeni, javićemo vam se ovde. Status možete proveriti i sami: pošaljite broj prijave."))
 	case KindInquiry:
 		body, _ := m.Body(c.BodyKey)
 		c.BodyName = body.Name
-		fmt.Fprintf(&b, "Poruka je zavedena pod brojem %s i prosleđena: %s. Odgovorićemo Vam u radno vreme; kad se status promeni, javićemo Vam se ovde.", c.Ref, orDash(body.Name))
+		fmt.Fprintf(&b, m.Say("Poruka je zavedena pod brojem %s i prosleđena: %s. Odgovorićemo Vam u radno vreme; kad se status promeni, javićemo Vam se ovde."), c.Ref, orDash(body.Name))
 	case KindRegistryExtract:
-		fmt.Fprintf(&b, "Zahtev je zaveden pod brojem %s.", c.Ref)
+		fmt.Fprintf(&b, m.Say("Zahtev je zaveden pod brojem %s."), c.Ref)
 		if c.DueAt != nil {
-			fmt.Fprintf(&b, " Dokument se izdaje u roku od %d dana (najkasnije %s).", ExtractDeadlineDays, c.DueAt.Format("02.01.2006."))
+			fmt.Fprintf(&b, m.Say(" Dokument se izdaje u roku od %d dana (najkasnije %s)."), ExtractDeadlineDays, c.DueAt.Format("02.01.2006."))
 		}
 		if c.FeeExempt {
-			b.WriteString(" Za navedenu svrhu ne plaća se republička administrativna taksa (oslobođenje po Zakonu o republičkim administrativnim taksama); svrhu ćete možda morati da dokažete.")
+			b.WriteString(m.Say(" Za navedenu svrhu ne plaća se republička administrativna taksa (oslobođenje po Zakonu o republičkim administrativnim taksama); svrhu ćete možda morati da dokažete."))
 		} else {
-			fmt.Fprintf(&b, " Plaća se republička administrativna taksa za %d. godinu: iznos proverite u važećoj tarifi Zakona o republičkim administrativnim taksama ili na info-pultu (%s); uplata na račun 840-742221843-57, model 97.", c.CreatedAt.Year(), m.Phone)
+			fmt.Fprintf(&b, m.Say(" Plaća se republička administrativna taksa za %d. godinu: iznos proverite u važećoj tarifi Zakona o republičkim administrativnim taksama ili na info-pultu (%s); uplata na račun 840-742221843-57, model 97."), c.CreatedAt.Year(), m.Phone)
 		}
 		switch c.Fields["delivery"] {
 		case "counter":
-			fmt.Fprintf(&b, " Dokument preuzimate lično u Gradskom uslužnom centru, šalter 8 (%s), uz ličnu kartu i broj zahteva.", m.Address)
+			fmt.Fprintf(&b, m.Say(" Dokument preuzimate lično u Gradskom uslužnom centru, šalter 8 (%s), uz ličnu kartu i broj zahteva."), m.Address)
 		case "post":
-			fmt.Fprintf(&b, " Dokument šaljemo poštom na adresu: %s.", c.value("post_address"))
+			fmt.Fprintf(&b, m.Say(" Dokument šaljemo poštom na adresu: %s."), c.value("post_address"))
 		case "electronic":
-			fmt.Fprintf(&b, " Dokument šaljemo elektronski na %s.", c.value("email"))
+			fmt.Fprintf(&b, m.Say(" Dokument šaljemo elektronski na %s."), c.value("email"))
 		}
 	}
 	c.NextSteps = b.String()

@@ -10,6 +10,8 @@ import (
 	"text/template"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/miasrbija/mia/serbian"
 )
 
 // Form names, which are also the model's tool names.
@@ -98,6 +100,9 @@ type Definition struct {
 	Internal bool `yaml:"internal"`
 
 	summary *template.Template
+	// summaryIjekavian is the summary with its wording in ijekavian
+	// (serbian.IjekavianTemplate), for an ijekavian municipality.
+	summaryIjekavian *template.Template
 }
 
 // Field returns the field with the given name.
@@ -173,6 +178,9 @@ func ParseDefinition(data []byte) (*Definition, error) {
 		return nil, fmt.Errorf("%s: summary: %w", d.Name, err)
 	}
 	d.summary = t
+	if d.summaryIjekavian, err = template.New(d.Name).Option("missingkey=zero").Parse(serbian.IjekavianTemplate(d.Summary)); err != nil {
+		return nil, fmt.Errorf("%s: ijekavian summary: %w", d.Name, err)
+	}
 	return &d, nil
 }
 

@@ -16,7 +16,10 @@
 //     attachment bytes and the values understood from the message (they
 //     are applied first and may correct answered fields; the text answers
 //     the field asked unless they filled it). Step.Prompt is Serbian
-//     Latin: mirror the script. Step.Buttons are quick replies; Step.Done
+//     Latin: mirror the script. Its wording (questions, labels, options,
+//     refusals, summary, buttons, next steps, notifications) is in the
+//     municipality's variant (Municipality.Say: ijekavian for Laktaši);
+//     the citizen's own values are shown as they gave them. Step.Buttons are quick replies; Step.Done
 //     ends the form. Active returns ErrDraftExpired once when the draft
 //     was left idle past Service.DraftTTL and deleted: tell the citizen
 //     (prompts.FormExpired) and go on without a form.

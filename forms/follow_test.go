@@ -95,7 +95,7 @@ func TestStatusTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := StatusText(forwarded)
+	got := StatusText(nil, forwarded)
 	want := "Vaša prijava " + report.Ref + " je prosleđena JKP „Zelenilo” Sombor. Lokacija: https://www.openstreetmap.org/?mlat=45.780000&mlon=19.110000#map=18/45.780000/19.110000"
 	if got != want {
 		t.Errorf("status text:\n got %s\nwant %s", got, want)
@@ -111,7 +111,7 @@ func TestStatusTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := StatusMessage(progress, CaseEvent{To: StatusInProgress, Note: "Ekipa je na terenu."})
+	msg := StatusMessage(nil, progress, CaseEvent{To: StatusInProgress, Note: "Ekipa je na terenu."})
 	if !strings.HasPrefix(msg, "Vaša prijava "+report.Ref+" je u obradi. Nadležna služba: JKP „Zelenilo” Sombor.") ||
 		!strings.HasSuffix(msg, "Napomena: Ekipa je na terenu.") {
 		t.Errorf("in progress: %s", msg)
@@ -119,11 +119,11 @@ func TestStatusTexts(t *testing.T) {
 
 	extract := tb.fileExtract(t, "texts-2")
 	extract.Status = StatusResolved
-	if got := StatusText(extract); got != "Vaš zahtev "+extract.Ref+" je rešen." {
+	if got := StatusText(nil, extract); got != "Vaš zahtev "+extract.Ref+" je rešen." {
 		t.Errorf("extract: %s", got)
 	}
 	// A body whose name would need declining is introduced instead.
-	if got := RerouteMessage(report, "Odeljenje inspekcije i komunalne policije"); got !=
+	if got := RerouteMessage(nil, report, "Odeljenje inspekcije i komunalne policije"); got !=
 		"Vaša prijava "+report.Ref+" je prosleđena nadležnoj službi: Odeljenje inspekcije i komunalne policije." {
 		t.Errorf("reroute: %s", got)
 	}

@@ -38,7 +38,7 @@ func (s *Service) ChangeStatus(ctx context.Context, caseID int64, to CaseStatus,
 				"Ova promena statusa nije dozvoljena.")
 		}
 		c.Status = to
-		return note, StatusMessage, nil
+		return note, func(c *Case, e CaseEvent) string { return StatusMessage(m, c, e) }, nil
 	})
 }
 
@@ -69,7 +69,7 @@ func (s *Service) Reroute(ctx context.Context, scope CaseScope, caseID int64, to
 			text += ". " + note
 		}
 		c.BodyKey = to.Key // the status stays: the event records it as from and to
-		return text, func(c *Case, _ CaseEvent) string { return RerouteMessage(c, to.Name) }, nil
+		return text, func(c *Case, _ CaseEvent) string { return RerouteMessage(m, c, to.Name) }, nil
 	})
 }
 

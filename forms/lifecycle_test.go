@@ -49,7 +49,7 @@ func TestReroute(t *testing.T) {
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending: %v %v", pending, err)
 	}
-	if p := pending[0]; p.CaseID != c.ID || p.EventID != e.ID || p.ChannelUser != "rr" || p.Text != RerouteMessage(c, "JKP „Zelenilo” Sombor") {
+	if p := pending[0]; p.CaseID != c.ID || p.EventID != e.ID || p.ChannelUser != "rr" || p.Text != RerouteMessage(nil, c, "JKP „Zelenilo” Sombor") {
 		t.Errorf("notification: %+v", p)
 	}
 	if err := tb.svc.MarkNotificationSent(tb.ctx, pending[0].ID); err != nil {

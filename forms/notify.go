@@ -3,6 +3,8 @@ package forms
 import (
 	"context"
 	"fmt"
+
+	"github.com/miasrbija/mia/municipality"
 )
 
 // The notification outbox: every change a citizen must hear about (a
@@ -24,11 +26,12 @@ func (s *Service) enqueue(ctx context.Context, tx Tx, c *Case, eventID int64, te
 }
 
 // StatusMessage is the citizen's message about a status change: the
-// sentence StatusText reads for the new status, and the staff's note.
-func StatusMessage(c *Case, e CaseEvent) string {
+// sentence StatusText reads for the new status, and the staff's note (as
+// staff wrote it). m is the case's municipality, for its variant.
+func StatusMessage(m *municipality.Municipality, c *Case, e CaseEvent) string {
 	cc := *c
 	cc.Status = e.To
-	msg := StatusText(&cc)
+	msg := StatusText(m, &cc)
 	if e.Note != "" {
 		msg += " Napomena: " + e.Note
 	}
@@ -36,9 +39,9 @@ func StatusMessage(c *Case, e CaseEvent) string {
 }
 
 // RerouteMessage tells the citizen their case went to another body.
-func RerouteMessage(c *Case, bodyName string) string {
+func RerouteMessage(m *municipality.Municipality, c *Case, bodyName string) string {
 	noun, fem := caseNoun(c.Kind)
-	return fmt.Sprintf("%s %s je %s %s.", noun, c.Ref, statePhrase(StatusForwarded, fem), toBody(bodyName))
+	return fmt.Sprintf("%s %s je %s %s.", m.Say(noun), c.Ref, m.Say(statePhrase(StatusForwarded, fem)), toBody(m, bodyName))
 }
 
 // Notification is one message to a citizen about their case.

@@ -55,7 +55,7 @@ func TestSummaryRecord(t *testing.T) {
 	def := mustDef(FormCommunalReport)
 	values := map[string]string{"category": "waste", "village": "no", "description": "Pun kontejner već dve nedelje",
 		"location": "geo:45.773300,19.115100", "attachments": "0", "contact_consent": "yes", "name": "Petar Petrović", "phone": "+381641234567"}
-	live := def.summaryText(values)
+	live := def.summaryText(nil, values)
 	record := hideValues(live+" 0641234567", def.sensitiveValues(values))
 	for _, s := range []string{"Petar", "Petrović", "641234567"} {
 		if !strings.Contains(live, s) {

@@ -29,37 +29,39 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, out *outcome) 
 	if out == nil {
 		out = &outcome{}
 	}
-	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Errors: out.errs}
+	// Every fixed text goes through m.Say (ijekavian for an ijekavian
+	// municipality); the citizen's own values are written as given.
+	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Errors: sayErrors(m, out.errs)}
 	var b strings.Builder
-	b.WriteString(receivedLine(out.photos, out.videos))
-	b.WriteString(def.echoLine("Razumeo sam: ", out.understood, d.values))
-	b.WriteString(def.echoLine("Ispravljeno: ", out.corrected, d.values))
-	b.WriteString(def.echoLine("Dopunjeno: ", out.completed, d.values))
+	b.WriteString(m.Say(receivedLine(out.photos, out.videos)))
+	b.WriteString(def.echoLine(m, "Razumeo sam: ", out.understood, d.values))
+	b.WriteString(def.echoLine(m, "Ispravljeno: ", out.corrected, d.values))
+	b.WriteString(def.echoLine(m, "Dopunjeno: ", out.completed, d.values))
 	if out.rerouted != "" {
-		b.WriteString("Prijavu sada prosleđujemo: " + out.rerouted + ".\n")
+		b.WriteString(m.Say("Prijavu sada prosleđujemo: ") + out.rerouted + ".\n")
 	}
-	for _, e := range out.errs {
+	for _, e := range st.Errors {
 		b.WriteString("⚠ " + e.Message + "\n")
 	}
 	if out.hint != "" {
-		b.WriteString(out.hint + "\n")
+		b.WriteString(m.Say(out.hint) + "\n")
 	}
 	masks := def.sensitiveValues(d.values)
 	if d.Status == DraftConfirming {
-		st.Summary = def.summaryText(d.values)
+		st.Summary = def.summaryText(m, d.values)
 		b.WriteString(st.Summary)
-		st.Buttons = []Button{btnConfirm, btnChange, btnCancel}
+		st.Buttons = sayButtons(m, []Button{btnConfirm, btnChange, btnCancel})
 		st.Prompt = b.String()
 		st.Record = hideValues(st.Prompt, masks)
 		return st
 	}
 	f, _ := def.Field(d.Current)
 	st.Field = f.Name
-	b.WriteString(f.Prompt)
+	b.WriteString(m.Say(f.Prompt))
 	switch f.Type {
 	case TypeChoice:
 		for _, o := range f.Options {
-			st.Buttons = append(st.Buttons, Button{Label: o.Label, Payload: PayloadSet + f.Name + "=" + o.Value})
+			st.Buttons = append(st.Buttons, Button{Label: m.Say(o.Label), Payload: PayloadSet + f.Name + "=" + o.Value})
 		}
 	case TypeYesNo:
 		st.Buttons = []Button{{Label: "Da", Payload: PayloadSet + f.Name + "=yes"}, {Label: "Ne", Payload: PayloadSet + f.Name + "=no"}}
@@ -71,10 +73,36 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, out *outcome) 
 	if f.Optional {
 		st.Buttons = append(st.Buttons, Button{Label: "Preskoči", Payload: PayloadSkip})
 	}
-	st.Buttons = append(st.Buttons, btnCancel)
+	st.Buttons = sayButtons(m, append(st.Buttons, btnCancel))
 	st.Prompt = b.String()
 	st.Record = hideValues(st.Prompt, masks) // the echoes may carry values
 	return st
+}
+
+// sayButtons puts the buttons' labels in m's variant.
+func sayButtons(m *municipality.Municipality, bs []Button) []Button {
+	if !m.IsIjekavian() {
+		return bs
+	}
+	out := make([]Button, len(bs))
+	for i, b := range bs {
+		out[i] = Button{Label: m.Say(b.Label), Payload: b.Payload}
+	}
+	return out
+}
+
+// sayErrors puts refusals in m's variant. A refusal is MIA's wording
+// (a label, an explanation, the options, the municipality's name), never
+// the refused text itself.
+func sayErrors(m *municipality.Municipality, errs []FieldError) []FieldError {
+	if !m.IsIjekavian() || len(errs) == 0 {
+		return errs
+	}
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = FieldError{Field: e.Field, Message: m.Say(e.Message)}
+	}
+	return out
 }
 
 // receivedLine acknowledges the attachments an input added.
@@ -94,7 +122,7 @@ func receivedLine(photos, videos int) string {
 // Javna rasveta; lokacija — Venac Petra Bojovića 12"), in definition
 // order, leaving out attachments (acknowledged apart) and fields that no
 // longer apply.
-func (def *Definition) echoLine(lead string, names []string, values map[string]string) string {
+func (def *Definition) echoLine(m *municipality.Municipality, lead string, names []string, values map[string]string) string {
 	var parts []string
 	for i := range def.Fields {
 		f := &def.Fields[i]
@@ -102,16 +130,16 @@ func (def *Definition) echoLine(lead string, names []string, values map[string]s
 		if !ok || f.Type == TypeAttachments || !slices.Contains(names, f.Name) || !f.applies(values) {
 			continue
 		}
-		dv := displayValue(f, v)
+		dv := displayValueIn(m, f, v)
 		if dv == "" {
-			dv = "preskočeno"
+			dv = m.Say("preskočeno")
 		}
-		parts = append(parts, lowerFirst(f.Label)+" — "+dv)
+		parts = append(parts, m.Say(lowerFirst(f.Label))+" — "+dv)
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return lead + strings.Join(parts, "; ") + ".\n"
+	return m.Say(lead) + strings.Join(parts, "; ") + ".\n"
 }
 
 // lowerFirst lower-cases a label's first letter unless the word is an
@@ -128,28 +156,33 @@ func lowerFirst(s string) string {
 }
 
 // changeMenu offers the answered fields to change.
-func (s *Service) changeMenu(def *Definition, d *Draft) *Step {
-	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Field: d.Current, Prompt: "Šta želite da promenite?"}
+func (s *Service) changeMenu(m *municipality.Municipality, def *Definition, d *Draft) *Step {
+	st := &Step{DraftID: d.ID, Form: d.Form, Status: d.Status, Field: d.Current, Prompt: m.Say("Šta želite da promenite?")}
 	for _, f := range def.Fields {
 		if _, ok := d.values[f.Name]; ok && f.applies(d.values) {
 			st.Buttons = append(st.Buttons, Button{Label: f.Label, Payload: PayloadChangeField + f.Name})
 		}
 	}
-	st.Buttons = append(st.Buttons, btnCancel)
+	st.Buttons = sayButtons(m, append(st.Buttons, btnCancel))
 	return st
 }
 
-// summaryText renders the summary with display values (JMBG masked).
-func (def *Definition) summaryText(values map[string]string) string {
+// summaryText renders the summary with display values (JMBG masked), its
+// wording in m's variant and the citizen's values as given.
+func (def *Definition) summaryText(m *municipality.Municipality, values map[string]string) string {
 	view := map[string]string{}
 	for _, f := range def.Fields {
 		if v, ok := values[f.Name]; ok && f.applies(values) {
-			view[f.Name] = displayValue(&f, v)
+			view[f.Name] = displayValueIn(m, &f, v)
 		}
 	}
+	t := def.summary
+	if m.IsIjekavian() {
+		t = def.summaryIjekavian
+	}
 	var b bytes.Buffer
-	if err := def.summary.Execute(&b, view); err != nil {
-		return def.Title // the templates are checked by tests; never the values
+	if err := t.Execute(&b, view); err != nil {
+		return m.Say(def.Title) // the templates are checked by tests; never the values
 	}
 	return b.String()
 }

@@ -59,9 +59,9 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*Step, error) {
 	} else {
 		st = s.stepFor(m, d, nil)
 	}
-	intro := note + def.Title + ". Obrazac možete u svakom trenutku otkazati."
+	intro := m.Say(note + def.Title + ". Obrazac možete u svakom trenutku otkazati.")
 	if resumed {
-		intro = "Nastavljamo započeti obrazac: " + mustDef(d.Form).Title + "."
+		intro = m.Say("Nastavljamo započeti obrazac: " + mustDef(d.Form).Title + ".")
 	}
 	st.Prompt = intro + "\n" + st.Prompt
 	st.Record = intro + "\n" + st.Record

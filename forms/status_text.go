@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/miasrbija/mia/municipality"
 )
 
 // The citizen reads a case's status as one Serbian sentence: "Vaša
@@ -58,23 +60,26 @@ func indeclinable(name string) bool {
 
 // toBody is "JKP „Zelenilo” Sombor" or "nadležnoj službi: Odeljenje …"
 // after "prosleđena".
-func toBody(name string) string {
+func toBody(m *municipality.Municipality, name string) string {
 	if indeclinable(name) {
 		return name
 	}
-	return "nadležnoj službi: " + name
+	return m.Say("nadležnoj službi: ") + name
 }
 
 // StatusText is the case's current status as the citizen reads it: the
 // sentence, with the responsible body named once, and where the problem
-// is when the report has a place.
-func StatusText(c *Case) string {
+// is when the report has a place. The wording is in the variant of m
+// (the case's municipality; nil: ekavian), the body's name and the
+// citizen's place as they are.
+func StatusText(m *municipality.Municipality, c *Case) string {
 	noun, fem := caseNoun(c.Kind)
+	noun, state := m.Say(noun), m.Say(statePhrase(c.Status, fem))
 	var b strings.Builder
 	if c.Status == StatusForwarded && c.BodyName != "" {
-		fmt.Fprintf(&b, "%s %s je %s %s.", noun, c.Ref, statePhrase(c.Status, fem), toBody(c.BodyName))
+		fmt.Fprintf(&b, "%s %s je %s %s.", noun, c.Ref, state, toBody(m, c.BodyName))
 	} else {
-		fmt.Fprintf(&b, "%s %s je %s.", noun, c.Ref, statePhrase(c.Status, fem))
+		fmt.Fprintf(&b, "%s %s je %s.", noun, c.Ref, state)
 		if c.BodyName != "" && c.Status != StatusReceived {
 			fmt.Fprintf(&b, " Nadležna služba: %s.", c.BodyName)
 		}

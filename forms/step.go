@@ -83,7 +83,7 @@ func (s *Service) step(ctx context.Context, tx Tx, draftID int64, in Input, star
 			return nil, nil, "", err
 		}
 		return &Step{DraftID: d.ID, Form: d.Form, Done: true, Cancelled: true,
-			Prompt: "Obrazac je otkazan. Ništa nije poslato ni sačuvano."}, cleanup, m.Slug, nil
+			Prompt: m.Say("Obrazac je otkazan. Ništa nije poslato ni sačuvano.")}, cleanup, m.Slug, nil
 	case payload == PayloadConfirm:
 		if d.Status != DraftConfirming {
 			break // nothing to confirm yet: ask the current question again
@@ -94,12 +94,12 @@ func (s *Service) step(ctx context.Context, tx Tx, draftID int64, in Input, star
 		}
 		return s.filedStep(m, d, c), nil, m.Slug, nil
 	case payload == PayloadChange:
-		return s.changeMenu(def, d), nil, m.Slug, nil
+		return s.changeMenu(m, def, d), nil, m.Slug, nil
 	case strings.HasPrefix(payload, PayloadChangeField):
 		name := strings.TrimPrefix(payload, PayloadChangeField)
 		f, ok := def.Field(name)
 		if !ok || !f.applies(d.values) {
-			return s.changeMenu(def, d), nil, m.Slug, nil
+			return s.changeMenu(m, def, d), nil, m.Slug, nil
 		}
 		var cleanup []string
 		if f.Type == TypeAttachments {
@@ -159,7 +159,8 @@ func typedCommand(text string, status DraftStatus) string {
 	switch ws[0] {
 	case "cancel":
 		return PayloadCancel
-	case "izmeni", "promeni", "izmena", "izmenite", "promenite":
+	case "izmeni", "promeni", "izmena", "izmenite", "promenite",
+		"izmijeni", "promijeni", "izmjena", "izmijenite", "promijenite": // the ijekavian button says "Izmijeni"
 		return PayloadChange
 	case "potvrdi", "potvrdjujem", "potvrdujem", "posalji", "potvrdite", "posaljite":
 		if status == DraftConfirming {

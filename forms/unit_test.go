@@ -210,7 +210,7 @@ func TestDefinitions(t *testing.T) {
 		for _, f := range d.Fields {
 			values[f.Name] = "x"
 		}
-		if s := d.summaryText(values); strings.Contains(s, "no value") || !strings.Contains(s, "tačno") {
+		if s := d.summaryText(nil, values); strings.Contains(s, "no value") || !strings.Contains(s, "tačno") {
 			t.Errorf("%s summary: %s", name, s)
 		}
 	}

@@ -111,6 +111,22 @@ func matchOption(f *Field, text string) (string, error) {
 	return "", fmt.Errorf("izaberite jednu od mogućnosti: %s", strings.Join(labels, ", "))
 }
 
+// displayValueIn is displayValue for m: an option's label, yes/no, a
+// count or a point are MIA's wording and take m's variant; a value the
+// citizen typed is shown as typed.
+func displayValueIn(m *municipality.Municipality, f *Field, v string) string {
+	dv := displayValue(f, v)
+	switch f.Type {
+	case TypeChoice, TypeYesNo, TypeAttachments:
+		return m.Say(dv)
+	case TypeLocation:
+		if _, _, ok := parsePoint(v); ok {
+			return m.Say(dv)
+		}
+	}
+	return dv
+}
+
 // displayValue is how a stored value reads in the summary.
 func displayValue(f *Field, v string) string {
 	switch f.Type {

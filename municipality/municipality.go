@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/miasrbija/mia/serbian"
 )
 
 // Municipality is one city or municipality served by the deployment.
@@ -65,6 +67,31 @@ type Municipality struct {
 	// Referrals send questions about other institutions' services, which
 	// the documents do not answer, to those institutions (referral.go).
 	Referrals []Referral `yaml:"referrals,omitempty"`
+	// Variant is the municipality's official Serbian: ekavian (empty, the
+	// default: Serbia) or ijekavian (Republika Srpska, Montenegro). MIA's
+	// own texts are written ekavian; Say converts them for an ijekavian
+	// municipality.
+	Variant string `yaml:"variant,omitempty"`
+}
+
+// Language variants of Serbian (Municipality.Variant).
+const (
+	Ekavian   = "ekavian"
+	Ijekavian = "ijekavian"
+)
+
+// IsIjekavian reports whether the municipality's official Serbian is
+// ijekavian. A nil municipality is ekavian.
+func (m *Municipality) IsIjekavian() bool { return m != nil && m.Variant == Ijekavian }
+
+// Say returns one of MIA's own texts (written ekavian) in the
+// municipality's variant. Never pass it a citizen's words or a quoted
+// document: those are given as they were written.
+func (m *Municipality) Say(text string) string {
+	if m.IsIjekavian() {
+		return serbian.Ijekavian(text)
+	}
+	return text
 }
 
 // Limits of the suggested questions: a handful of short buttons.
@@ -252,6 +279,9 @@ func (m *Municipality) Validate() error {
 	}
 	for _, r := range m.Referrals {
 		r.validate(m.Slug, bad)
+	}
+	if m.Variant != "" && m.Variant != Ekavian && m.Variant != Ijekavian {
+		bad("%s: variant %q: expected %s or %s (absent: %s)", m.Slug, m.Variant, Ekavian, Ijekavian, Ekavian)
 	}
 	if m.Handover != nil {
 		errs = append(errs, m.Handover.prepare(m)...)

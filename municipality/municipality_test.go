@@ -67,6 +67,7 @@ municipalities:
 		{"personal data kept too long", "ref_prefix: NG", "ref_prefix: NG\n    personal_data_days: 4000", "personal_data_days"},
 		{"referral without topics", "ref_prefix: NG", "ref_prefix: NG\n    referrals:\n      - {name: MUP, website: https://www.mup.gov.rs}", "names no topic"},
 		{"referral with a bad site", "ref_prefix: NG", "ref_prefix: NG\n    referrals:\n      - {name: MUP, website: mup.gov.rs, topics: [pasoš]}", "not an http(s) URL"},
+		{"unknown variant", "ref_prefix: NG", "ref_prefix: NG\n    variant: ikavian", `variant "ikavian"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,5 +105,32 @@ func TestMediaRetention(t *testing.T) {
 	}
 	if got := (&Municipality{MediaRetentionDays: 30}).MediaRetention(); got != 30*24*time.Hour {
 		t.Errorf("30 days = %v", got)
+	}
+}
+
+// Laktaši speaks ijekavian, Sombor and an unset variant ekavian; Say
+// converts only for the former.
+func TestVariant(t *testing.T) {
+	r, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lak, _ := r.Get("laktasi")
+	som, _ := r.Get("sombor")
+	if !lak.IsIjekavian() || som.IsIjekavian() || (*Municipality)(nil).IsIjekavian() {
+		t.Fatalf("variants: laktasi %q, sombor %q", lak.Variant, som.Variant)
+	}
+	if got := lak.Say("Proverite gde je mesto."); got != "Provjerite gdje je mjesto." {
+		t.Errorf("laktasi says %q", got)
+	}
+	if got := som.Say("Proverite gde je mesto."); got != "Proverite gde je mesto." {
+		t.Errorf("sombor says %q", got)
+	}
+	for _, v := range []string{"", Ekavian, Ijekavian} {
+		m := *som
+		m.Variant = v
+		if err := m.Validate(); err != nil {
+			t.Errorf("variant %q refused: %v", v, err)
+		}
 	}
 }

@@ -3,8 +3,10 @@
 // not scattered through Go code: messages.yaml (named fixed messages and
 // button labels) and system.tmpl (the system prompt).
 //
-// Texts are written once, in Latin Serbian; Message converts them to
-// Cyrillic for a citizen who writes Cyrillic.
+// Texts are written once, in Latin ekavian Serbian; Message converts them
+// to ijekavian for a municipality that speaks it (its fixed wording only,
+// never the data filled in) and to Cyrillic for a citizen who writes
+// Cyrillic.
 package prompts
 
 import (
@@ -101,6 +103,12 @@ var (
 	// build defect, caught by the tests and at start, not a runtime error.
 	messages = must(parseMessages(messagesFile))
 	system   = template.Must(template.New("system").Option("missingkey=error").Parse(systemFile))
+
+	// The same templates with their wording in ijekavian: converted
+	// before the data is filled in, so a document title or a place the
+	// citizen named stays as written.
+	messagesIjekavian = must(parseMessages([]byte(serbian.IjekavianTemplate(string(messagesFile)))))
+	systemIjekavian   = template.Must(template.New("system").Option("missingkey=error").Parse(serbian.IjekavianTemplate(systemFile)))
 )
 
 // ErrUnknownMessage is returned by Message for a name that Names lacks.
@@ -111,13 +119,19 @@ func Names() []string {
 	return slices.Sorted(slices.Values(names))
 }
 
-// Message renders the named message for m in the given script (Cyrillic
-// for serbian.Cyrillic, Latin otherwise, including any Cyrillic data).
+// Message renders the named message for m in its variant (ijekavian
+// wording for an ijekavian municipality; data as given) and in the given
+// script (Cyrillic for serbian.Cyrillic, Latin otherwise, including any
+// Cyrillic data).
 // data supplies the values a message needs beyond the municipality's
 // fields (see the name constants); it may not redefine those fields.
 // A nil m, an unknown name or a missing value is an error.
 func Message(name string, m *municipality.Municipality, script serbian.Script, data map[string]string) (string, error) {
-	t, ok := messages[name]
+	set := messages
+	if m.IsIjekavian() {
+		set = messagesIjekavian
+	}
+	t, ok := set[name]
 	if !ok {
 		return "", fmt.Errorf("%w %q", ErrUnknownMessage, name)
 	}
@@ -149,14 +163,19 @@ func Message(name string, m *municipality.Municipality, script serbian.Script, d
 // JMBG, reply in the user's script, at most 150 words, no amounts or
 // deadlines beyond the passages and the year of every amount.
 //
-// The prompt itself is Latin Serbian; rule 7 makes the model mirror the
-// citizen's script.
+// The prompt itself is Latin Serbian, ijekavian for an ijekavian
+// municipality, which rule 7 then asks of the answer too; rule 7 makes
+// the model mirror the citizen's script.
 func System(m *municipality.Municipality) string {
 	if m == nil {
 		m = &municipality.Municipality{}
 	}
+	t := system
+	if m.IsIjekavian() {
+		t = systemIjekavian
+	}
 	var b strings.Builder
-	if err := system.Execute(&b, fields(m, serbian.Latin)); err != nil {
+	if err := t.Execute(&b, fields(m, serbian.Latin)); err != nil {
 		// Unreachable: fields always sets every key, and TestSystem
 		// renders the template.
 		panic("prompts: system prompt: " + err.Error())
@@ -181,9 +200,19 @@ func fields(m *municipality.Municipality, script serbian.Script) map[string]stri
 		"email":        m.Email,
 		"website":      m.Website,
 		"office_hours": sentence(m.OfficeHours),
+		// "ijekavian" or "ekavian": the system prompt asks an ijekavian
+		// municipality's answers in its variant.
+		"variant": variant(m),
 		// The shape of a real reference, for "send me the number, e.g. ...".
 		"ref_example": prefix + "-KP-" + strconv.Itoa(time.Now().Year()) + "-000123",
 	}
+}
+
+func variant(m *municipality.Municipality) string {
+	if m.IsIjekavian() {
+		return municipality.Ijekavian
+	}
+	return municipality.Ekavian
 }
 
 // parseMessages reads the messages file: a YAML mapping from name to a

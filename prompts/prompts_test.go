@@ -238,3 +238,62 @@ func TestSystem(t *testing.T) {
 		t.Error("System(nil) is empty")
 	}
 }
+
+func laktasi(t *testing.T) *municipality.Municipality {
+	t.Helper()
+	reg, err := municipality.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := reg.Get("laktasi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Laktaši hears MIA's wording ijekavian, in both scripts; the data filled
+// in (a document's title, a place the citizen named) stays as given, and
+// Sombor keeps ekavian.
+func TestMessagesIjekavian(t *testing.T) {
+	t.Parallel()
+	lak, som := laktasi(t), sombor(t)
+	d := map[string]string{"title": "Odluka o komunalnom redu (vreme odvoza)", "ref": "LA-KP-2026-000999", "place": "Bijeljina, gde god"}
+	for _, c := range []struct {
+		name, want, ekavian string
+	}{
+		{StatusNotFound, "Provjerite da li je broj tačno prepisan (na primjer LA-KP-", "Proverite da li je broj tačno prepisan (na primer SO-KP-"},
+		{Handover, "Razumijem, želite da razgovarate", "Razumem, želite da razgovarate"},
+		{Clarify, "dobro razumio", "dobro razumeo"},
+		{EmergencyFire, "na bezbjednom mjestu. Ako osjećate miris gasa, ne palite svjetlo", "na bezbednom mestu. Ako osećate miris gasa, ne palite svetlo"},
+		{QuickChildAllowance, "Dječiji dodatak", "Dečiji dodatak"},
+		{ExtractiveIntro, "Prema dokumentu „Odluka o komunalnom redu (vreme odvoza)“", "Prema dokumentu „Odluka o komunalnom redu (vreme odvoza)“"},
+		{OtherMunicipality, "za mjesto Bijeljina, gde god nemam", "za mesto Bijeljina, gde god nemam"},
+	} {
+		got, err := Message(c.name, lak, serbian.Latin, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got, c.want) {
+			t.Errorf("laktasi %s = %q, want it to contain %q", c.name, got, c.want)
+		}
+		got, err = Message(c.name, som, serbian.Latin, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got, c.ekavian) {
+			t.Errorf("sombor %s = %q, want it to contain %q", c.name, got, c.ekavian)
+		}
+	}
+	got, err := Message(StatusNotFound, lak, serbian.Cyrillic, d)
+	if err != nil || !strings.Contains(got, "Провјерите") || !strings.Contains(got, "примјер") {
+		t.Errorf("laktasi Cyrillic = %q, %v", got, err)
+	}
+	if s := System(lak); !strings.Contains(s, "Piši ijekavski") || !strings.Contains(s, "Poslije svake rečenice") ||
+		!strings.Contains(s, "na primjer [1]") {
+		t.Errorf("laktasi system prompt: %q", s)
+	}
+	if s := System(som); strings.Contains(s, "ijekavski") || !strings.Contains(s, "Posle svake rečenice") {
+		t.Errorf("sombor system prompt: %q", s)
+	}
+}

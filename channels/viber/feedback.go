@@ -69,11 +69,14 @@ var feedbackTexts = map[string]string{
 	string(feedback.ReasonOther):         "Drugo",
 }
 
-func feedbackText(key string, script serbian.Script) string {
+// feedbackText is one of them in m's variant and the given script; a nil
+// m (the rating buttons, which no variant changes) is ekavian.
+func feedbackText(m *municipality.Municipality, key string, script serbian.Script) string {
+	text := m.Say(feedbackTexts[key])
 	if script == serbian.Cyrillic {
-		return serbian.ToCyrillic(feedbackTexts[key])
+		return serbian.ToCyrillic(text)
 	}
-	return feedbackTexts[key]
+	return text
 }
 
 // addRatingButtons puts 👍/👎 on the keyboard of a ratable reply's last
@@ -95,7 +98,7 @@ func (d *deps) addRatingButtons(ctx context.Context, r *assistant.Reply, msgs []
 	}
 	for _, rating := range []feedback.Rating{feedback.Up, feedback.Down} {
 		last.Keyboard.Buttons = append(last.Keyboard.Buttons, Button{Columns: 3, Rows: 1, ActionType: ActionReply,
-			ActionBody: feedbackPayload(id, r.Script, rating, ""), Text: feedbackText(string(rating), r.Script)})
+			ActionBody: feedbackPayload(id, r.Script, rating, ""), Text: feedbackText(nil, string(rating), r.Script)})
 	}
 }
 
@@ -124,13 +127,13 @@ func (d *deps) commentReply(ctx context.Context, m *municipality.Municipality, u
 		if sub[1] == "c" {
 			script = serbian.Cyrillic
 		}
-		return &assistant.Reply{Script: script, Route: assistant.RouteThanks, Status: assistant.StatusAnswered, Text: feedbackText("skipped", script)}, true, nil
+		return &assistant.Reply{Script: script, Route: assistant.RouteThanks, Status: assistant.StatusAnswered, Text: feedbackText(m, "skipped", script)}, true, nil
 	}
 	if !took {
 		return nil, false, nil
 	}
 	script := serbian.DetectScript(text)
-	return &assistant.Reply{Script: script, Route: assistant.RouteThanks, Status: assistant.StatusAnswered, Text: feedbackText("thanks_reason", script)}, true, nil
+	return &assistant.Reply{Script: script, Route: assistant.RouteThanks, Status: assistant.StatusAnswered, Text: feedbackText(m, "thanks_reason", script)}, true, nil
 }
 
 // feedbackReply records the vote a rating button sent and returns the
@@ -155,28 +158,28 @@ func (d *deps) feedbackReply(ctx context.Context, m *municipality.Municipality, 
 	}
 	switch err := d.cfg.Feedback.Rate(ctx, v); {
 	case errors.Is(err, fault.ErrNotFound):
-		reply.Text = feedbackText("gone", script)
+		reply.Text = feedbackText(m, "gone", script)
 		return reply, true, nil
 	case err != nil:
 		return nil, true, fmt.Errorf("record feedback: %w", err)
 	}
 	switch {
 	case v.Rating == feedback.Up:
-		reply.Text = feedbackText("thanks_up", script)
+		reply.Text = feedbackText(m, "thanks_up", script)
 	case v.Reason == feedback.ReasonOther:
 		// Viber has no text box under a button: the citizen's next
 		// message is the comment (commentReply).
 		if err := d.cfg.Feedback.WantComment(ctx, id, time.Now().Add(feedback.CommentWait)); err != nil {
 			return nil, true, fmt.Errorf("want comment: %w", err)
 		}
-		reply.Text = feedbackText("ask_comment", script)
-		reply.QuickReplies = []assistant.QuickReply{{Label: feedbackText("skip", script), Payload: "feedback-skip:" + sub[2]}}
+		reply.Text = feedbackText(m, "ask_comment", script)
+		reply.QuickReplies = []assistant.QuickReply{{Label: feedbackText(m, "skip", script), Payload: "feedback-skip:" + sub[2]}}
 	case v.Reason != "":
-		reply.Text = feedbackText("thanks_reason", script)
+		reply.Text = feedbackText(m, "thanks_reason", script)
 	default:
-		reply.Text = feedbackText("thanks_down", script)
+		reply.Text = feedbackText(m, "thanks_down", script)
 		for _, r := range feedback.Reasons {
-			reply.QuickReplies = append(reply.QuickReplies, assistant.QuickReply{Label: feedbackText(string(r), script),
+			reply.QuickReplies = append(reply.QuickReplies, assistant.QuickReply{Label: feedbackText(m, string(r), script),
 				Payload: feedbackPayload(id, script, feedback.Down, r)})
 		}
 	}
@@ -187,7 +190,7 @@ func (d *deps) feedbackReply(ctx context.Context, m *municipality.Municipality, 
 			return nil, true, fmt.Errorf("count feedback: %w", err)
 		}
 		if n >= feedback.OfferPersonAt {
-			reply.QuickReplies = append(reply.QuickReplies, assistant.QuickReply{Label: feedbackText("person", script), Payload: "handover:"})
+			reply.QuickReplies = append(reply.QuickReplies, assistant.QuickReply{Label: feedbackText(m, "person", script), Payload: "handover:"})
 		}
 	}
 	return reply, true, nil

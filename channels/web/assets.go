@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/serbian"
 )
 
@@ -100,15 +101,32 @@ var widgetTexts = map[string]string{
 }
 
 // buildWidget puts the texts in both scripts and the stylesheet into
-// widget.js.
-func buildWidget() ([]byte, error) {
-	cyr := make(map[string]string, len(widgetTexts))
-	for k, v := range widgetTexts {
-		cyr[k] = serbian.ToCyrillic(v)
+// widget.js. The texts come in ekavian and, for the municipalities whose
+// official Serbian is ijekavian (reg lists them), ijekavian: the widget
+// picks the set by its data-municipality.
+func buildWidget(reg *municipality.Registry) ([]byte, error) {
+	scripts := func(say func(string) string) map[string]map[string]string {
+		lat := make(map[string]string, len(widgetTexts))
+		cyr := make(map[string]string, len(widgetTexts))
+		for k, v := range widgetTexts {
+			lat[k] = say(v)
+			cyr[k] = serbian.ToCyrillic(lat[k])
+		}
+		cyr["script"] = "Latinica"
+		cyr["scriptLabel"] = serbian.ToCyrillic(say("Prikaži tekst čet prozora latinicom"))
+		return map[string]map[string]string{"lat": lat, "cyr": cyr}
 	}
-	cyr["script"] = "Latinica"
-	cyr["scriptLabel"] = serbian.ToCyrillic("Prikaži tekst čet prozora latinicom")
-	texts, err := json.Marshal(map[string]map[string]string{"lat": widgetTexts, "cyr": cyr})
+	ijekavian := []string{}
+	for _, m := range reg.All() {
+		if m.IsIjekavian() {
+			ijekavian = append(ijekavian, m.Slug)
+		}
+	}
+	texts, err := json.Marshal(map[string]any{
+		"ekavian":        scripts(func(s string) string { return s }),
+		"ijekavian":      scripts(serbian.Ijekavian),
+		"ijekavianSlugs": ijekavian,
+	})
 	if err != nil {
 		return nil, err
 	}

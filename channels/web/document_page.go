@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/miasrbija/mia/fault"
+	"github.com/miasrbija/mia/serbian"
 )
 
 type documentView struct {
@@ -89,7 +90,11 @@ func (h *Handler) documentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	setCSP(w, documentCSP(m))
-	if err := documentTmpl.Execute(w, v); err != nil {
+	tmpl := documentTmpl
+	if m.IsIjekavian() {
+		tmpl = documentTmplIjekavian
+	}
+	if err := tmpl.Execute(w, v); err != nil {
 		h.cfg.Log.ErrorContext(ctx, "render document page", "err", err)
 	}
 }
@@ -177,7 +182,10 @@ func words(s string) []word {
 	return out
 }
 
-var documentTmpl = template.Must(template.New("document").Parse(`<!doctype html>
+// documentHead and documentTail enclose the inline script (whose hash
+// the page's CSP allows, so it is never converted).
+const (
+	documentHead = `<!doctype html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -197,10 +205,21 @@ var documentTmpl = template.Must(template.New("document").Parse(`<!doctype html>
 <div class="mia-doc-body">{{.Before}}</div>
 {{else}}<div class="mia-doc-body">{{.Before}}{{if .Marked}}<mark id="citat">{{.Marked}}</mark>{{end}}{{.After}}</div>{{end}}
 </main>
-{{if .Marked}}<script>` + citeScript + `</script>{{end}}
+{{if .Marked}}<script>`
+	documentTail = `</script>{{end}}
 </body>
 </html>
-`))
+`
+)
+
+// documentTmpl frames a document in MIA's words; documentTmplIjekavian
+// has them ijekavian, for an ijekavian municipality. The document itself
+// is shown as written.
+var (
+	documentTmpl          = template.Must(template.New("document").Parse(documentHead + citeScript + documentTail))
+	documentTmplIjekavian = template.Must(template.New("document").Parse(
+		serbian.IjekavianTemplate(documentHead) + citeScript + serbian.IjekavianTemplate(documentTail)))
+)
 
 var errorTmpl = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="sr-Latn"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

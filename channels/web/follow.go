@@ -105,7 +105,7 @@ func (h *Handler) followCase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errInternal)
 		return
 	}
-	out := followedCase{Ref: c.Ref, Status: string(c.Status), StatusLabel: c.Status.Label(), Text: forms.StatusText(c),
+	out := followedCase{Ref: c.Ref, Status: string(c.Status), StatusLabel: m.Say(c.Status.Label()), Text: forms.StatusText(m, c),
 		Body: c.BodyName, Location: forms.PlaceText(c.Fields["location"]), FiledAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		History: []followedStep{}}
 	out.TextCyr = serbian.ToCyrillic(out.Text)
@@ -113,7 +113,7 @@ func (h *Handler) followCase(w http.ResponseWriter, r *http.Request) {
 		if e.From == e.To { // a re-routing: the status stayed
 			continue
 		}
-		out.History = append(out.History, followedStep{Status: string(e.To), Label: e.To.Label(), At: e.CreatedAt})
+		out.History = append(out.History, followedStep{Status: string(e.To), Label: m.Say(e.To.Label()), At: e.CreatedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -198,7 +198,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	widget, err := buildWidget()
+	widget, err := buildWidget(cfg.Municipalities)
 	if err != nil {
 		return nil, err
 	}

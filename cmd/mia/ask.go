@@ -66,7 +66,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			src = ct.URL
 		}
 		if !ct.UpdatedAt.IsZero() {
-			src += ct.UpdatedAt.Local().Format(" (izmenjeno 2. 1. 2006.)")
+			src += " (" + m.Say("izmenjeno") + ct.UpdatedAt.Local().Format(" 2. 1. 2006.)")
 		}
 		fmt.Fprintf(e.stdout, "[%d] %s — %s\n", ct.N, ct.Title, src)
 	}

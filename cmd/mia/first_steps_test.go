@@ -222,4 +222,18 @@ func TestMunicipalityAdd(t *testing.T) {
 	if after, _ := os.ReadFile(file); string(after) != string(before) {
 		t.Error("a refused add changed the file")
 	}
+	// --variant is written and read back; an unknown one is refused.
+	ij := append(args[:len(args):len(args)], "--replace", "--variant", "ijekavian")
+	if _, _, err := runCmd(context.Background(), vars, ij...); err != nil {
+		t.Fatal(err)
+	}
+	if reg, err := municipality.Load(file); err != nil {
+		t.Fatal(err)
+	} else if m, _ := reg.Get("apatin"); !m.IsIjekavian() {
+		t.Errorf("variant not written: %q", m.Variant)
+	}
+	if _, _, err := runCmd(context.Background(), vars, append(args[:len(args):len(args)], "--replace", "--variant", "ikavian")...); err == nil ||
+		!strings.Contains(err.Error(), "variant") {
+		t.Errorf("unknown variant: %v", err)
+	}
 }

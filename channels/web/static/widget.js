@@ -15,7 +15,10 @@
     del: function (k) { try { window.localStorage.removeItem("mia:" + slug + ":" + k); } catch (e) { /* private mode */ } }
   };
   var scriptName = store.get("script") === "cyr" ? "cyr" : "lat";
-  function t(key) { return TEXTS[scriptName][key]; }
+  // A municipality whose official Serbian is ijekavian gets the widget's
+  // words ijekavian.
+  var variantTexts = TEXTS.ijekavianSlugs.indexOf(slug) >= 0 ? TEXTS.ijekavian : TEXTS.ekavian;
+  function t(key) { return variantTexts[scriptName][key]; }
 
   function el(tag, attrs, text) {
     var n = document.createElement(tag);
