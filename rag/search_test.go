@@ -207,3 +207,39 @@ func TestSearchResultShape(t *testing.T) {
 		t.Errorf("another municipality got %d hits", len(other.Hits))
 	}
 }
+
+// efRecorder records the HNSW candidate list each vector search asks for.
+type efRecorder struct {
+	rag.Index
+	ef []int
+}
+
+func (r *efRecorder) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Candidate, error) {
+	r.ef = append(r.ef, q.EfSearch)
+	return r.Index.VectorSearch(ctx, q)
+}
+
+// TestEfSearchBySize: a municipality of LargeAbove chunks or more is
+// searched with the larger candidate list, a smaller one with EfSearch.
+func TestEfSearchBySize(t *testing.T) {
+	db, _ := pgtest.NewDB(t)
+	store := docstore.New(db)
+	emb := rag.NewHashEmbedder()
+	if _, err := (&ingest.Runner{Store: store, Embedder: emb, Municipality: "sombor"}).Run(context.Background(), []string{"../corpus/sombor"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &efRecorder{Index: store}
+	s := rag.NewSearcher(rec, emb)
+	s.ExactBelow = 0 // walk the graph at any size
+	q := rag.Query{Municipality: "sombor", Text: "Do kada se plaća porez na imovinu?"}
+	if _, err := s.Search(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	s.LargeAbove = 100 // the demo corpus holds more chunks than that
+	if _, err := s.Search(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{s.EfSearch, s.EfSearchLarge}; !slices.Equal(rec.ef, want) {
+		t.Errorf("ef_search asked %v, want %v", rec.ef, want)
+	}
+}

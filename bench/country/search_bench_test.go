@@ -28,9 +28,9 @@ import (
 // by chunk id (no tolerance) against an exact scan, and p50/p95 latency,
 // for each way of serving it:
 //
-//   - store: docstore's Nearest as the searcher calls it (one HNSW index
-//     over every municipality, pgvector 0.8's iterative scan in relaxed
-//     order);
+//   - store: docstore's Nearest as the searcher calls it (the
+//     municipality's own partial index, the searcher's ef_search for its
+//     size, pgvector 0.8's iterative scan in relaxed order);
 //   - strict / scanN: the same index with strict_order, or with
 //     hnsw.max_scan_tuples raised to N;
 //   - exact: a scan of the municipality's rows, sorted by distance;
@@ -86,9 +86,10 @@ func BenchmarkFilteredSearch(b *testing.B) {
 					b.ReportMetric(0, "ns/op")
 				})
 			}
+			ef := rag.NewSearcher(store, emb).EfFor(t.chunks) // as the assistant's search asks
 			run("store", func(v []float32) []int64 {
 				found, err := store.Nearest(ctx, rag.VectorQuery{Municipality: t.slug, Model: emb.Model(), Dim: emb.Dim(),
-					Vector: v, Limit: 10, EfSearch: 400})
+					Vector: v, Limit: 10, EfSearch: ef})
 				if err != nil {
 					b.Fatal(err)
 				}
