@@ -397,6 +397,9 @@ func (e *Engine) clarify(st *turnState, text string, choices []nlu.Intent) {
 // mainServices are the buttons offered with a greeting and a refusal.
 var mainServices = []string{"qr_communal_report", "qr_registry_extract", "qr_property_tax", "qr_child_allowance"}
 
+// topicButtons are the default topics a municipality's Topics replace.
+var topicButtons = map[string]bool{prompts.QuickPropertyTax: true, prompts.QuickChildAllowance: true}
+
 // declineButtons are offered when the documents do not answer: a person
 // first, then what MIA can do.
 var declineButtons = append([]string{"qr_handover"}, mainServices...)
@@ -424,7 +427,19 @@ func (e *Engine) message(st *turnState, name string, data map[string]string) str
 
 func (e *Engine) quickReplies(st *turnState, names []string) []QuickReply {
 	var out []QuickReply
+	topics := false
 	for _, n := range names {
+		if topicButtons[n] && len(st.m.Topics) > 0 {
+			// The municipality's own topics stand for the default ones.
+			if !topics {
+				for _, t := range st.m.Topics {
+					label := mirror(t, st.script)
+					out = append(out, QuickReply{Label: label, Payload: "ask:" + label})
+				}
+				topics = true
+			}
+			continue
+		}
 		label := e.message(st, n, nil)
 		payload, ok := buttonPayloads[n]
 		if !ok {

@@ -103,9 +103,10 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 	if in.Route == RouteFormStart && in.Form == FormCommunalReport && len(in.Clarify) == 0 &&
 		in.Slots["category"] == "" && !mentionsReporting(ws) {
 		// A report names a problem, or asks to report one: a message that
-		// does neither ("salter 1 urbanizam namena poslovnog prostora") is
-		// asked about rather than turned into a report.
-		in.Clarify = []nlu.Intent{nlu.Info, nlu.CommunalReport}
+		// does neither ("salter 1 urbanizam namena poslovnog prostora",
+		// "Porez na nepokretnosti") is a question for the documents, and a
+		// decline offers the report.
+		in.Route, in.Form = RouteInfo, ""
 	}
 	if svc = cmp.Or(svc, harmless); svc != "" {
 		in.Caution = svc

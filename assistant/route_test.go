@@ -341,13 +341,13 @@ func TestAsksForFact(t *testing.T) {
 }
 
 // TestReportNamesAProblem: a message the classifier reads as a report but
-// that names no problem and does not ask to report one is asked about,
-// not turned into a report; an explicit request to report still starts
-// the form.
+// that names no problem and does not ask to report one is a question, not
+// a report; an explicit request to report still starts the form.
 func TestReportNamesAProblem(t *testing.T) {
-	in := Classify("salter 1 urbanizam namena poslovnog prostora")
-	if in.Route == RouteFormStart && len(in.Clarify) == 0 {
-		t.Errorf("a keyword query started a report: %+v", in)
+	for _, q := range []string{"salter 1 urbanizam namena poslovnog prostora", "Porez na nepokretnosti"} {
+		if in := Classify(q); in.Route != RouteInfo {
+			t.Errorf("%q: %+v, want a question", q, in)
+		}
 	}
 	if in := Classify("Želim da prijavim komunalni problem"); in.Route != RouteFormStart || len(in.Clarify) != 0 {
 		t.Errorf("an explicit request to report: %+v", in)

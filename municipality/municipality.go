@@ -64,6 +64,12 @@ type Municipality struct {
 	// buttons on the web widget's welcome (Serbian Latin; the widget
 	// mirrors them to Cyrillic). At most MaxSuggested.
 	Suggested []string `yaml:"suggested,omitempty"`
+	// Topics are the municipality's own short questions offered as
+	// buttons beside the forms after a greeting or a refusal (Latin, in
+	// the municipality's variant: "Porez na nepokretnosti", "Dječiji
+	// dodatak"); empty: the defaults of prompts (property tax, child
+	// allowance). At most MaxTopics.
+	Topics []string `yaml:"topics,omitempty"`
 	// Referrals send questions about other institutions' services, which
 	// the documents do not answer, to those institutions (referral.go).
 	Referrals []Referral `yaml:"referrals,omitempty"`
@@ -98,6 +104,12 @@ func (m *Municipality) Say(text string) string {
 const (
 	MaxSuggested       = 4
 	MaxSuggestedLength = 80
+)
+
+// Limits of the topic buttons: two short labels beside the two forms.
+const (
+	MaxTopics      = 2
+	MaxTopicLength = 40
 )
 
 // Bounds of MediaRetentionDays. A case is handled within weeks; a year
@@ -275,6 +287,14 @@ func (m *Municipality) Validate() error {
 	for _, q := range m.Suggested {
 		if n := utf8.RuneCountInString(strings.TrimSpace(q)); n == 0 || n > MaxSuggestedLength {
 			bad("%s: suggested question %q must have 1 to %d characters", m.Slug, q, MaxSuggestedLength)
+		}
+	}
+	if len(m.Topics) > MaxTopics {
+		bad("%s: %d topics, at most %d", m.Slug, len(m.Topics), MaxTopics)
+	}
+	for _, t := range m.Topics {
+		if n := utf8.RuneCountInString(strings.TrimSpace(t)); n == 0 || n > MaxTopicLength {
+			bad("%s: topic %q must have 1 to %d characters", m.Slug, t, MaxTopicLength)
 		}
 	}
 	for _, r := range m.Referrals {

@@ -67,6 +67,7 @@ municipalities:
 		{"personal data kept too long", "ref_prefix: NG", "ref_prefix: NG\n    personal_data_days: 4000", "personal_data_days"},
 		{"referral without topics", "ref_prefix: NG", "ref_prefix: NG\n    referrals:\n      - {name: MUP, website: https://www.mup.gov.rs}", "names no topic"},
 		{"referral with a bad site", "ref_prefix: NG", "ref_prefix: NG\n    referrals:\n      - {name: MUP, website: mup.gov.rs, topics: [pasoš]}", "not an http(s) URL"},
+		{"too many topics", "ref_prefix: NG", "ref_prefix: NG\n    topics: [A, B, C]", "3 topics"},
 		{"unknown variant", "ref_prefix: NG", "ref_prefix: NG\n    variant: ikavian", `variant "ikavian"`},
 	}
 	for _, tt := range tests {

@@ -99,11 +99,17 @@ func Welcome(m *municipality.Municipality) (*Message, error) {
 	}
 	var qr []assistant.QuickReply
 	for _, s := range mainServices {
+		if s.payload == "" && len(m.Topics) > 0 {
+			continue // the municipality's own topics follow
+		}
 		label, err := prompts.Message(s.name, m, serbian.Latin, nil)
 		if err != nil {
 			return nil, err
 		}
 		qr = append(qr, assistant.QuickReply{Label: label, Payload: cmpOr(s.payload, "ask:"+label)})
+	}
+	for _, t := range m.Topics {
+		qr = append(qr, assistant.QuickReply{Label: t, Payload: "ask:" + t})
 	}
 	return &Message{Sender: Sender{Name: senderName(m)}, Type: "text", Text: text, Keyboard: keyboard(qr, serbian.Latin, false)}, nil
 }

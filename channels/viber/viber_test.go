@@ -693,3 +693,29 @@ func TestEnqueueCommitBounded(t *testing.T) {
 		t.Errorf("%d turn jobs, want 1", n)
 	}
 }
+
+// TestWelcomeTopics: a municipality's own topics stand for the default
+// ones in the welcome keyboard (Laktaši taxes real estate).
+func TestWelcomeTopics(t *testing.T) {
+	t.Parallel()
+	reg, err := municipality.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := reg.Get("laktasi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := viber.Welcome(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, b := range w.Keyboard.Buttons {
+		labels = append(labels, b.Text)
+	}
+	all := strings.Join(labels, "|")
+	if len(labels) != 4 || !strings.Contains(all, "Porez na nepokretnosti") || strings.Contains(all, "Porez na imovinu") {
+		t.Errorf("keyboard: %v", labels)
+	}
+}
