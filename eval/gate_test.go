@@ -120,14 +120,15 @@ var enforced = map[string]thresholds{
 	// 0.773, 0.641, 0.778, 0.978, none (the previous fit, kept, gave the
 	// earlier figures: two items of 97, within the interval). At the end of
 	// the day (the NLU training sentences, referrals, fact questions routed
-	// as questions): 0.742, 0.615, 0.759, 0.977, none. Two items went with
-	// the training sentences and one with the referrals, none seen on dev
-	// (Laktaši dev 0.822 -> 0.841); enforced at the new figures, knowingly,
-	// for the NLU test's gain (see sombor above).
+	// as questions, a "report" naming no problem made a question): 0.753,
+	// 0.641, 0.759, 0.977, none. Two items went with the training sentences
+	// and one with the referrals, one came back with the last routing
+	// change, none seen on dev (Laktaši dev 0.822 -> 0.841); enforced at
+	// the new figures, knowingly, for the NLU test's gain (see sombor above).
 	"laktasi": {
 		recallAt5: target.recallAt5,
-		// target 0.92 / 0.90 (issue 14), enforced 0.74 / 0.61.
-		refusalAccuracy: 0.74, refusalRecall: 0.61,
+		// target 0.92 / 0.90 (issue 14), enforced 0.75 / 0.64.
+		refusalAccuracy: 0.75, refusalRecall: 0.64,
 		// target 0.80 (issue 14), enforced 0.75 until extraction finds the asked fact.
 		factRecall: 0.75,
 		// target 0.95 (issue 14): met.
