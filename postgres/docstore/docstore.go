@@ -21,9 +21,6 @@ type Store struct {
 	// town's search p95 was x1.26 / x2.04 its own meanwhile; serial x1.08 /
 	// x1.06, for a build 22-42% longer (8.9 s against 7.3 s, 23 against 16).
 	TownIndexWorkers int
-	// DenseAbove is the chunk count from which a municipality's own
-	// vector index is built denser (DefaultDenseAbove; 0: never).
-	DenseAbove int
 }
 
 var (
@@ -32,4 +29,4 @@ var (
 )
 
 // New returns a store on db, which must be migrated.
-func New(db *postgres.DB) *Store { return &Store{db: db, DenseAbove: DefaultDenseAbove} }
+func New(db *postgres.DB) *Store { return &Store{db: db} }

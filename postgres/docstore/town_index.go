@@ -37,33 +37,15 @@ func townIndexName(municipality, model string, dim int) string {
 	return "chunks_hnsw_t_" + hex.EncodeToString(sum[:])[:20]
 }
 
-// denseIndexName is the index of a large municipality, built denser.
-func denseIndexName(municipality, model string, dim int) string {
-	return townIndexName(municipality, model, dim) + "_d"
-}
-
-// DefaultDenseAbove is Store.DenseAbove's default: the chunk count from
-// which a municipality's own index is built denser (m 24, ef_construction
-// 200 instead of 16 and 128). At 268,350 chunks, one table, 80 dev
-// questions, recall@10 by id rose from 0.886 / 0.949 to 0.920 / 0.985 at
-// ef_search 400 / 1,000, p95 28 to 34–36 ms at 1,000 (the search asks
-// 1,000 from 100,000 chunks, see rag.Searcher.LargeAbove); the build took
-// 4.6 min with 2 workers.
-const DefaultDenseAbove = 100_000
-
 // townIndexSQL is the DDL of that index: vectorIndexSQL's index, limited
-// to the municipality; dense for a large one.
-func townIndexSQL(municipality, model string, dim int, dense bool) (string, error) {
+// to the municipality.
+func townIndexSQL(municipality, model string, dim int) (string, error) {
 	if !slugRE.MatchString(municipality) || !modelNameRE.MatchString(model) || dim < 1 || dim > 2000 {
 		return "", fmt.Errorf("cannot index %q vectors of model %q with %d dimensions", municipality, model, dim)
 	}
-	name, params := townIndexName(municipality, model, dim), "m = 16, ef_construction = 128"
-	if dense {
-		name, params = denseIndexName(municipality, model, dim), "m = 24, ef_construction = 200"
-	}
 	return fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON chunks USING hnsw ((embedding::vector(%d)) vector_cosine_ops)
-		WITH (%s) WHERE model = '%s' AND municipality = '%s'`,
-		name, dim, params, strings.ReplaceAll(model, "'", "''"), municipality), nil
+		WITH (m = 16, ef_construction = 128) WHERE model = '%s' AND municipality = '%s'`,
+		townIndexName(municipality, model, dim), dim, strings.ReplaceAll(model, "'", "''"), municipality), nil
 }
 
 // EnsureMunicipalityIndexes builds the partial vector index of each model
@@ -71,34 +53,26 @@ func townIndexSQL(municipality, model string, dim int, dense bool) (string, erro
 // parallel workers.
 func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality string) error {
 	rows, err := s.db.Query(ctx, `SELECT m.model, (SELECT vector_dims(c.embedding) FROM chunks c
-			WHERE c.municipality = $1 AND c.model = m.model LIMIT 1), m.n
-		FROM (SELECT model, count(*) AS n FROM chunks WHERE municipality = $1 GROUP BY model) m ORDER BY m.model`, municipality)
+			WHERE c.municipality = $1 AND c.model = m.model LIMIT 1)
+		FROM (SELECT DISTINCT model FROM chunks WHERE municipality = $1) m ORDER BY m.model`, municipality)
 	if err != nil {
 		return fmt.Errorf("vector indexes of %s: %w", municipality, err)
 	}
 	type modelDim struct {
-		model  string
-		dim, n int
+		model string
+		dim   int
 	}
 	models, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (modelDim, error) {
 		var m modelDim
-		return m, r.Scan(&m.model, &m.dim, &m.n)
+		return m, r.Scan(&m.model, &m.dim)
 	})
 	if err != nil {
 		return fmt.Errorf("vector indexes of %s: %w", municipality, err)
 	}
 	for _, m := range models {
-		dense := s.DenseAbove > 0 && m.n >= s.DenseAbove
-		ddl, err := townIndexSQL(municipality, m.model, m.dim, dense)
+		ddl, err := townIndexSQL(municipality, m.model, m.dim)
 		if err != nil {
 			return err
-		}
-		// The other variant goes once this one is built: a municipality
-		// that grew past DenseAbove (or shrank below it) is never without
-		// an index of its own.
-		other := denseIndexName(municipality, m.model, m.dim)
-		if dense {
-			other = townIndexName(municipality, m.model, m.dim)
 		}
 		err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 			if s.TownIndexWorkers >= 0 {
@@ -107,10 +81,7 @@ func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality stri
 					return err
 				}
 			}
-			if _, err := tx.Exec(ctx, ddl); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `DROP INDEX IF EXISTS `+pgx.Identifier{other}.Sanitize())
+			_, err := tx.Exec(ctx, ddl)
 			return err
 		})
 		if err != nil {

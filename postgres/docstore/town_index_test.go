@@ -104,70 +104,16 @@ func TestTownIndexSQLRefusesUnsafeInput(t *testing.T) {
 		{"sombor", "bad'model", 384},
 		{"sombor", "m", 4000},
 	} {
-		if _, err := townIndexSQL(tt.town, tt.model, tt.dim, false); err == nil {
+		if _, err := townIndexSQL(tt.town, tt.model, tt.dim); err == nil {
 			t.Errorf("townIndexSQL(%q, %q, %d): no error", tt.town, tt.model, tt.dim)
 		}
 	}
-	ddl, err := townIndexSQL("novi-sad", "text-embedding-3-small", 1536, false)
+	ddl, err := townIndexSQL("novi-sad", "text-embedding-3-small", 1536)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(ddl, "WHERE model = 'text-embedding-3-small' AND municipality = 'novi-sad'") ||
 		!strings.Contains(ddl, "embedding::vector(1536)") {
 		t.Errorf("DDL: %s", ddl)
-	}
-}
-
-// TestLargeMunicipalityIndexIsDense: a municipality past DenseAbove gets
-// the denser index in place of the standard one, and back when it shrinks.
-func TestLargeMunicipalityIndexIsDense(t *testing.T) {
-	t.Parallel()
-	db, _ := pgtest.NewDB(t)
-	ctx := context.Background()
-	s := New(db)
-	emb := rag.NewHashEmbedder()
-	load := func(n int) {
-		chunks := make([]rag.Chunk, n)
-		for i := range chunks {
-			text := fmt.Sprintf("Zahtev broj %d podnosi se na šalteru %d.", i, i%7)
-			v, err := emb.Embed(ctx, []string{text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			chunks[i] = rag.Chunk{Ord: i, Content: text, Tokens: 8, Embedding: v[0]}
-		}
-		if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: "sombor", Source: "a.md", Title: "Zahtevi", Format: "md",
-			ContentHash: fmt.Sprint(n), EmbedModel: emb.Model()}, chunks); err != nil {
-			t.Fatal(err)
-		}
-		// As after an ingestion: the vocabulary, then the own index.
-		if err := s.RefreshLexemes(ctx, "sombor"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	has := func(name string) bool {
-		var def string
-		if err := db.QueryRow(ctx, `SELECT coalesce(pg_get_indexdef(to_regclass($1)), '')`, name).Scan(&def); err != nil {
-			t.Fatal(err)
-		}
-		return def != ""
-	}
-	std, dense := townIndexName("sombor", emb.Model(), emb.Dim()), denseIndexName("sombor", emb.Model(), emb.Dim())
-	s.DenseAbove = 30
-	load(20)
-	if !has(std) || has(dense) {
-		t.Fatalf("20 chunks: standard %v, dense %v", has(std), has(dense))
-	}
-	load(40)
-	if has(std) || !has(dense) {
-		t.Fatalf("40 chunks: standard %v, dense %v", has(std), has(dense))
-	}
-	var def string
-	if err := db.QueryRow(ctx, `SELECT pg_get_indexdef(to_regclass($1))`, dense).Scan(&def); err != nil || !strings.Contains(def, "m='24'") {
-		t.Errorf("dense index: %s (%v)", def, err)
-	}
-	load(20)
-	if !has(std) || has(dense) {
-		t.Fatalf("back to 20 chunks: standard %v, dense %v", has(std), has(dense))
 	}
 }
