@@ -13,9 +13,7 @@ import (
 // for a "no" (the change menu) nor ignored. Dialogues written for this
 // test.
 func TestFormOptionCorrections(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	_, e := servicesEngine(t)
 	fixed := sr.Fold("Ispravljeno")
 
 	// At the summary: "ne, lično ću preuzeti" after choosing the post.
@@ -107,9 +105,7 @@ func TestFormOptionCorrections(t *testing.T) {
 // and naming what the form is about, cancels; a description asking to
 // stop something does not.
 func TestFormCancelInWords(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	_, e := servicesEngine(t)
 	cancelled := sr.Fold("Obrazac je otkazan")
 	converse(t, e, "citizen-cancel-1", []turn{
 		{text: "Treba mi izvod iz knjige umrlih za baku", wantIn: ""},
@@ -135,9 +131,7 @@ func TestFormCancelInWords(t *testing.T) {
 // description of the problem, naming no option, is read like an opening
 // message; a question typed there is answered aside, not taken.
 func TestCategoryTypedInWords(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	_, e := servicesEngine(t)
 	converse(t, e, "citizen-words", []turn{
 		{text: "Želim da prijavim komunalni problem", wantIn: sr.Fold("Koju vrstu problema")},
 		{text: "posle pijace ostaje sav otpad po ulici", wantIn: sr.Fold("u nekom od sela")},
@@ -160,9 +154,7 @@ func TestCategoryTypedInWords(t *testing.T) {
 // its answer even when the classifier alone reads it as an emergency (no
 // danger word in it): the form goes on, with no emergency reply.
 func TestFormPlaceNotEmergency(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	_, e := servicesEngine(t)
 	r := converse(t, e, "citizen-place", []turn{
 		{payload: "form:communal_report", wantIn: ""},
 		{payload: "form:set:category=greenery", wantIn: ""},

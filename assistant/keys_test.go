@@ -15,9 +15,7 @@ import (
 // old key is told the form was lost, whatever they write ("otkaži"
 // included), and the conversation goes on: a new form is filed.
 func TestUnreadableDraftAfterKeyChange(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	b, e := servicesEngine(t)
 	upToJMBG := []turn{
 		{text: "Treba mi izvod iz matične knjige rođenih", wantIn: ""},
 		{text: "Izvod iz MK rođenih", wantIn: ""},

@@ -18,6 +18,15 @@ import (
 )
 
 // withForms adds citizen services to the bundle's engine configuration.
+// servicesEngine is the engine over the demo corpus with the citizen
+// services wired.
+func servicesEngine(t *testing.T) (*bundle, *assistant.Engine) {
+	t.Helper()
+	b := setup(t)
+	withForms(t, b)
+	return b, b.engine(t)
+}
+
 func withForms(t *testing.T, b *bundle) *forms.Service {
 	t.Helper()
 	crypt, err := forms.NewCrypter("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
@@ -139,9 +148,7 @@ func TestConfirmAfterFiling(t *testing.T) {
 }
 
 func TestCommunalReportOffline(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	b, e := servicesEngine(t)
 	r := converse(t, e, "citizen-kp", []turn{
 		{text: "Hoću da prijavim problem sa smećem", wantIn: ""},
 		{payload: "form:set:category=waste", wantIn: ""},
@@ -182,9 +189,7 @@ func TestCommunalReportOffline(t *testing.T) {
 }
 
 func TestRegistryExtractOfflineCyrillic(t *testing.T) {
-	b := setup(t)
-	withForms(t, b)
-	e := b.engine(t)
+	b, e := servicesEngine(t)
 	r := converse(t, e, "citizen-iz", []turn{
 		{text: "Треба ми извод из матичне књиге рођених", wantIn: ""},
 		{text: "Извод из МК рођених", wantIn: ""},

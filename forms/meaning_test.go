@@ -16,14 +16,11 @@ func bothScripts(s string) []string { return []string{s, serbian.ToCyrillic(s)} 
 
 func testMunicipalities(t *testing.T) (sombor, laktasi *municipality.Municipality) {
 	t.Helper()
-	reg, err := municipality.Load("")
-	if err != nil {
+	var err error
+	if sombor, err = municipality.Embedded("sombor"); err != nil {
 		t.Fatal(err)
 	}
-	if sombor, err = reg.Get("sombor"); err != nil {
-		t.Fatal(err)
-	}
-	if laktasi, err = reg.Get("laktasi"); err != nil {
+	if laktasi, err = municipality.Embedded("laktasi"); err != nil {
 		t.Fatal(err)
 	}
 	return sombor, laktasi

@@ -65,6 +65,16 @@ func Load(path string) (*Registry, error) {
 	return r, nil
 }
 
+// Embedded returns a municipality of the embedded configuration (the demo
+// towns), as tests and examples need one.
+func Embedded(slug string) (*Municipality, error) {
+	r, err := Load("")
+	if err != nil {
+		return nil, err
+	}
+	return r.Get(slug)
+}
+
 // Parse parses and validates a configuration file's contents. Unknown keys
 // are an error: a misspelt key would otherwise silently drop a setting.
 // Files the contents name are read from the embedded default's directory

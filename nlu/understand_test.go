@@ -17,11 +17,7 @@ import (
 
 func municipalityOf(t testing.TB, slug string) *municipality.Municipality {
 	t.Helper()
-	reg, err := municipality.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := reg.Get(slug)
+	m, err := municipality.Embedded(slug)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,14 @@ import (
 	"github.com/miasrbija/mia/serbian"
 )
 
-func sombor(t *testing.T) *municipality.Municipality {
+func sombor(t *testing.T) *municipality.Municipality { return town(t, "sombor") }
+
+func laktasi(t *testing.T) *municipality.Municipality { return town(t, "laktasi") }
+
+// town is a municipality of the embedded configuration.
+func town(t *testing.T, slug string) *municipality.Municipality {
 	t.Helper()
-	reg, err := municipality.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := reg.Get("sombor")
+	m, err := municipality.Embedded(slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,19 +238,6 @@ func TestSystem(t *testing.T) {
 	if System(nil) == "" {
 		t.Error("System(nil) is empty")
 	}
-}
-
-func laktasi(t *testing.T) *municipality.Municipality {
-	t.Helper()
-	reg, err := municipality.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := reg.Get("laktasi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // Laktaši hears MIA's wording ijekavian, in both scripts; the data filled

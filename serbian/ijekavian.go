@@ -150,11 +150,18 @@ func parseWordList(data string, want int) ([][]string, error) {
 	return out, nil
 }
 
-func mustWordPairs(data string) map[string]string {
-	rows, err := parseWordList(data, 2)
+// mustRows reads an embedded word list, which is part of the binary: a
+// mistake in it is a build defect, caught by the tests and at start.
+func mustRows(name, data string, fields int) [][]string {
+	rows, err := parseWordList(data, fields)
 	if err != nil {
-		panic("serbian: ijekavian.txt: " + err.Error())
+		panic("serbian: " + name + ": " + err.Error())
 	}
+	return rows
+}
+
+func mustWordPairs(data string) map[string]string {
+	rows := mustRows("ijekavian.txt", data, 2)
 	m := make(map[string]string, len(rows))
 	for _, r := range rows {
 		if _, dup := m[r[0]]; dup {
@@ -166,10 +173,7 @@ func mustWordPairs(data string) map[string]string {
 }
 
 func mustWordSet(data string) map[string]bool {
-	rows, err := parseWordList(data, 1)
-	if err != nil {
-		panic("serbian: ijekavian_same.txt: " + err.Error())
-	}
+	rows := mustRows("ijekavian_same.txt", data, 1)
 	m := make(map[string]bool, len(rows))
 	for _, r := range rows {
 		m[r[0]] = true

@@ -698,11 +698,7 @@ func TestEnqueueCommitBounded(t *testing.T) {
 // ones in the welcome keyboard (Laktaši taxes real estate).
 func TestWelcomeTopics(t *testing.T) {
 	t.Parallel()
-	reg, err := municipality.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := reg.Get("laktasi")
+	m, err := municipality.Embedded("laktasi")
 	if err != nil {
 		t.Fatal(err)
 	}
