@@ -131,11 +131,12 @@ var questionWords = func() map[string]bool {
 }()
 
 // contentTerms are the question's terms that carry meaning: not hints,
-// not question words.
+// not question words, not the words asking for a kind of fact.
 func contentTerms(res *rag.Results) []rag.QueryTerm {
+	cues := cueTokens(res.Query)
 	var out []rag.QueryTerm
 	for _, t := range res.QueryTerms {
-		if !t.Hint && !questionWords[t.Token] {
+		if !t.Hint && !questionWords[t.Token] && !cues[t.Token] {
 			out = append(out, t)
 		}
 	}
@@ -193,7 +194,10 @@ func assess(res *rag.Results, ps []passage, want factKind) features {
 	if want != anyFact && want != yesNoFact && f.TypeFound == 0 {
 		f.TypeMissing = 1
 	}
-	f.CovAnswer = weightedCoverage(terms, func(s string) bool { return quoted[s] })
+	// The quote may say the question's word in another derivation
+	// ("popunjava" / "popuniti", "plaćam" / "plaća"): the stems differ, the
+	// root is shared.
+	f.CovAnswer = weightedCoverage(terms, func(s string) bool { return quoted[s] || sharesRootIn(s, quoted) })
 	best := ps[0].hit
 	f.CovPassage = weightedCoverage(terms, best.Has)
 
@@ -238,6 +242,30 @@ func assess(res *rag.Results, ps []passage, want factKind) features {
 		f.Margin = max(0, (h.Score-next)/h.Score)
 	}
 	return f
+}
+
+// sharesRootIn reports whether a token of have shares a root with stem:
+// a common prefix of five letters, or the whole of the shorter of the two
+// when it has four. Shorter roots meet too many unrelated words; numbers
+// must match whole.
+func sharesRootIn(stem string, have map[string]bool) bool {
+	if len(stem) < 4 || hasDigit(stem) {
+		return false
+	}
+	for h := range have {
+		if sharesRoot(stem, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func sharesRoot(a, b string) bool {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n >= 5 || n >= 4 && n == min(len(a), len(b))
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }

@@ -57,3 +57,33 @@ func TestAnswerabilityFeatures(t *testing.T) {
 		t.Error("the date in the quote is not found")
 	}
 }
+
+// TestCoverageReadsRootsAndCues: a quote saying the question's word in
+// another derivation covers it, a word asking for the kind of fact is
+// answered by the fact, and a root of three letters or a different number
+// covers nothing.
+func TestCoverageReadsRootsAndCues(t *testing.T) {
+	t.Parallel()
+	tok := func(w string) string { return serbian.Tokens(w)[0] }
+	term := func(w string) rag.QueryTerm {
+		return rag.QueryTerm{Token: tok(w), Forms: []string{tok(w)}, IDF: 2, DocFreq: 3}
+	}
+	hit := rag.Hit{DocumentID: 1, Score: 0.03}
+	res := &rag.Results{Query: "Koliko košta da se popunjava obrazac 025?", Hits: []rag.Hit{hit}, QueryTerms: []rag.QueryTerm{
+		term("košta"), term("popunjava"), term("obrazac"), term("025"),
+	}}
+	quote := "Obrazac se popuni na šalteru 0255, taksa iznosi 300 dinara."
+	ps := []passage{{hit: hit, quote: quote, units: []string{quote}}}
+	f := assess(res, ps, howMuchFact)
+	// košta is the cue; popunjava meets popuni by its root, obrazac as is;
+	// 025 is not 0255.
+	if math.Abs(f.CovAnswer-2.0/3) > 1e-9 {
+		t.Errorf("cov_answer %.3f, want 2/3", f.CovAnswer)
+	}
+	if f.TypeFound != 1 {
+		t.Error("the amount in the quote is not found")
+	}
+	if sharesRoot("dec", "deceg") || !sharesRoot("plac", "placa") || !sharesRoot("popunjav", "popun") || sharesRoot("prij", "prim") {
+		t.Error("sharesRoot: roots of 4+ letters meet, shorter ones and different ones do not")
+	}
+}

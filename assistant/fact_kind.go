@@ -35,11 +35,11 @@ var questionKinds = []struct {
 	{contactFact, regexp.MustCompile(`\b(telefon\w*|broj telefona|kontakt\w*|e-?mail\w*|mejl\w*|imejl\w*|pozovem|pozvati|sajt\w*)\b`)},
 	{hoursFact, regexp.MustCompile(`\b(radno vr(ij)?eme|radnog vr(ij)?emena|kada? radi|do koliko sati|od koliko sati|u koliko sati|koliko radi|koli?ko sati)\b`)},
 	{whenFact, regexp.MustCompile(`\b(do kada|od kada|kada|kad|rok|rokovi|roku|datum\w*|dokle|koliko traje|koli?ko se ceka|koliko dugo|za koliko dana|kojim danima|kojim danom|kojeg dana|kog dana|koji dan)\b`)},
-	{howMuchFact, regexp.MustCompile(`\b(kosta|kostaju|c(ij)?en[aeu]|taksa|takse|taksu|iznos\w*|naknad\w*|koli?ko (se |cu |ce )?plac\w*|koli?ko cu platiti|besplat\w*|kazna|kazne|kolika)\b`)},
+	{howMuchFact, regexp.MustCompile(`\b(kosta|kostaju|c(ij)?en[aeu]|taksa|takse|taksu|iznos\w*|naknad\w*|koli?ko (se |cu |ce )?plac\w*|koli?ko cu platiti|besplat\w*|kazna|kazne|kolik[aiu])\b`)},
 	{whereFact, regexp.MustCompile(`\b(gde|di|de|adres\w*|salter\w*|kancelarij\w*|na kom|u kojoj|kuda)\b`)},
 	{whoFact, regexp.MustCompile(`\b(ko|kome|koga|nadlez\w*)\b`)},
 	{documentsFact, regexp.MustCompile(`\b(dokument\w*|papir\w*|potrebn\w*|uslov\w*|prilaz\w*|prilozi\w*|ponesem|sta treba)\b`)},
-	{quantityFact, regexp.MustCompile(`\b(koliko|kolko|kolika|kolike)\b`)},
+	{quantityFact, regexp.MustCompile(`\b(koliko|kolko|kolik[aeiu])\b`)},
 	{yesNoFact, regexp.MustCompile(`\b(da li|je li|jel|ima li|moze li|mora li)\b|\w li\b`)},
 }
 
@@ -117,6 +117,27 @@ func answerType(question string) factKind {
 }
 
 var bareWhenRE = regexp.MustCompile(`^kada?$`)
+
+// cueTokens are the tokens of the words by which the question asks for a
+// kind of fact ("koliko košta", "broj telefona", "u kom roku"): the fact
+// itself answers them, so a passage need not repeat them ("taksa iznosi
+// 870 dinara" answers "koliko košta izvod"). Whether a quote holds the
+// kind is the type features' business.
+func cueTokens(question string) map[string]bool {
+	f := serbian.Fold(question)
+	cues := map[string]bool{}
+	for _, qk := range questionKinds {
+		if qk.kind == yesNoFact {
+			continue
+		}
+		for _, m := range qk.re.FindAllString(f, -1) {
+			for _, t := range serbian.Tokens(m) {
+				cues[t] = true
+			}
+		}
+	}
+	return cues
+}
 
 // asksPoint reports whether a when-question asks for a point in time (a
 // date, a weekday: "do kada", "kad odvoze") rather than a span.

@@ -26,6 +26,7 @@ func TestAnswerType(t *testing.T) {
 		// Colloquial, typed without diacritics, ijekavian.
 		{"kolko kosta izvod za inostranstvo", howMuchFact},
 		{"kolika je cijena vrtića", howMuchFact},
+		{"Колики је родитељски додатак?", howMuchFact},
 		{"di se vadi izvod", whereFact},
 		{"gdje se predaje zahtjev", whereFact},
 		{"dje je salter sala", whereFact},
