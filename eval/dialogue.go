@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/municipality"
 )
 
 // Dialogue is one scripted conversation of a citizen with MIA, and the
@@ -286,8 +287,14 @@ func checkExpectedField(def *forms.Definition, name, want string) string {
 			return err.Error()
 		}
 	case forms.TypePhone:
-		if _, err := forms.NormalizePhone(want); err != nil {
-			return err.Error()
+		for i, country := range phoneCountries {
+			_, err := forms.NormalizePhone(&municipality.Municipality{Country: country}, want)
+			if err == nil {
+				break
+			}
+			if i == len(phoneCountries)-1 {
+				return err.Error()
+			}
 		}
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/miasrbija/mia/forms"
+	"github.com/miasrbija/mia/municipality"
 )
 
 // caseMismatch compares a filed case (read back with its sensitive values,
@@ -92,10 +93,20 @@ func compareField(f *forms.Field, want string, c *forms.Case) (got string, ok bo
 	return got, got != "" && strings.Contains(dialogueFold(got), dialogueFold(want))
 }
 
+// samePhone reports whether want, typed as a citizen of Serbia or of
+// Bosnia and Herzegovina would, is the stored number got.
 func samePhone(got, want string) bool {
-	w, err := forms.NormalizePhone(want)
-	return err == nil && got == w
+	for _, country := range phoneCountries {
+		if w, err := forms.NormalizePhone(&municipality.Municipality{Country: country}, want); err == nil && w == got {
+			return true
+		}
+	}
+	return false
 }
+
+// phoneCountries are the countries of the demo municipalities, whose
+// numbering plans an expected phone may be written in.
+var phoneCountries = []string{municipality.Serbia, municipality.Bosnia}
 
 // geoPoint reads a stored point, "geo:LAT,LON".
 func geoPoint(v string) (lat, lon float64, ok bool) {

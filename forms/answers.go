@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"github.com/miasrbija/mia/municipality"
 	"regexp"
 	"strings"
 
@@ -86,13 +87,13 @@ var phoneRunRE = regexp.MustCompile(`(?:\+|00)?\d[\d \-/().\x{a0}]{5,}\d`)
 
 // phoneIn validates a phone number, also inside a longer text such as
 // Viber's shared contact ("Petar Petrović +381641234567").
-func phoneIn(text string) (string, error) {
-	p, err := NormalizePhone(text)
+func phoneIn(m *municipality.Municipality, text string) (string, error) {
+	p, err := NormalizePhone(m, text)
 	if err == nil {
 		return p, nil
 	}
 	for _, run := range phoneRunRE.FindAllString(text, -1) {
-		if p, e := NormalizePhone(run); e == nil {
+		if p, e := NormalizePhone(m, run); e == nil {
 			return p, nil
 		}
 	}
@@ -155,12 +156,12 @@ func onlyDigits(s string) bool {
 // sharedContact splits a contact shared from a phone ("Petar Petrović
 // +381641234567", Viber's share-phone button) into the name and the
 // number; ok only when the text is exactly a name and a valid number.
-func sharedContact(text string) (name, phone string, ok bool) {
+func sharedContact(m *municipality.Municipality, text string) (name, phone string, ok bool) {
 	runs := phoneRunRE.FindAllStringIndex(text, -1)
 	if len(runs) != 1 {
 		return "", "", false
 	}
-	p, err := NormalizePhone(text[runs[0][0]:runs[0][1]])
+	p, err := NormalizePhone(m, text[runs[0][0]:runs[0][1]])
 	if err != nil {
 		return "", "", false
 	}

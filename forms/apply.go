@@ -249,7 +249,7 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 			return nil // the value read for it was refused and explained: once is enough
 		}
 	}
-	if name, phone, ok := sharedContact(text); ok && f.Type == TypeName {
+	if name, phone, ok := sharedContact(m, text); ok && f.Type == TypeName {
 		// Viber's shared contact answers the name and the phone at once.
 		text = name
 		defer s.fillPhone(def, d, phone, out)

@@ -158,7 +158,7 @@ func (s *Service) submit(ctx context.Context, tx Tx, m *municipality.Municipalit
 		v = maskFreeText(&f, v)
 		c.Fields[f.Name] = v
 		if f.Type == TypeChoice {
-			if o, ok := f.Option(v); ok && o.FeeExempt {
+			if o, ok := f.Option(v); ok && feeExempt(m, &f, o) {
 				c.FeeExempt = true
 			}
 		}
@@ -329,14 +329,15 @@ func (s *Service) describe(m *municipality.Municipality, c *Case) {
 		if c.DueAt != nil {
 			fmt.Fprintf(&b, m.Say(" Dokument se izdaje u roku od %d dana (najkasnije %s)."), ExtractDeadlineDays, c.DueAt.Format("02.01.2006."))
 		}
+		reg := civilRegistry(m)
 		if c.FeeExempt {
-			b.WriteString(m.Say(" Za navedenu svrhu ne plaća se republička administrativna taksa (oslobođenje po Zakonu o republičkim administrativnim taksama); svrhu ćete možda morati da dokažete."))
+			b.WriteString(" " + m.Say(reg.Exempt))
 		} else {
-			fmt.Fprintf(&b, m.Say(" Plaća se republička administrativna taksa za %d. godinu: iznos proverite u važećoj tarifi Zakona o republičkim administrativnim taksama ili na info-pultu (%s); uplata na račun 840-742221843-57, model 97."), c.CreatedAt.Year(), m.Phone)
+			b.WriteString(" " + m.Say(feeText(m, reg.Fee, c.CreatedAt.Year())))
 		}
 		switch c.Fields["delivery"] {
 		case "counter":
-			fmt.Fprintf(&b, m.Say(" Dokument preuzimate lično u Gradskom uslužnom centru, šalter 8 (%s), uz ličnu kartu i broj zahteva."), m.Address)
+			fmt.Fprintf(&b, m.Say(" Dokument preuzimate lično u %s (%s), uz ličnu kartu i broj zahteva."), reg.Counter, m.Address)
 		case "post":
 			fmt.Fprintf(&b, m.Say(" Dokument šaljemo poštom na adresu: %s."), c.value("post_address"))
 		case "electronic":

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/serbian"
 )
 
@@ -221,6 +222,12 @@ func (d *Definition) check() error {
 	return nil
 }
 
+// promptIn returns the field's question for citizens of m: an example
+// phone number ({phone_example}) in their country's plan.
+func (f *Field) promptIn(m *municipality.Municipality) string {
+	return strings.ReplaceAll(f.Prompt, "{phone_example}", PhoneExample(m))
+}
+
 // ToolSchema returns the JSON Schema of the tool a model calls to fill the
 // form: one string property per field a model can fill (attachments come
 // only from the channel), enums for choices. Every property is optional:
@@ -232,7 +239,7 @@ func (d *Definition) ToolSchema() json.RawMessage {
 		if f.Type == TypeAttachments {
 			continue
 		}
-		p := map[string]any{"type": "string", "description": f.Label + ". " + f.Prompt}
+		p := map[string]any{"type": "string", "description": f.Label + ". " + f.promptIn(nil)}
 		switch f.Type {
 		case TypeChoice:
 			var vals []string

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/miasrbija/mia/fault"
+	"github.com/miasrbija/mia/municipality"
 )
 
 // Following a case from another device: the citizen has the reference
@@ -15,24 +17,26 @@ import (
 // exactly as a reference that does not exist, so the lookup never tells
 // whether a case exists. Callers rate-limit it.
 
-// errContact answers a contact that is neither a phone number nor an
+// contactError answers a contact that is neither a phone number nor an
 // e-mail address: bad input, told before any lookup.
-var errContact = fault.Invalid("Upišite broj telefona (npr. 064 123 4567) ili adresu e-pošte koju ste dali u prijavi.")
+func contactError(m *municipality.Municipality) error {
+	return fault.Invalid("%s", m.Say(fmt.Sprintf("Upišite broj telefona (npr. %s) ili adresu e-pošte koju ste dali u prijavi.", PhoneExample(m))))
+}
 
-// NormalizeContact reads a phone number or an e-mail address as
-// CaseByContact compares them: +381… or lowercased.
-func NormalizeContact(s string) (string, error) {
+// NormalizeContact reads a phone number (in the plan of m's country) or
+// an e-mail address as CaseByContact compares them: +381… or lowercased.
+func NormalizeContact(m *municipality.Municipality, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, "@") {
 		e, err := NormalizeEmail(s)
 		if err != nil {
-			return "", errContact
+			return "", contactError(m)
 		}
 		return e, nil
 	}
-	p, err := NormalizePhone(s)
+	p, err := NormalizePhone(m, s)
 	if err != nil {
-		return "", errContact
+		return "", contactError(m)
 	}
 	return p, nil
 }
@@ -42,8 +46,12 @@ func NormalizeContact(s string) (string, error) {
 // citizen gave in the form. A case without a matching contact, or with no
 // contact at all, is not found, as is a reference that does not exist
 // (fault.ErrNotFound). The returned case carries no clear personal data.
-func (s *Service) CaseByContact(ctx context.Context, municipality, ref, contact string) (*Case, error) {
-	want, err := NormalizeContact(contact)
+func (s *Service) CaseByContact(ctx context.Context, slug, ref, contact string) (*Case, error) {
+	m, err := s.reg.Get(slug)
+	if err != nil {
+		return nil, errCaseNotFound // as a reference that does not exist
+	}
+	want, err := NormalizeContact(m, contact)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +59,7 @@ func (s *Service) CaseByContact(ctx context.Context, municipality, ref, contact 
 	if ref == "" {
 		return nil, errCaseNotFound
 	}
-	c, err := s.store.CaseByRef(ctx, municipality, ref)
+	c, err := s.store.CaseByRef(ctx, slug, ref)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil, errCaseNotFound
 	}
@@ -66,12 +74,10 @@ func (s *Service) CaseByContact(ctx context.Context, municipality, ref, contact 
 	if err != nil {
 		return nil, err
 	}
-	if !contactMatches(c.Form, private, want) {
+	if !contactMatches(m, c.Form, private, want) {
 		return nil, errCaseNotFound
 	}
-	if m, err := s.reg.Get(c.Municipality); err == nil {
-		s.describe(m, c)
-	}
+	s.describe(m, c)
 	// describe may echo a clear value (a registry request's delivery
 	// address); the caller of this lookup is not yet known to be the
 	// citizen beyond the contact, so none of it goes out.
@@ -82,7 +88,7 @@ func (s *Service) CaseByContact(ctx context.Context, municipality, ref, contact 
 // contactMatches reports whether want equals one of the phone, e-mail or
 // contact values of the form, each normalised as the form stored it. Every
 // candidate is compared in constant time.
-func contactMatches(form string, private map[string]string, want string) bool {
+func contactMatches(m *municipality.Municipality, form string, private map[string]string, want string) bool {
 	def, ok := Lookup(form)
 	if !ok {
 		return false
@@ -96,7 +102,7 @@ func contactMatches(form string, private map[string]string, want string) bool {
 		if v == "" {
 			continue
 		}
-		if n, err := NormalizeContact(v); err == nil {
+		if n, err := NormalizeContact(m, v); err == nil {
 			v = n
 		}
 		match |= subtle.ConstantTimeCompare([]byte(v), []byte(want))

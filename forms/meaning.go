@@ -34,7 +34,8 @@ var (
 	errQuestion = errors.New("ovo izgleda kao pitanje, a ne kao odgovor. Na pitanja odgovaram kada završite ili otkažete obrazac; ovde napišite traženi podatak")
 	errGreeting = errors.New("to je pozdrav, a ne opis problema. Napišite šta je problem (šta ne valja i od kada)")
 	errVague    = errors.New("napišite malo određenije šta je problem (šta ne valja i od kada)")
-	errNotPlace = errors.New("ne prepoznajem mesto. Upišite ulicu i broj, naselje ili orijentir (npr. „kod škole u Staparu”, „ugao Zmaj Jovine i Kralja Petra”) ili podelite lokaciju")
+	// errNotPlace is the kind of notPlace's errors, for errors.Is.
+	errNotPlace = errors.New("not a place")
 	errLocQ     = errors.New("ovo izgleda kao pitanje, a ne kao mesto. Upišite gde je problem (ulica i broj, naselje ili orijentir) ili podelite lokaciju")
 	errNoNumber = errors.New("upišite adresu sa brojem (ulica i broj, poštanski broj i mesto)")
 )
@@ -256,7 +257,39 @@ func checkPlace(m *municipality.Municipality, text string) error {
 			}
 		}
 	}
-	return errNotPlace
+	return notPlace(m)
+}
+
+// placeError explains a location that does not look like a place.
+type placeError string
+
+func (e placeError) Error() string        { return string(e) }
+func (e placeError) Is(target error) bool { return target == errNotPlace }
+
+// notPlace says what a place looks like with examples of the citizen's
+// own municipality: the street of its seat's address, a village of it.
+func notPlace(m *municipality.Municipality) error {
+	var ex []string
+	if m == nil {
+		return placeError("ne prepoznajem mesto. Upišite ulicu i broj, naselje ili orijentir ili podelite lokaciju")
+	}
+	if street, _, _ := strings.Cut(m.Address, ","); strings.ContainsAny(street, "0123456789") || strings.HasSuffix(street, " bb") {
+		ex = append(ex, "„"+strings.TrimSpace(street)+"”")
+	}
+	village := ""
+	for _, s := range m.Settlements {
+		if village == "" || utf8.RuneCountInString(s) < utf8.RuneCountInString(village) {
+			village = s // the shortest is most often one plain word
+		}
+	}
+	if village != "" {
+		ex = append(ex, "„kod škole, "+village+"”")
+	}
+	eg := ""
+	if len(ex) > 0 {
+		eg = " (npr. " + strings.Join(ex, ", ") + ")"
+	}
+	return placeError("ne prepoznajem mesto. Upišite ulicu i broj, naselje ili orijentir" + eg + " ili podelite lokaciju")
 }
 
 // place is one settlement (or the seat) as stems, for matching.

@@ -197,11 +197,11 @@ func TestTypedAnswers(t *testing.T) {
 		{"moj broj je 064/123-45-67", "+381641234567"},
 		{"Марко 065 765 4321", "+381657654321"},
 	} {
-		if got, err := phoneIn(tt.text); got != tt.want || err != nil {
+		if got, err := phoneIn(nil, tt.text); got != tt.want || err != nil {
 			t.Errorf("phoneIn(%q) = %q %v", tt.text, got, err)
 		}
 	}
-	if _, err := phoneIn("Petar Petrović"); err == nil {
+	if _, err := phoneIn(nil, "Petar Petrović"); err == nil {
 		t.Error("a name alone passed as a phone")
 	}
 	if got, err := emailIn("moja adresa je Ana@Primer.rs."); got != "ana@primer.rs" || err != nil {

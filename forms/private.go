@@ -82,13 +82,13 @@ func maskEmail(v string) string {
 	return string(r) + "***" + v[at:]
 }
 
-// maskDigits keeps a phone number's +381 and its last three digits:
-// +381******567.
+// maskDigits keeps a phone number's country code (of a country MIA has
+// a plan for) and its last three digits: +381******567.
 func maskDigits(v string) string {
 	rs := []rune(v)
 	keepHead := 0
-	if strings.HasPrefix(v, "+381") {
-		keepHead = 4
+	if local, ok := nationalForm(v); ok {
+		keepHead = len(v) - len(local) + 1 // "+381" of "+381…", "0…"
 	}
 	for i := keepHead; i < len(rs)-3; i++ {
 		if unicode.IsDigit(rs[i]) {
@@ -119,8 +119,8 @@ func (def *Definition) sensitiveValues(values map[string]string) map[string]stri
 			if f.Type == TypePhone || f.Type == TypeContact {
 				// The summary may show a phone as typed; the stored form
 				// is +381…, the typed one 0….
-				if local, ok := strings.CutPrefix(v, "+381"); ok {
-					out["0"+local] = maskedValue(f, v)
+				if local, ok := nationalForm(v); ok {
+					out[local] = maskedValue(f, v)
 				}
 			}
 		}

@@ -57,7 +57,7 @@ func (s *Service) stepFor(m *municipality.Municipality, d *Draft, out *outcome) 
 	}
 	f, _ := def.Field(d.Current)
 	st.Field = f.Name
-	b.WriteString(m.Say(f.Prompt))
+	b.WriteString(m.Say(f.promptIn(m)))
 	switch f.Type {
 	case TypeChoice:
 		for _, o := range f.Options {

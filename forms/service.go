@@ -53,6 +53,9 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Municipalities == nil || cfg.Crypter == nil {
 		return nil, errors.New("forms: Store, Municipalities and Crypter are required")
 	}
+	if err := checkCivilRegistries(cfg.Municipalities); err != nil {
+		return nil, err
+	}
 	if cfg.DraftTTL < 0 {
 		return nil, fmt.Errorf("forms: DraftTTL %v is negative", cfg.DraftTTL)
 	}

@@ -171,7 +171,7 @@ func TestCommunalReportGuided(t *testing.T) {
 	st = tb.step(t, d, Input{Payload: "form:set:contact_consent=yes"}, "name")
 	st = tb.step(t, d, Input{Text: "Петар Петровић"}, "phone")
 	st = tb.step(t, d, Input{Text: "12345"}, "phone")
-	wantError(t, st, "phone", "srpski broj")
+	wantError(t, st, "phone", "pozivnim brojem")
 	st = tb.step(t, d, Input{Text: "064 123 4567"}, "")
 	if st.Status != DraftConfirming || !strings.Contains(st.Summary, "Otpad i kontejneri") || !strings.Contains(st.Summary, "Петар Петровић") ||
 		!hasButton(st, PayloadConfirm) || !hasButton(st, PayloadChange) {
@@ -235,7 +235,7 @@ func TestCommunalReportModelValues(t *testing.T) {
 		"name":            "Marko Marković",
 		"phone":           "999",
 	}}, "attachments")
-	wantError(t, st, "phone", "srpski broj")
+	wantError(t, st, "phone", "pozivnim brojem")
 	st = tb.step(t, d, Input{Payload: PayloadSkip}, "phone")
 	st = tb.step(t, d, Input{Values: map[string]string{"phone": "025 123 456"}}, "")
 	if !strings.Contains(st.Summary, "Apatinski put 12") || !strings.Contains(st.Summary, "Prilozi: nema") {

@@ -208,7 +208,7 @@ func TestRegistryCorrectionsAndDelivery(t *testing.T) {
 	st = tb.step(t, d, Input{Text: "moj mejl je petar@primer.rs"}, "")
 	// Delivery corrected at the summary: the address no longer applies.
 	st = tb.step(t, d, Input{Values: map[string]string{"delivery": "counter"}}, "")
-	wantIn(t, st.Prompt, "Ispravljeno: preuzimanje — Lično, šalter 8.")
+	wantIn(t, st.Prompt, "Ispravljeno: preuzimanje — Lično, na šalteru.")
 	if strings.Contains(st.Summary, "Njegoševa") {
 		t.Errorf("the postal address is still shown: %s", st.Summary)
 	}

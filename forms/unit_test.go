@@ -90,23 +90,50 @@ func TestValidateJMBG(t *testing.T) {
 	}
 }
 
+// TestNormalizePhone: a number without the country code is read in the
+// plan of the municipality's country (a Laktaši citizen's 065… is in
+// Bosnia and Herzegovina, a Sombor citizen's in Serbia); with the code,
+// as that country has it; a foreign number of an international length is
+// taken, a short or malformed one is not.
 func TestNormalizePhone(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"064 123 4567":     "+381641234567",
-		"+381 64 123 4567": "+381641234567",
-		"00381641234567":   "+381641234567",
-		"025/123-456":      "+38125123456",
-		"011 1234567":      "+381111234567",
-		"12345":            "",
-		"064 12":           "",
-		"+44 20 7946 0958": "",
-		"abc":              "",
+	sombor, laktasi := testMunicipalities(t)
+	for _, tt := range []struct {
+		m        *municipality.Municipality
+		in, want string
+	}{
+		{sombor, "064 123 4567", "+381641234567"},
+		{sombor, "+381 64 123 4567", "+381641234567"},
+		{sombor, "+381 (0)64 123 4567", "+381641234567"},
+		{sombor, "00381641234567", "+381641234567"},
+		{sombor, "025/123-456", "+38125123456"},
+		{sombor, "011 1234567", "+381111234567"},
+		{sombor, "065 123 456", "+38165123456"},
+		{sombor, "051 334 200", ""}, // no Serbian area code 051
+		{sombor, "+387 65 123 456", "+38765123456"},
+		{laktasi, "065 123 456", "+38765123456"},
+		{laktasi, "051 334 200", "+38751334200"},
+		{laktasi, "+387 51 334 200", "+38751334200"},
+		{laktasi, "+381 64 123 4567", "+381641234567"},
+		{laktasi, "011 1234567", ""}, // no area code 011 in Bosnia
+		{laktasi, "+387 51 33", ""},
+		{nil, "+44 20 7946 0958", "+442079460958"},
+		{nil, "+44 20", ""},
+		{nil, "12345", ""},
+		{nil, "064 12", ""},
+		{nil, "abc", ""},
+		{nil, "+38x641234567", ""},
 	} {
-		got, err := NormalizePhone(in)
-		if (err != nil) != (want == "") || got != want {
-			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", in, got, err, want)
+		got, err := NormalizePhone(tt.m, tt.in)
+		if (err != nil) != (tt.want == "") || got != tt.want {
+			t.Errorf("NormalizePhone(%s, %q) = %q, %v; want %q", tt.m.CountryCode(), tt.in, got, err, tt.want)
 		}
+	}
+	if _, err := NormalizePhone(laktasi, "011 1234567"); err == nil || !strings.Contains(err.Error(), "065 123 456") {
+		t.Errorf("a Laktaši citizen is shown a Bosnian example: %v", err)
+	}
+	if got := maskDigits("+38765123456"); got != "+387*****456" {
+		t.Errorf("maskDigits = %q", got)
 	}
 }
 

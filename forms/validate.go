@@ -56,17 +56,17 @@ func parseValue(m *municipality.Municipality, f *Field, text string, loc *Locati
 	case TypeName:
 		return normalizeName(text)
 	case TypePhone:
-		return phoneIn(text)
+		return phoneIn(m, text)
 	case TypeEmail:
 		return emailIn(text)
 	case TypeContact:
 		if strings.Contains(text, "@") {
 			return emailIn(text)
 		}
-		if p, err := phoneIn(text); err == nil {
+		if p, err := phoneIn(m, text); err == nil {
 			return p, nil
 		}
-		return "", fmt.Errorf("upišite broj telefona (npr. 064 123 4567) ili adresu e-pošte")
+		return "", fmt.Errorf("upišite broj telefona (npr. %s) ili adresu e-pošte", PhoneExample(m))
 	case TypeJMBG:
 		j := jmbgIn(text)
 		if err := ValidateJMBG(j, now); err != nil {

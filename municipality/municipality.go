@@ -78,6 +78,47 @@ type Municipality struct {
 	// own texts are written ekavian; Say converts them for an ijekavian
 	// municipality.
 	Variant string `yaml:"variant,omitempty"`
+	// Country is where the municipality lies, ISO 3166 alpha-2: RS
+	// (empty, the default: Serbia) or BA (Republika Srpska is in Bosnia and
+	// Herzegovina). Phone numbers citizens type without a country code are
+	// read in its numbering plan.
+	Country string `yaml:"country,omitempty"`
+	// CivilRegistry is how the registry office hands out extracts: what a
+	// citizen is told when a request is filed. Empty fields take the
+	// defaults of the country (forms).
+	CivilRegistry CivilRegistry `yaml:"civil_registry,omitempty"`
+}
+
+// CivilRegistry says, in the municipality's own terms, where extracts from
+// the civil registers are collected and how their fee is paid. The texts
+// are MIA's (written ekavian, said through Say).
+type CivilRegistry struct {
+	// Counter is where an extract is collected in person, as a place in
+	// the locative after "u" ("Gradskom uslužnom centru, šalter 8").
+	Counter string `yaml:"counter,omitempty"`
+	// Fee is said when the purpose does not exempt the request from the
+	// fee: the amount or where to check it, and how to pay.
+	Fee string `yaml:"fee,omitempty"`
+	// Exempt is said when it does.
+	Exempt string `yaml:"exempt,omitempty"`
+	// ExemptPurposes are the purposes (the registry form's purpose
+	// values) exempt from the fee here; empty: the form's own, which
+	// follow Serbia's law on administrative fees.
+	ExemptPurposes []string `yaml:"exempt_purposes,omitempty"`
+}
+
+// Countries MIA reads phone numbers of (Municipality.Country).
+const (
+	Serbia = "RS"
+	Bosnia = "BA"
+)
+
+// CountryCode returns the municipality's country, Serbia by default.
+func (m *Municipality) CountryCode() string {
+	if m == nil || m.Country == "" {
+		return Serbia
+	}
+	return m.Country
 }
 
 // Language variants of Serbian (Municipality.Variant).
@@ -302,6 +343,9 @@ func (m *Municipality) Validate() error {
 	}
 	if m.Variant != "" && m.Variant != Ekavian && m.Variant != Ijekavian {
 		bad("%s: variant %q: expected %s or %s (absent: %s)", m.Slug, m.Variant, Ekavian, Ijekavian, Ekavian)
+	}
+	if m.Country != "" && m.Country != Serbia && m.Country != Bosnia {
+		bad("%s: country %q: expected %s or %s (absent: %s)", m.Slug, m.Country, Serbia, Bosnia, Serbia)
 	}
 	if m.Handover != nil {
 		errs = append(errs, m.Handover.prepare(m)...)

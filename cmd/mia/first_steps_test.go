@@ -223,14 +223,14 @@ func TestMunicipalityAdd(t *testing.T) {
 		t.Error("a refused add changed the file")
 	}
 	// --variant is written and read back; an unknown one is refused.
-	ij := append(args[:len(args):len(args)], "--replace", "--variant", "ijekavian")
+	ij := append(args[:len(args):len(args)], "--replace", "--variant", "ijekavian", "--country", "BA")
 	if _, _, err := runCmd(context.Background(), vars, ij...); err != nil {
 		t.Fatal(err)
 	}
 	if reg, err := municipality.Load(file); err != nil {
 		t.Fatal(err)
-	} else if m, _ := reg.Get("apatin"); !m.IsIjekavian() {
-		t.Errorf("variant not written: %q", m.Variant)
+	} else if m, _ := reg.Get("apatin"); !m.IsIjekavian() || m.CountryCode() != municipality.Bosnia {
+		t.Errorf("variant or country not written: %q %q", m.Variant, m.Country)
 	}
 	if _, _, err := runCmd(context.Background(), vars, append(args[:len(args):len(args)], "--replace", "--variant", "ikavian")...); err == nil ||
 		!strings.Contains(err.Error(), "variant") {

@@ -131,6 +131,7 @@ func runMunicipalityAdd(e *env, args []string, usage string) error {
 	fs.StringVar(&m.Website, "website", "", "the city's web site")
 	fs.StringVar(&m.OfficeHours, "office-hours", "", "office hours as citizens should be told them")
 	fs.StringVar(&m.Variant, "variant", "", "official Serbian of the municipality: ekavian (default) or ijekavian (Republika Srpska)")
+	fs.StringVar(&m.Country, "country", "", "country of the municipality, for phone numbers typed without a country code: RS (default) or BA")
 	fs.StringVar(&m.ViberTokenEnv, "viber-token-env", "", "variable holding the Viber bot token (default MIA_VIBER_TOKEN_<SLUG>)")
 	bounds := fs.String("bounds", "", "territory rectangle MIN_LAT,MIN_LON,MAX_LAT,MAX_LON")
 	boundary := fs.String("boundary", "", "territory as a GeoJSON Polygon/MultiPolygon file (copied next to the municipalities file)")
