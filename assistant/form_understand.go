@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -183,6 +184,34 @@ func isOption(f *forms.Field) bool {
 	return f.Type == forms.TypeChoice || f.Type == forms.TypeYesNo
 }
 
+// changedOptions reads a field named with two of its options, one of
+// them its current answer, as the change to the other ("zaboravite
+// šalter, neka ga donese poštar" after "Lično"): nobody corrects an
+// answer to what it already is. Whether the message changes anything at
+// all is readMove's to decide.
+func changedOptions(r nlu.Result, d *forms.Draft) map[string]string {
+	var out map[string]string
+	for k, vs := range r.Named {
+		cur := d.Value(k)
+		if cur == "" || r.Slots[k] != cur {
+			continue
+		}
+		for i := len(vs) - 1; i >= 0; i-- {
+			if vs[i] != cur {
+				if out == nil {
+					out = maps.Clone(r.Slots)
+				}
+				out[k] = vs[i]
+				break
+			}
+		}
+	}
+	if out == nil {
+		return r.Slots
+	}
+	return out
+}
+
 // changesAnswer reports whether a message names another option for a
 // field already answered, as a correction (or at the summary, where any
 // option typed is a change): it is then an answer whatever the
@@ -193,9 +222,10 @@ func changesAnswer(r nlu.Result, raw string, d *forms.Draft) bool {
 	switch {
 	case !ok || !(d.Current == "" || corrects(r, raw)):
 		return false
-	case r.Intent == nlu.Info && strings.Contains(raw, "?") && !nlu.Corrects(raw):
+	case r.Intent == nlu.Info && strings.Contains(raw, "?") && !nlu.Corrects(raw) && !asksFor(raw):
 		// A question naming an option ("a poštom koliko traje?") is
-		// answered aside; "a može li ipak poštom?" asks for the change.
+		// answered aside; a request ("a može li ipak poštom?", "može
+		// li preko pošte?") asks for the change.
 		return false
 	case r.Intent == nlu.Cancel && !r.Clarify:
 		return false // "ipak ništa, odustajem, sestra će podići izvod"
@@ -260,12 +290,14 @@ func asksFact(raw string) bool {
 	return false
 }
 
-// asksFor reports whether a question is a request.
+// asksFor reports whether a question is a request. An alternative
+// question ("može li poštom ili samo lično?") asks what is possible, and
+// requests nothing.
 func asksFor(raw string) bool {
 	ws := routeWords(raw)
 	request := false
 	for i, w := range ws {
-		if whWords[w] {
+		if whWords[w] || w == "ili" {
 			return false
 		}
 		request = request || requestCues[w] || w == "da" && i+1 < len(ws) && (ws[i+1] == "mi" || ws[i+1] == "nam")

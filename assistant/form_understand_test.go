@@ -68,6 +68,19 @@ func TestFormOptionCorrections(t *testing.T) {
 		t.Errorf("a question about the post changed the delivery:\n%s", r.Text)
 	}
 
+	// At the summary: a request put as a question changes the delivery;
+	// an alternative question asks what is possible and changes nothing;
+	// the earlier answer named beside another option is what changes.
+	atSummary := func(user string, then ...turn) *assistant.Reply {
+		return atContact(user, append([]turn{{text: "064 111 2233", wantIn: "proverite zahtev"}}, then...)...)
+	}
+	atSummary("citizen-summary-request", turn{text: "a može li to preko pošte?", wantIn: "na koju adresu"})
+	atSummary("citizen-summary-old-named", turn{text: "zaboravite šalter, neka ga donese poštar", wantIn: "na koju adresu"})
+	r = atSummary("citizen-summary-alternative", turn{text: "može li poštom ili samo lično?", wantIn: ""})
+	if strings.Contains(sr.Fold(r.Text), fixed) || strings.Contains(sr.Fold(r.Text), "na koju adresu") {
+		t.Errorf("an alternative question changed the delivery:\n%s", r.Text)
+	}
+
 	// Contact data given at the summary after the consent was refused is
 	// that consent: kept, not ignored.
 	r = converse(t, e, "citizen-consent", []turn{

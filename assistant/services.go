@@ -51,6 +51,7 @@ func (e *Engine) formTurn(ctx context.Context, st *turnState, t Turn, raw string
 	if t.Payload == "" && strings.TrimSpace(raw) != "" {
 		r := e.cfg.Understand.Understand(raw, st.m, draft.Form)
 		r.Slots = e.categoryAnswer(r, raw, st, draft)
+		r.Slots = changedOptions(r, draft)
 		switch move := readMove(r, raw, draft, len(t.Attachments) > 0 || t.Location != nil); move {
 		case moveEmergency:
 			return false, nil // an emergency is answered first; the form waits

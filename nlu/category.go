@@ -1,6 +1,8 @@
 package nlu
 
 import (
+	"strings"
+
 	"github.com/miasrbija/mia/forms"
 )
 
@@ -24,16 +26,25 @@ const (
 func (u *Understander) categoryOf(text string, words []word, place []span, useModel bool) string {
 	var live []catCand
 	for _, m := range u.lex.matches(words, forms.FormCommunalReport)["category"] {
-		if m.negated || overlaps(words[m.at].start, words[m.at+m.n-1].end, place) {
+		// A negated name denies the category ("nije rasveta"); a negated
+		// verb of a service's work ("niko nije počistio") is the problem.
+		if m.negated && !m.action || overlaps(words[m.at].start, words[m.at+m.n-1].end, place) ||
+			m.n == 1 && timesCounted(words, m.at) {
 			continue
 		}
 		// A phrase of several words says more than one word does ("ne
 		// mete" over "smeće", "svetlo na semaforu" over "svetlo").
 		w := weightNamed * (1 + 0.5*float64(m.n-1))
-		if namedAsPlace(words, m.at) {
+		if namedAsPlace(words, m.at) || m.n == 1 && m.value != streetCleaning && rubbishRoots.has(words[m.at]) {
+			// Where it is, or only what lies there: rubbish ("smeće",
+			// "kese") is the matter of bins, streets and dumps alike; what
+			// is wrong with it decides.
 			w = weightWhere
 		}
-		live = append(live, catCand{m.value, w, m.at})
+		live = append(live, catCand{m.value, w, m.at, m.n})
+	}
+	if litterOnSurface(words, live) {
+		return streetCleaning
 	}
 	named := false // an option named as the problem, not only as where
 	for _, c := range live {
@@ -73,60 +84,152 @@ func (u *Understander) categoryOf(text string, words []word, place []span, useMo
 			best = c.value
 		}
 	}
-	if (best == "waste" || best == "roads") && litterOnSurface(words, live, best) {
-		return "street_cleaning"
-	}
 	return best
 }
 
-// Litter on a street is the street cleaners' work, not a bin's: rubbish
-// ("smeće", "papiri", "kese") a message puts on a public surface ("po
-// ulici", "trotoar je pun…") makes a street-cleaning report, unless the
-// waste or road words also name what else is wrong (a bin, its emptying,
-// a hole).
-var (
-	litterStems  = stemSet("smeće smeća đubre đubreta otpad otpada kesa kese kesama papir papiri papira flaša flaše flaša ambalaža opušci limenke")
-	surfaceStems = stemSet("ulica ulice ulici ulicama trotoar trotoaru trotoari trg trgu kolovoz kolovozu pločnik pločniku šetalište šetalištu")
-)
-
-// catCand is a category option named in a message: its weight and where.
+// catCand is a category option named in a message: its weight and where
+// (n words from at).
 type catCand struct {
 	value string
 	w     float64
-	at    int
+	at, n int
 }
 
-func litterOnSurface(words []word, live []catCand, best string) bool {
-	litter, surface := false, false
-	for i, w := range words {
-		switch {
-		case litterStems[w.stem]:
-			litter = true
-		case surfaceStems[w.stem]:
-			// "u Ulici Kralja Petra" is an address, not the surface.
-			if !(i+1 < len(words) && words[i+1].upper && !words[i+1].punct) {
-				surface = true
-			}
+// A public surface left dirty is the street cleaners' work, whatever
+// lies on it: rubbish, mud, leaves or glass ("po ulici", "trotoar je pun
+// …"), or the surface said to be dirty ("pločnik je sav lepljiv"). It is
+// not when the message also names another problem: a bin or its emptying
+// (waste), a dumping (illegal dumping), a hole (roads), a drain, a tree.
+// Words are compared by root and a short ending, so every case form (and
+// either script, ekavian or ijekavian) is read alike.
+const streetCleaning = "street_cleaning"
+
+var (
+	// rubbishRoots: what is thrown away, in a bin, on a street or on a
+	// dump alike.
+	rubbishRoots = roots("smec dubre otpad otpac kes papir flas opus opusak karton limenk ambalaz")
+	// litterRoots: what lies on a surface: rubbish, and what covers a
+	// street (mud, sand, leaves, glass, snow).
+	litterRoots = roots("blat zemlj pesk pesak sljunk sljunak prasin stakl krhotin lisc nanos sneg").union(rubbishRoots)
+	// dirtyRoots: a surface said to be dirty or not cleaned.
+	dirtyRoots = roots("prljav prljavstin lepljiv ulepljen zaprljan zatrpan posut prekriven neociscen nepometen " +
+		"opra pranj zagaden")
+	// surfaceRoots: public surfaces kept clean by the street cleaners.
+	surfaceRoots = roots("ulic trotoar plocnik kolovoz trg parking staz setalist asfalt kaldrm stajalist put " +
+		"cesta cesti cestu ceste cestom")
+)
+
+// rootSet maps a folded, ekavised root to true.
+type rootSet map[string]bool
+
+func roots(s string) rootSet {
+	m := rootSet{}
+	for _, r := range strings.Fields(s) {
+		m[r] = true
+	}
+	return m
+}
+
+func (rs rootSet) union(o rootSet) rootSet {
+	m := rootSet{}
+	for r := range rs {
+		m[r] = true
+	}
+	for r := range o {
+		m[r] = true
+	}
+	return m
+}
+
+// has reports whether w is a form of one of the roots: the root and an
+// ending of at most three letters ("smeće", "smećem", "đubreta"; not
+// "đubretarac", the one who takes it away).
+func (rs rootSet) has(w word) bool {
+	for n := len(w.ekav); n >= 3 && n >= len(w.ekav)-3; n-- {
+		if rs[w.ekav[:n]] {
+			return true
 		}
 	}
-	if !litter || !surface {
+	return false
+}
+
+// addressOnly reports whether the named street or square at words[i]
+// only says where something is: after "u" ("kese ispred kuće u Ulici
+// Zmaj Jovinoj") or with a house number ("Kralja Petra 7"). Named
+// otherwise, it is the surface itself ("Ulica Njegoševa je puna smeća",
+// "po Trgu Slobode").
+func addressOnly(words []word, i int) bool {
+	if i+1 >= len(words) || !words[i+1].upper || words[i+1].punct {
+		return false // a common noun: "po ulici", "trotoar je pun…"
+	}
+	if i > 0 && words[i-1].fold == "u" && !words[i].punct {
+		return true
+	}
+	for k := i + 1; k < len(words) && k <= i+4 && !words[k].punct; k++ {
+		if words[k].digits {
+			return true
+		}
+	}
+	return false
+}
+
+// timesCounted reports whether "put" at words[i] counts times ("treći
+// put zovem", "više puta"), not a road.
+func timesCounted(words []word, i int) bool {
+	if !strings.HasPrefix(words[i].ekav, "put") || i == 0 || words[i].punct {
+		return false
+	}
+	p := words[i-1]
+	return p.digits || counters[p.fold] || ordinalLike(p.fold)
+}
+
+// counters count times before "put"/"puta" (folded).
+var counters = map[string]bool{
+	"jedan": true, "dva": true, "tri": true, "cetiri": true, "pet": true, "sest": true, "deset": true,
+	"vise": true, "mnogo": true, "nekoliko": true, "ovaj": true, "taj": true, "svaki": true, "koji": true,
+	"poslednji": true, "posljednji": true, "zadnji": true, "sledeci": true, "iduci": true, "sto": true,
+}
+
+// ordinalLike reports whether a folded word is an ordinal number
+// ("prvi", "drugi", "treći", "peti"…).
+func ordinalLike(f string) bool {
+	switch f {
+	case "prvi", "drugi", "treci", "cetvrti", "peti", "sesti", "sedmi", "osmi", "deveti", "deseti":
+		return true
+	}
+	return false
+}
+
+// litterOnSurface reports whether the message puts litter on a public
+// surface, or calls one dirty, and names no other problem: every option
+// named (live) is street cleaning or a word of the litter or the surface
+// itself ("smeće" for waste, "trotoar" for roads).
+func litterOnSurface(words []word, live []catCand) bool {
+	litter, dirty, surface := false, false, false
+	for i, w := range words {
+		switch {
+		case litterRoots.has(w):
+			litter = true
+		case dirtyRoots.has(w):
+			dirty = true
+		case surfaceRoots.has(w) && !timesCounted(words, i):
+			surface = surface || !addressOnly(words, i)
+		}
+	}
+	if !surface || !litter && !dirty {
 		return false
 	}
 	for _, c := range live {
-		if c.value == best && !litterStems[words[c.at].stem] && !surfaceStems[words[c.at].stem] {
-			return false
+		if c.value == streetCleaning {
+			continue
+		}
+		for k := c.at; k < c.at+c.n; k++ {
+			if w := words[k]; !stopWord(w.fold) && !litterRoots.has(w) && !surfaceRoots.has(w) && !dirtyRoots.has(w) {
+				return false
+			}
 		}
 	}
 	return true
-}
-
-// stemSet returns the stems of the words of s.
-func stemSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range splitText(s) {
-		m[w.stem] = true
-	}
-	return m
 }
 
 // categoryProbs returns the category model's probabilities for the

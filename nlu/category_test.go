@@ -127,6 +127,18 @@ func TestOptionCorrections(t *testing.T) {
 		{"Izvinite, ne mogu da dođem, pošaljite ga poštom", "registry_extract", "delivery", "post", false},
 		{"neću da dolazim, može li elektronski", "registry_extract", "delivery", "electronic", false},
 		{"hoću da mi stigne kući", "registry_extract", "delivery", "post", false},
+		// Refused in other words: a negation refuses its clause (up to
+		// a new request or a contrast), a preposition or "zaboravite"
+		// only its object, "ne" after an option refuses it after the
+		// fact; "nije problem" refuses nothing.
+		{"nemamo e-mail, neka bude poštom", "registry_extract", "delivery", "post", false},
+		{"zaboravite mejl, šaljite poštom", "registry_extract", "delivery", "post", false},
+		{"umesto šaltera poštom", "registry_extract", "delivery", "post", true},
+		{"ne mogu doći pošaljite poštom", "registry_extract", "delivery", "post", false},
+		{"lično ne stignem, može poštom", "registry_extract", "delivery", "post", false},
+		{"neka mi ga donese poštar", "registry_extract", "delivery", "post", false},
+		{"nije mi problem da dođem lično", "registry_extract", "delivery", "counter", false},
+		{"нисам у могућности да дођем, пошта", "registry_extract", "delivery", "post", false},
 	}
 	for _, tt := range tests {
 		if got := u.Understand(tt.text, m, tt.form).Slots[tt.field]; got != tt.want {
@@ -170,8 +182,39 @@ func TestLitterOnStreet(t *testing.T) {
 		{"Nisu odneli smeće, kese stoje na trotoaru", "waste"},
 		{"Kese sa smećem ispred kuće u Ulici Zmaj Jovinoj", "waste"},
 		{"Rupa na ulici puna smeća", "roads"},
+		// Whatever lies on the surface, in any case form or script: a
+		// car park, the roadway, a promenade said to be dirty, glass
+		// nobody swept up, a named street as the subject.
+		{"Po parkingu kod bazena razbacane flaše i kese", "street_cleaning"},
+		{"Kolovoz je pun blata koje nanose kamioni", "street_cleaning"},
+		{"Šetalište je prljavo i lepljivo", "street_cleaning"},
+		{"Нико није почистио стакло са тротоара", "street_cleaning"},
+		{"Ulica Vuka Karadžića je puna smeća", "street_cleaning"},
+		// Collection, a bin or a dumping named beside the street stays
+		// with its body; the men who collect it are no litter.
+		{"Nije odneto smeće iz kante kod ulaza, a ulica je puna kesa", "waste"},
+		{"Treba nam još jedan kontejner za smeće u ulici", "waste"},
+		{"Đubretari nisu došli po smeće u našu ulicu", "waste"},
+		{"Neko je bacio šut na trotoar", "illegal_dumping"},
+		// "put" counting times is no road, nor a surface.
+		{"Treći put prijavljujem smeće kod zgrade", "waste"},
 	}
 	wantCategories(t, u, m, tests)
+}
+
+// TestNamedOptions: every option of a field a message names, none
+// refused, is listed when there are several; the assistant takes the one
+// that differs from the answer given as the change.
+func TestNamedOptions(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	r := u.Understand("šalter ili pošta, svejedno mi je", m, "registry_extract")
+	if got := r.Named["delivery"]; len(got) != 2 || got[0] != "counter" || got[1] != "post" {
+		t.Errorf("named deliveries %v, want [counter post]", got)
+	}
+	if got := u.Understand("zaboravite šalter, poštom", m, "registry_extract").Named["delivery"]; got != nil {
+		t.Errorf("a refused option is listed as named: %v", got)
+	}
 }
 
 // TestOptionLabelTyped: an option's label typed as from its button names

@@ -19,9 +19,15 @@
 // settlement or seat named beside it); the category then comes from the
 // options named outside it, those named as the problem ("rupa", "nisu
 // odneli") outweighing those named as where it is ("na trotoaru"), and
-// from the category model when only a place names one. A negation takes
-// an option out; a contrast ("ipak", "nego") or an opening "ne," marks a
-// correction (Corrects).
+// from the category model when only a place names one. Rubbish named
+// ("smeće", "kese") is matter, not a problem: rubbish, mud or leaves on a
+// public surface, or a surface said to be dirty, is street cleaning
+// unless a bin, its emptying, a dumping or a hole is named too. A
+// negation takes an option out, except a negated verb of a service's work
+// ("niko nije počistio"), which is the problem; for the options a
+// citizen chooses, a refusal ("nemam mejl", "zaboravite šalter", "lično
+// ne mogu") takes one out too. A contrast ("ipak", "nego") or an opening
+// "ne," marks a correction (Corrects).
 //
 // The confidence temperature and the thresholds (ask instead of guessing;
 // the evidence a form start needs) are fitted on the dev split of

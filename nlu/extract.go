@@ -10,13 +10,14 @@ import (
 )
 
 // slots reads the values a message carries for form (may be "").
-func (u *Understander) slots(text string, words []word, m *municipality.Municipality, form string, intent Intent) map[string]string {
+func (u *Understander) slots(text string, words []word, m *municipality.Municipality, form string, intent Intent) (map[string]string, map[string][]string) {
 	out := map[string]string{}
+	var named map[string][]string
 	if ref := FindCaseRef(text); ref != "" {
 		out["case_ref"] = ref
 	}
 	if form == "" {
-		return emptyNil(out)
+		return emptyNil(out), nil
 	}
 	var values []span
 	jmbg, hasJMBG := findJMBG(text)
@@ -62,7 +63,15 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 		if hasJMBG {
 			out["jmbg"] = jmbg.value
 		}
-		opts := u.lex.match(words, form)
+		opts, all := u.lex.match(words, form)
+		for f, vs := range all {
+			if len(vs) > 1 {
+				if named == nil {
+					named = map[string][]string{}
+				}
+				named[f] = vs
+			}
+		}
 		if !hasName && len(opts) == 0 && (intent == Inform || intent == RegistryExtract) {
 			name, hasName = bareName(text, words, m)
 		}
@@ -84,7 +93,7 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 			out["post_address"] = addr.value
 		}
 	}
-	return emptyNil(out)
+	return emptyNil(out), named
 }
 
 // bareName reads a message that is only a name ("Sara Ilić"), typed

@@ -90,4 +90,10 @@ type Result struct {
 	// case_ref (a case reference number) with any form or none. Values of
 	// choice fields are option values; "yes"/"no" for yes/no fields.
 	Slots map[string]string `json:"slots,omitempty"`
+	// Named lists, for a choice field whose words name more than one of
+	// its options (none refused), every option named, in order: Slots
+	// holds the one read as meant; a correction of an earlier answer
+	// means the one that differs from it ("zaboravite šalter, neka ga
+	// donese poštar" after "Lično").
+	Named map[string][]string `json:"named,omitempty"`
 }

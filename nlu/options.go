@@ -18,6 +18,11 @@ type phrase struct {
 	// drugo"), which names it only as a typed button, not inside a
 	// sentence ("posle vašara ostalo je smeće").
 	catchAll bool
+	// action: the phrase names the work of a service, a verb
+	// ("počistiti", "isprazniti kontejner", "ne odnose"): done or not,
+	// it is that service's problem, so a negation ("niko nije
+	// počistio") does not deny it.
+	action bool
 }
 
 // catchAllValue is the value of a choice field's catch-all option.
@@ -73,6 +78,7 @@ func newLexIndex(lex Lexicon, examples []Example) (*lexIndex, error) {
 		ws := splitText(text)
 		p.catchAll = value == catchAllValue && len(ws) > 0 && len(ws) <= 2 &&
 			(ws[0].fold == "ostalo" || ws[0].fold == "nesto" || ws[0].fold == "drugo")
+		p.action = len(ws) > 0 && isVerbPhrase(ws)
 		for _, w := range ws {
 			if w.digits || stopWord(w.fold) {
 				continue
@@ -148,24 +154,45 @@ func newLexIndex(lex Lexicon, examples []Example) (*lexIndex, error) {
 	return ix, nil
 }
 
+// isVerbPhrase reports whether a lexicon phrase names an action: it opens
+// with a negation ("ne odnose", "nije počišćeno"), an infinitive
+// ("počistiti", "odneti smeće") or an imperative ("očistite").
+func isVerbPhrase(ws []word) bool {
+	first := strings.ToLower(ws[0].orig)
+	switch ws[0].fold {
+	case "ne", "nije", "nisu", "niko":
+		return len(ws) > 1
+	}
+	return strings.HasSuffix(first, "ti") || strings.HasSuffix(first, "ći") || strings.HasSuffix(first, "ite")
+}
+
 // optionMatch is one option named at words[at:at+n].
 type optionMatch struct {
 	value   string
 	at, n   int
 	negated bool
+	// declined: in the scope of a refusal ("ne mogu da dođem", "nemam
+	// mejl", "zaboravite šalter", "lično ne mogu"); see declined.
+	declined bool
+	action   bool
 }
 
 // match returns the option of each of form's choice fields that words
-// name. A name right after a negation ("nije rasveta") does not count;
+// name, and every option each field's words name (not refused), in
+// order. A name refused ("nije rasveta", "nemam mejl") does not count;
 // after a contrast ("…nego kontejner", "zapravo") the last option named
 // wins, otherwise the one named most often (the first on a tie).
-func (ix *lexIndex) match(words []word, form string) map[string]string {
+func (ix *lexIndex) match(words []word, form string) (map[string]string, map[string][]string) {
 	out := map[string]string{}
+	named := map[string][]string{}
 	for field, ms := range ix.matches(words, form) {
 		var live []optionMatch
 		for _, m := range ms {
-			if !m.negated {
+			if !m.negated && !m.declined {
 				live = append(live, m)
+				if !slices.Contains(named[field], m.value) {
+					named[field] = append(named[field], m.value)
+				}
 			}
 		}
 		if len(live) == 0 {
@@ -187,7 +214,7 @@ func (ix *lexIndex) match(words []word, form string) map[string]string {
 		}
 		out[field] = best
 	}
-	return out
+	return out, named
 }
 
 // matches lists, by field, every option phrase of form found in words,
@@ -210,7 +237,8 @@ func (ix *lexIndex) matches(words []word, form string) map[string][]optionMatch 
 			for k := i; k < end; k++ {
 				used[k] = true
 			}
-			out[fp.field] = append(out[fp.field], optionMatch{value: p.value, at: i, n: end - i, negated: negated(words, i)})
+			out[fp.field] = append(out[fp.field], optionMatch{value: p.value, at: i, n: end - i, negated: negated(words, i),
+				declined: declined(words, i, end), action: p.action})
 		}
 	}
 	for _, ms := range out {
@@ -410,3 +438,71 @@ func stopWord(f string) bool {
 
 // fold is serbian.Fold, named here for brevity.
 func fold(s string) string { return serbian.Fold(s) }
+
+// Words that refuse what follows: a negation refuses its clause
+// ("nemam mejl", "ne mogu da dođem lično", "nisam u mogućnosti da
+// dođem"), a preposition or an imperative only its object ("umesto
+// šaltera", "bez mejla", "zaboravite šalter"). A clause ends at
+// punctuation, a contrast ("…, nego poštom", "ali može poštom") or a new
+// request ("ne mogu doći pošaljite poštom", "neka stigne…"). After an
+// option, "ne" with a first-person modal or the clause's end refuses it
+// after the fact ("lično ne mogu", "poštom ne, lično da").
+var (
+	refusalWords = map[string]bool{
+		"ne": true, "nije": true, "nisu": true, "nisam": true, "nismo": true, "necu": true, "necemo": true, "nece": true,
+		"nemam": true, "nemamo": true, "nema": true, "nemoj": true, "nemojte": true, "nikako": true,
+	}
+	refusalPreps = map[string]bool{"umesto": true, "umjesto": true, "bez": true, "zaboravi": true, "zaboravite": true}
+	scopeEnds    = map[string]bool{"nego": true, "vec": true, "ali": true, "a": true, "ipak": true, "pa": true, "ili": true, "neka": true}
+	refusedAfter = map[string]bool{
+		"mogu": true, "mozemo": true, "zelim": true, "zelimo": true, "stignem": true, "stizem": true, "bih": true,
+		"treba": true, "trebam": true, "odgovara": true, "ide": true,
+	}
+	notARefusalOf = []string{"problem"} // "nije problem da dođem lično"
+	determiners   = map[string]bool{
+		"taj": true, "tog": true, "toga": true, "to": true, "ovaj": true, "ovog": true, "onaj": true, "onog": true,
+		"moj": true, "mog": true, "svog": true, "vas": true, "vaseg": true, "nekog": true,
+	}
+)
+
+// declined reports whether the option named at words[i:end] is refused:
+// negated (see negated), in the scope of a refusal (see refusalWords), or
+// refused after the fact. It is for fields whose options the citizen
+// chooses; a category names a problem ("nema vode" names it, see
+// categoryOf).
+func declined(words []word, i, end int) bool {
+	if negated(words, i) {
+		return true
+	}
+	for k := i; k > 0 && i-k < 4; k-- {
+		if words[k].punct {
+			break
+		}
+		f := words[k-1].fold
+		if refusalPreps[f] {
+			// Its object only: "umesto šaltera", "bez tog mejla".
+			return k == i || k == i-1 && determiners[words[k].fold]
+		}
+		if refusalWords[f] {
+			for _, p := range notARefusalOf {
+				if strings.HasPrefix(words[k].fold, p) {
+					return false
+				}
+			}
+			return true
+		}
+		if scopeEnds[f] || imperative(f) {
+			break
+		}
+	}
+	if end < len(words) && !words[end].punct && (words[end].fold == "ne" || words[end].fold == "nikako") {
+		return end+1 == len(words) || words[end+1].punct || refusedAfter[words[end+1].fold]
+	}
+	return false
+}
+
+// imperative reports whether a folded word reads as a plural imperative
+// ("pošaljite", "dajte", "šaljite"): a new request, a new clause.
+func imperative(f string) bool {
+	return len(f) > 5 && (strings.HasSuffix(f, "ite") || strings.HasSuffix(f, "jte"))
+}

@@ -175,7 +175,7 @@ func (u *Understander) understand(text string, m *municipality.Municipality, for
 	if target == "" {
 		target = r.Intent.Form()
 	}
-	r.Slots = u.slots(text, words, m, target, r.Intent)
+	r.Slots, r.Named = u.slots(text, words, m, target, r.Intent)
 	return r
 }
 
