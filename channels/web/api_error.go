@@ -38,13 +38,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, e apiError) {
+// writeError answers e, its message in the variant of the request's
+// municipality once the route has resolved it (a Laktaši citizen reads
+// "Zahtjev nije ispravan").
+func writeError(w http.ResponseWriter, r *http.Request, e apiError) {
+	if m := municipalityFrom(r.Context()); m != nil {
+		e.Message = m.Say(e.Message)
+	}
 	writeJSON(w, e.status, map[string]apiError{"error": e})
 }
 
 // writeRateLimited answers 429 with Retry-After in whole seconds.
-func writeRateLimited(w http.ResponseWriter, wait time.Duration) {
+func writeRateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration) {
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-	writeError(w, errRateLimited)
+	writeError(w, r, errRateLimited)
 }

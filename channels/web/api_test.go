@@ -175,6 +175,16 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+	// A Laktaši citizen reads the error in the municipality's variant.
+	res := b.do(t, "POST", "/api/v1/laktasi/conversations", nil, nil)
+	var c struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&c); err != nil || c.Token == "" {
+		t.Fatalf("create conversation: %v %+v", err, c)
+	}
+	res = b.do(t, "POST", "/api/v1/laktasi/conversations/"+c.Token+"/messages", "text=porez", nil)
+	if code, msg := errorCode(t, res); code != "invalid_request" || msg != "Zahtjev nije ispravan." {
+		t.Errorf("Laktaši error %q %q", code, msg)
+	}
 }
 
 func TestCORS(t *testing.T) {

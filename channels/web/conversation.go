@@ -29,7 +29,7 @@ func (h *Handler) createConversation(w http.ResponseWriter, r *http.Request) {
 	tok := newToken()
 	if _, err := h.cfg.History.Conversation(r.Context(), m.Slug, assistant.ChannelWeb, userID(tok)); err != nil {
 		h.cfg.Log.ErrorContext(r.Context(), "create conversation", "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 		return
 	}
 	writeJSON(w, http.StatusCreated, conversationResponse{Token: tok, Municipality: m.Slug})
@@ -133,7 +133,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 		turn, reqErr = h.readJSON(w, r)
 	}
 	if reqErr != nil {
-		writeError(w, *reqErr)
+		writeError(w, r, *reqErr)
 		return
 	}
 	// Whatever the body's form (an upload with files builds its turn

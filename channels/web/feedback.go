@@ -52,26 +52,26 @@ var (
 func (h *Handler) postFeedback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if h.cfg.Feedback == nil {
-		writeError(w, errFeedbackOff)
+		writeError(w, r, errFeedbackOff)
 		return
 	}
 	var req feedbackRequest
 	if e := h.decodeBody(w, r, &req); e != nil {
-		writeError(w, *e)
+		writeError(w, r, *e)
 		return
 	}
 	v := feedback.Vote{Municipality: municipalityFrom(ctx).Slug, Channel: assistant.ChannelWeb, User: userFrom(ctx),
 		MessageID: req.MessageID, Rating: feedback.Rating(req.Rating), Reason: feedback.Reason(req.Reason), Comment: req.Comment}
 	if err := v.Clean(); err != nil {
-		writeError(w, errBadVote)
+		writeError(w, r, errBadVote)
 		return
 	}
 	switch err := h.cfg.Feedback.Rate(ctx, v); {
 	case errors.Is(err, fault.ErrNotFound):
-		writeError(w, errAnswerUnknown)
+		writeError(w, r, errAnswerUnknown)
 	case err != nil:
 		h.cfg.Log.ErrorContext(ctx, "feedback", "message", v.MessageID, "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 	default:
 		w.Header().Set("Cache-Control", "no-store")
 		if offer := h.personOffer(ctx, v); offer != nil {

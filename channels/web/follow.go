@@ -63,46 +63,46 @@ type followedStep struct {
 func (h *Handler) followCase(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if h.cfg.Cases == nil {
-		writeError(w, errFollowOff)
+		writeError(w, r, errFollowOff)
 		return
 	}
 	var req followRequest
 	if e := h.decodeBody(w, r, &req); e != nil {
-		writeError(w, *e)
+		writeError(w, r, *e)
 		return
 	}
 	ref := forms.NormalizeRef(req.Ref)
 	if ref == "" || len(ref) > 40 || len(req.Contact) > 200 {
-		writeError(w, errBadContact)
+		writeError(w, r, errBadContact)
 		return
 	}
 	m := municipalityFrom(ctx)
 	// Both limits are taken before the lookup, whatever its outcome.
 	if ok, wait := h.followIPLim.allow(ctx, ipKey(clientIP(r))); !ok {
-		writeRateLimited(w, wait)
+		writeRateLimited(w, r, wait)
 		return
 	}
 	if ok, wait := h.followRefLim.allow(ctx, m.Slug+":"+ref); !ok {
-		writeRateLimited(w, wait)
+		writeRateLimited(w, r, wait)
 		return
 	}
 	c, err := h.cfg.Cases.CaseByContact(ctx, m.Slug, ref, req.Contact)
 	switch {
 	case errors.Is(err, fault.ErrInvalid):
-		writeError(w, errBadContact)
+		writeError(w, r, errBadContact)
 		return
 	case errors.Is(err, fault.ErrNotFound):
-		writeError(w, errCaseAbsent)
+		writeError(w, r, errCaseAbsent)
 		return
 	case err != nil:
 		h.cfg.Log.ErrorContext(ctx, "follow case", "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 		return
 	}
 	events, err := h.cfg.Cases.CaseEvents(ctx, c.ID)
 	if err != nil {
 		h.cfg.Log.ErrorContext(ctx, "follow case events", "case", c.ID, "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 		return
 	}
 	out := followedCase{Ref: c.Ref, Status: string(c.Status), StatusLabel: m.Say(c.Status.Label()), Text: forms.StatusText(m, c),

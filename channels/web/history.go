@@ -56,13 +56,13 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 	script, chosen, err := h.chosenScript(ctx, conv)
 	if err != nil {
 		h.cfg.Log.ErrorContext(ctx, "history script", "conversation", conv, "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 		return
 	}
 	msgs, err := h.cfg.History.History(ctx, conv, h.cfg.HistoryMessages)
 	if err != nil {
 		h.cfg.Log.ErrorContext(ctx, "history", "conversation", conv, "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 		return
 	}
 	out := historyResponse{Messages: make([]historyMessage, 0, len(msgs))}
@@ -140,7 +140,7 @@ func (h *Handler) postScript(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	var req scriptRequest
 	if e := h.decodeBody(w, r, &req); e != nil {
-		writeError(w, *e)
+		writeError(w, r, *e)
 		return
 	}
 	var s serbian.Script
@@ -150,22 +150,22 @@ func (h *Handler) postScript(w http.ResponseWriter, r *http.Request) {
 	case "cyr":
 		s = serbian.Cyrillic
 	default:
-		writeError(w, errBadScript)
+		writeError(w, r, errBadScript)
 		return
 	}
 	sc, ok := h.cfg.History.(assistant.ScriptPreferences)
 	if !ok {
-		writeError(w, errScriptOff)
+		writeError(w, r, errScriptOff)
 		return
 	}
 	conv := conversationFrom(ctx)
 	if err := sc.SetScriptPreference(ctx, conv, s); err != nil {
 		if errors.Is(err, fault.ErrNotFound) {
-			writeError(w, errBadToken)
+			writeError(w, r, errBadToken)
 			return
 		}
 		h.cfg.Log.ErrorContext(ctx, "set script", "conversation", conv, "err", err)
-		writeError(w, errInternal)
+		writeError(w, r, errInternal)
 		return
 	}
 	writeJSON(w, http.StatusOK, scriptRequest{Script: req.Script})

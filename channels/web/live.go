@@ -48,7 +48,7 @@ type liveState struct {
 func (h *Handler) liveEvents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if h.cfg.Live == nil {
-		writeError(w, errBadToken)
+		writeError(w, r, errBadToken)
 		return
 	}
 	conv := conversationFrom(ctx)
@@ -57,7 +57,7 @@ func (h *Handler) liveEvents(w http.ResponseWriter, r *http.Request) {
 		var err error
 		if cursor, err = h.cfg.Live.LastMessage(ctx, conv); err != nil {
 			h.cfg.Log.ErrorContext(ctx, "live: last message", "conversation", conv, "err", err)
-			writeError(w, errInternal)
+			writeError(w, r, errInternal)
 			return
 		}
 	}

@@ -51,7 +51,7 @@ func (h *Handler) municipality(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m, err := h.cfg.Municipalities.Get(chi.URLParam(r, "municipality"))
 		if err != nil || chi.URLParam(r, "municipality") == "" {
-			writeError(w, errNotFoundMunicipality)
+			writeError(w, r, errNotFoundMunicipality)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), municipalityKey, m)))
@@ -73,7 +73,7 @@ func (h *Handler) cors(next http.Handler) http.Handler {
 		}
 		w.Header().Add("Vary", "Origin")
 		if !allowedOrigin(origin, municipalityFrom(r.Context()), h.cfg.PublicOrigins) {
-			writeError(w, errOrigin)
+			writeError(w, r, errOrigin)
 			return
 		}
 		w.Header().Set("Access-Control-Allow-Origin", origin)
@@ -97,7 +97,7 @@ func allowedOrigin(origin string, m *municipality.Municipality, public []string)
 func (h *Handler) limitIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ok, wait := h.ipLim.allow(r.Context(), ipKey(clientIP(r))); !ok {
-			writeRateLimited(w, wait)
+			writeRateLimited(w, r, wait)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -109,7 +109,7 @@ func (h *Handler) limitConversation(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := conversationKey(r.Context())
 		if ok, wait := h.convLim.allow(r.Context(), key); !ok {
-			writeRateLimited(w, wait)
+			writeRateLimited(w, r, wait)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -136,18 +136,18 @@ func (h *Handler) conversationToken(next http.Handler) http.Handler {
 		ctx := r.Context()
 		tok := chi.URLParam(r, "token")
 		if !tokenRE.MatchString(tok) {
-			writeError(w, errBadToken)
+			writeError(w, r, errBadToken)
 			return
 		}
 		user := userID(tok)
 		conv, found, err := h.cfg.History.FindConversation(ctx, municipalityFrom(ctx).Slug, assistant.ChannelWeb, user)
 		if err != nil {
 			h.cfg.Log.ErrorContext(ctx, "find conversation", "err", err)
-			writeError(w, errInternal)
+			writeError(w, r, errInternal)
 			return
 		}
 		if !found {
-			writeError(w, errBadToken)
+			writeError(w, r, errBadToken)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, conversationCtxKey, conversationRef{id: conv, user: user})))
