@@ -57,7 +57,7 @@ var feedbackTexts = map[string]string{
 	"down":                               "👎 Nije koristan",
 	"thanks_up":                          "Hvala na oceni.",
 	"thanks_down":                        "Hvala. Šta nije bilo u redu? Izaberite razlog ili samo postavite novo pitanje.",
-	"thanks_reason":                      "Hvala! Vaša ocena pomaže gradu da dopuni odgovore.",
+	"thanks_reason":                      "Hvala! Vaša ocena nam pomaže da dopunimo odgovore.",
 	"ask_comment":                        "Hvala. Napišite u jednoj poruci šta nije bilo u redu; ako ne želite, pritisnite „Preskoči”.",
 	"skip":                               "Preskoči",
 	"skipped":                            "U redu. Možete postaviti novo pitanje.",

@@ -74,7 +74,7 @@ func TestFeedbackThroughKeyboard(t *testing.T) {
 	if res, _ := b.post(t, message(103, user, outdated)); res.StatusCode != http.StatusOK {
 		t.Fatal(res.Status)
 	}
-	if last := b.lastDelivered(t, 3); !strings.Contains(last.Text, "Ваша оцена помаже") {
+	if last := b.lastDelivered(t, 3); !strings.Contains(last.Text, "Ваша оцена нам помаже") {
 		t.Errorf("reply to the reason: %q", last.Text)
 	}
 	var rating, reason string
@@ -142,7 +142,7 @@ func TestFeedbackOtherTakesWords(t *testing.T) {
 	if res, _ := b.post(t, message(304, user, "Šalter 6 ne radi sredom, zvao sam 064 123 4567")); res.StatusCode != http.StatusOK {
 		t.Fatal(res.Status)
 	}
-	if thanks := b.lastDelivered(t, 4); !strings.Contains(thanks.Text, "Vaša ocena pomaže") {
+	if thanks := b.lastDelivered(t, 4); !strings.Contains(thanks.Text, "Vaša ocena nam pomaže") {
 		t.Errorf("reply to the words: %q", thanks.Text)
 	}
 	var reason, comment string

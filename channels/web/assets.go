@@ -36,8 +36,8 @@ var widgetTexts = map[string]string{
 	"open":        "Pitajte MIA",
 	"title":       "MIA — digitalni asistent",
 	"close":       "Zatvori čet",
-	"notice":      "Razgovarate sa automatizovanim asistentom, ne sa službenikom. Odgovori se zasnivaju na zvaničnim dokumentima grada; za hitne slučajeve pozovite 112.",
-	"welcome":     "Dobar dan! Postavite pitanje o uslugama grada, npr. gde se predaje zahtev ili koliko košta taksa.",
+	"notice":      "Razgovarate sa automatizovanim asistentom, ne sa službenikom. Odgovori se zasnivaju na zvaničnim dokumentima lokalne samouprave; za hitne slučajeve pozovite 112.",
+	"welcome":     "Dobar dan! Postavite pitanje o uslugama lokalne samouprave, npr. gde se predaje zahtev ili koliko košta taksa.",
 	"label":       "Vaše pitanje",
 	"placeholder": "Napišite pitanje…",
 	"send":        "Pošalji",
@@ -97,7 +97,7 @@ var widgetTexts = map[string]string{
 	"reasonOther":         "Drugo",
 	"reasonComment":       "Napišite ukratko (nije obavezno)",
 	"reasonSend":          "Pošalji ocenu",
-	"reasonThanks":        "Hvala! Vaša ocena pomaže gradu da dopuni odgovore.",
+	"reasonThanks":        "Hvala! Vaša ocena nam pomaže da dopunimo odgovore.",
 }
 
 // buildWidget puts the texts in both scripts and the stylesheet into

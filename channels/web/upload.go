@@ -17,7 +17,7 @@ import (
 // server with too many uploads in memory for this one to wait.
 var (
 	errNoFormForMedia = apiError{http.StatusConflict, "no_form_for_media",
-		"Ovde se fotografije i video ne primaju: prijave komunalnih problema nisu uključene u ovaj razgovor. Problem prijavite gradskoj upravi."}
+		"Ovde se fotografije i video ne primaju: prijave komunalnih problema nisu uključene u ovaj razgovor. Problem prijavite lokalnoj samoupravi."}
 	errUploadBusy = apiError{http.StatusServiceUnavailable, "upload_busy",
 		"Trenutno se prima mnogo priloga. Pokušajte ponovo za minut."}
 )
