@@ -329,7 +329,13 @@ func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) 
 	}
 	switch in.Route {
 	case RouteEmergency:
-		e.say(st, RouteEmergency, StatusAnswered, "emergency_"+in.Emergency, nil)
+		var buttons []string
+		if in.Hint == string(nlu.CommunalReport) {
+			// "Čopor pasa napada ljude": the numbers first, and the report
+			// the message also is, one tap away.
+			buttons = []string{"qr_communal_report"}
+		}
+		e.say(st, RouteEmergency, StatusAnswered, "emergency_"+in.Emergency, buttons)
 	case RouteAbuse:
 		e.say(st, RouteAbuse, StatusOutOfScope, "abuse", nil)
 	case RouteGreeting:

@@ -83,12 +83,17 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 			svc = EmergencyGeneral
 		}
 		return Intent{Route: RouteEmergency, Emergency: svc}
+	case svc != "" && r.Intent == nlu.CommunalReport && !r.Clarify && r.Slots["category"] != "" && eventOver(ws):
+		// The danger is past ("juče su psi napali dete…, neka to neko
+		// reši", "prekjuče je goreo kontejner"): the classifier, sure of
+		// a report with its problem named, decides; the reply still names
+		// the number to call (Caution, below).
 	case svc != "" && !(asksAbout(r.Intent) && !r.Clarify && interrogative(ws, text)):
 		// Danger words are an emergency unless the classifier is sure the
 		// message is a question about something ("izgorela nam je kuća,
 		// da li možemo da dobijemo pomoć?"): a fire is never a communal
 		// report, and "poplava u kući" states no question.
-		return Intent{Route: RouteEmergency, Emergency: svc}
+		return Intent{Route: RouteEmergency, Emergency: svc, Hint: string(r.Intent)}
 	case r.Intent == nlu.Abuse && !r.Clarify || isAbuse(ws):
 		return Intent{Route: RouteAbuse}
 	}
@@ -112,6 +117,43 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		in.Caution = svc
 	}
 	return in
+}
+
+// pastDays are the words that date an event to an earlier day; with
+// "pre"/"prije" a count of days or longer ("pre dva dana", "pre nedelju
+// dana") does too. Hours ("pre sat vremena") do not: that may still be
+// going on.
+var (
+	pastDays  = wordSet("juče jučer jucer prekjuče prekjučer sinoć")
+	pastLast  = wordSet("prošle prošlog prošli prošlu")
+	pastSpans = wordSet("dan dana dva tri nedelju nedelje nedelja sedmicu sedmice mesec meseca meseci godinu godine")
+)
+
+// eventOver reports whether the message dates what happened to an earlier
+// day: "juče", "sinoć", "prošle nedelje", "pre tri dana".
+func eventOver(ws []string) bool {
+	for i, w := range ws {
+		switch {
+		case pastDays[w]:
+			return true
+		case pastLast[w] && i+1 < len(ws) && pastSpans[ws[i+1]]:
+			return true
+		case (w == "pre" || w == "prije") && i+1 < len(ws) && (pastSpans[ws[i+1]] || isNumber(ws[i+1])):
+			if w2 := ws[min(i+2, len(ws)-1)]; !strings.HasPrefix(w2, "sat") && !strings.HasPrefix(w2, "minut") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isNumber(w string) bool {
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // asksAbout reports whether an intent is a question rather than an event

@@ -353,3 +353,41 @@ func TestReportNamesAProblem(t *testing.T) {
 		t.Errorf("an explicit request to report: %+v", in)
 	}
 }
+
+// TestPastDangerIsAReport: a danger dated to an earlier day in a message
+// the classifier reads as a report with its problem named starts the
+// report, the numbers to call kept as a caution; the same danger now, or
+// a danger the classifier reads as an emergency, stays an emergency, and
+// one that is also a report offers the report beside the numbers.
+func TestPastDangerIsAReport(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{
+		"Dobar dan, juče su psi lutalice napali dete ispred škole u Čonoplji, molim vas da to neko reši",
+		"Синоћ су нас напали пси луталице код пијаце, има их много",
+		"Prekjuče je gorelo smeće u kontejneru u Ulici Vojvođanskoj, kontejner je sav izgoreo, treba ga zameniti",
+		"pre tri dana su psi lutalice napali komsiju kod groblja",
+	} {
+		in := Classify(q)
+		if in.Route != RouteFormStart || in.Form != FormCommunalReport || in.Caution == "" {
+			t.Errorf("%q: %+v, want a report with a caution", q, in)
+		}
+	}
+	for _, q := range []string{
+		"Psi lutalice upravo napadaju dete ispred škole!",
+		"pre dva sata su nas napali psi, i dalje su ispred zgrade",
+		"Juče je nestalo dete u Bezdanu, pomozite",
+		"gori kontejner ispred zgrade",
+	} {
+		if in := Classify(q); in.Route != RouteEmergency {
+			t.Errorf("%q: %+v, want an emergency", q, in)
+		}
+	}
+	if in := Classify("Ima čopor pasa lutalica kod groblja u Staparu, napadaju ljude"); in.Route != RouteEmergency || in.Hint != "communal_report" {
+		t.Errorf("a present danger that is also a report: %+v", in)
+	}
+	for w, want := range map[string]bool{"juče": true, "prošle nedelje": true, "pre 3 dana": true, "pre sat vremena": false, "prošle godine": true, "sada": false} {
+		if got := eventOver(routeWords(w)); got != want {
+			t.Errorf("eventOver(%q) = %v", w, got)
+		}
+	}
+}
