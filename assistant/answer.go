@@ -89,7 +89,7 @@ func (e *Engine) candidate(ctx context.Context, m *municipality.Municipality, te
 	}
 	query := placeholderRE.ReplaceAllString(text, " ")
 	want := answerType(query)
-	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: m.Slug, Text: query, Hint: factHint[want], K: 8, PerDocument: 5})
+	res, err := e.cfg.Search.Search(ctx, rag.Query{Municipality: m.Slug, Text: query, Hint: hintFor(query, want), K: 8, PerDocument: 5})
 	if err != nil {
 		return nil, err
 	}

@@ -177,4 +177,19 @@ var factHint = map[factKind]string{
 	howMuchFact: "taksa iznos",
 	whereFact:   "šalter adresa",
 	contactFact: "šalter adresa",
+	// "Koji papiri trebaju…": official texts list what "se prilaže" under
+	// "potrebna dokumentacija" (not for "uslovi": see hintFor).
+	documentsFact: "potrebno prilaže dokumentacija",
+}
+
+// conditionsRE: a question about the conditions of a right ("uslovi za
+// dečiji dodatak") asks who qualifies, not what to bring.
+var conditionsRE = regexp.MustCompile(`\buslov\w*`)
+
+// hintFor returns the search hint for a question asking for want.
+func hintFor(question string, want factKind) string {
+	if want == documentsFact && conditionsRE.MatchString(serbian.Fold(question)) {
+		return ""
+	}
+	return factHint[want]
 }

@@ -114,3 +114,18 @@ func TestFactWordsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestHintFor: a question for documents searches the sections listing
+// what is attached; one about the conditions of a right does not.
+func TestHintFor(t *testing.T) {
+	t.Parallel()
+	for q, want := range map[string]string{
+		"koji papiri trebaju za dječiji dodatak": factHint[documentsFact],
+		"Који су услови за дечији додатак?":      "",
+		"do kada se plaća porez":                 factHint[whenFact],
+	} {
+		if got := hintFor(q, answerType(q)); got != want {
+			t.Errorf("hintFor(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
