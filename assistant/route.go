@@ -98,7 +98,7 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		return Intent{Route: RouteAbuse}
 	}
 	in := intentOf(r, text)
-	if in.Route == RouteFormStart && len(in.Clarify) == 0 && asksForFact(ws) {
+	if in.Route == RouteFormStart && len(in.Clarify) == 0 && (asksForFact(ws) || asksForFact(lastQuestion(text))) {
 		// "Ko popravlja semafor…?", "Do kada MZ može da predloži novu
 		// rasvetu?" name a report's subject but ask for a fact, which no
 		// form gives: the documents answer it, and a decline offers the
@@ -208,6 +208,23 @@ func asksForFact(ws []string) bool {
 	}
 	next := ws[i]
 	return !actWords[next] && !strings.HasSuffix(next, "ti") && !strings.HasSuffix(next, "ci")
+}
+
+// lastQuestion returns the words of a message's closing question when it
+// is a clause of its own ("Pao je stub rasvete, koga zovem osim
+// prijave?"): what the message ends by asking. Nil when the message does
+// not end with a question mark or is one clause.
+func lastQuestion(text string) []string {
+	t := strings.TrimSpace(text)
+	if !strings.HasSuffix(t, "?") {
+		return nil
+	}
+	t = strings.TrimRight(t, "?! ")
+	i := strings.LastIndexAny(t, ",.;:!?")
+	if i < 0 {
+		return nil
+	}
+	return routeWords(t[i+1:])
 }
 
 // mentionsReporting reports whether a message speaks of reporting

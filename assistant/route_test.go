@@ -338,6 +338,18 @@ func TestAsksForFact(t *testing.T) {
 			t.Errorf("asksForFact(%q) = %v, want %v", text, got, want)
 		}
 	}
+	// A message that ends by asking for a fact in a clause of its own.
+	for text, want := range map[string]bool{
+		"Pao je stub rasvete na ulicu, koga zovem osim prijave?": true,
+		"Pala je grana na auto, ko to uklanja?":                  true,
+		"Rupa na putu, kome da se obratim?":                      false,
+		"Ne radi svetlo u mojoj ulici, kome da prijavim?":        false,
+		"Ko popravlja semafor":                                   false, // no question mark, one clause
+	} {
+		if got := asksForFact(lastQuestion(text)); got != want {
+			t.Errorf("asksForFact(lastQuestion(%q)) = %v, want %v", text, got, want)
+		}
+	}
 }
 
 // TestReportNamesAProblem: a message the classifier reads as a report but
