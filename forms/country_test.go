@@ -11,21 +11,9 @@ import (
 // every answer given at the start, and returns the step that filed it.
 func fileRegistryRequest(t *testing.T, tb *testBundle, slug, purpose, contact string) *Step {
 	t.Helper()
-	var conv int64
-	user := slug + "-" + purpose
-	if err := tb.db.QueryRow(tb.ctx, `INSERT INTO conversations (municipality, channel, channel_user) VALUES ($1, 'web', $2) RETURNING id`, slug, user).Scan(&conv); err != nil {
-		t.Fatal(err)
-	}
-	st, err := tb.svc.Start(tb.ctx, StartInput{ConversationID: conv, Municipality: slug, Channel: "web", ChannelUser: user,
-		Form: FormRegistryExtract, Values: map[string]string{"register": "births", "form": "domestic", "full_name": "Ana Kovač",
+	d, st := tb.startWith(t, FormRegistryExtract, slug+"-"+purpose, StartInput{Municipality: slug,
+		Values: map[string]string{"register": "births", "form": "domestic", "full_name": "Ana Kovač",
 			"jmbg": tb.jmbg, "relation": "self", "purpose": purpose, "delivery": "counter", "contact": contact}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := tb.svc.Active(tb.ctx, conv)
-	if err != nil || d == nil {
-		t.Fatalf("active: %v %v", d, err)
-	}
 	if st.Field != "" {
 		t.Fatalf("%s: asking %q, want the summary: %s", slug, st.Field, st.Prompt)
 	}
@@ -81,19 +69,8 @@ func TestRegistryRequestInItsCountry(t *testing.T) {
 func TestCommunalReportInItsCountry(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	var conv int64
-	if err := tb.db.QueryRow(tb.ctx, `INSERT INTO conversations (municipality, channel, channel_user) VALUES ('laktasi', 'web', 'lk2') RETURNING id`).Scan(&conv); err != nil {
-		t.Fatal(err)
-	}
-	_, err := tb.svc.Start(tb.ctx, StartInput{ConversationID: conv, Municipality: "laktasi", Channel: "web", ChannelUser: "lk2",
-		Form: FormCommunalReport, Values: map[string]string{"category": "roads", "description": "Velika rupa na putu", "village": "yes"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := tb.svc.Active(tb.ctx, conv)
-	if err != nil || d == nil {
-		t.Fatalf("active: %v %v", d, err)
-	}
+	d, _ := tb.startWith(t, FormCommunalReport, "lk2", StartInput{Municipality: "laktasi",
+		Values: map[string]string{"category": "roads", "description": "Velika rupa na putu", "village": "yes"}})
 	st := tb.step(t, d, Input{Text: "ne znam tačno"}, "location")
 	wantError(t, st, "location", "„Karađorđeva bb”, „kod škole, Trn”")
 	for _, e := range st.Errors {

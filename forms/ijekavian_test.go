@@ -14,20 +14,9 @@ import (
 func TestLaktasiFormSpeaksIjekavian(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	var conv int64
-	if err := tb.db.QueryRow(tb.ctx, `INSERT INTO conversations (municipality, channel, channel_user) VALUES ('laktasi', 'viber', 'lk') RETURNING id`).Scan(&conv); err != nil {
-		t.Fatal(err)
-	}
 	own := "Ne radi svetlo kod mesne zajednice, uvek je mrak posle osam"
-	st, err := tb.svc.Start(tb.ctx, StartInput{ConversationID: conv, Municipality: "laktasi", Channel: "viber", ChannelUser: "lk",
-		Form: FormCommunalReport, Values: map[string]string{"category": "public_lighting", "description": own}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := tb.svc.Active(tb.ctx, conv)
-	if err != nil || d == nil {
-		t.Fatalf("active: %v %v", d, err)
-	}
+	d, st := tb.startWith(t, FormCommunalReport, "lk", StartInput{Municipality: "laktasi",
+		Values: map[string]string{"category": "public_lighting", "description": own}})
 	labels := func(st *Step) string {
 		var ls []string
 		for _, b := range st.Buttons {

@@ -73,11 +73,17 @@ func (tb *testBundle) newService(t *testing.T) *Service {
 	return svc
 }
 
-// conversation makes a conversation row and returns its id.
+// conversation makes a Sombor conversation row and returns its id.
 func (tb *testBundle) conversation(t *testing.T, channel, user string) int64 {
 	t.Helper()
+	return tb.conversationIn(t, "sombor", channel, user)
+}
+
+// conversationIn makes a conversation row in a municipality.
+func (tb *testBundle) conversationIn(t *testing.T, municipality, channel, user string) int64 {
+	t.Helper()
 	var id int64
-	err := tb.db.QueryRow(tb.ctx, `INSERT INTO conversations (municipality, channel, channel_user) VALUES ('sombor', $1, $2) RETURNING id`, channel, user).Scan(&id)
+	err := tb.db.QueryRow(tb.ctx, `INSERT INTO conversations (municipality, channel, channel_user) VALUES ($1, $2, $3) RETURNING id`, municipality, channel, user).Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package forms_test
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 	"testing"
@@ -11,10 +12,13 @@ import (
 )
 
 // startWith starts a form with what an opening message carried.
+// startWith starts form on Viber for user with in's values, in in's
+// municipality (Sombor when empty).
 func (tb *testBundle) startWith(t *testing.T, form, user string, in StartInput) (*Draft, *Step) {
 	t.Helper()
-	in.ConversationID = tb.conversation(t, "viber", user)
-	in.Municipality, in.Channel, in.ChannelUser, in.Form = "sombor", "viber", user, form
+	in.Municipality = cmp.Or(in.Municipality, "sombor")
+	in.ConversationID = tb.conversationIn(t, in.Municipality, "viber", user)
+	in.Channel, in.ChannelUser, in.Form = "viber", user, form
 	st, err := tb.svc.Start(tb.ctx, in)
 	if err != nil {
 		t.Fatal(err)
