@@ -47,7 +47,12 @@ func loadAnswerDev(t testing.TB) []string {
 
 func loadDev(t testing.TB) []devItem {
 	t.Helper()
-	b, err := os.ReadFile("../eval/datasets/nlu/dev.yaml")
+	return loadDevFile(t, "../eval/datasets/nlu/dev.yaml")
+}
+
+func loadDevFile(t testing.TB, name string) []devItem {
+	t.Helper()
+	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
