@@ -1,6 +1,7 @@
 package eval_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/miasrbija/mia/eval"
@@ -63,6 +64,21 @@ func TestNLUDatasetsAreSound(t *testing.T) {
 		}
 		if split == eval.SplitTest && 3*novel < len(items) {
 			t.Errorf("test: %d novel items of %d, want at least a third", novel, len(items))
+		}
+	}
+	// The dev sets of unseen phrasing are tuned against too: none of
+	// their messages may be a training example or an item of a split.
+	for _, name := range []string{"dev_novel.yaml", "dev_novel_blind.yaml"} {
+		items, err := eval.LoadNLU(filepath.Join(datasetsDir, "nlu", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			norm := eval.Normalize(it.Text)
+			if other, ok := seenText[norm]; ok || training[norm] {
+				t.Errorf("%s item %s repeats a training example or %s", name, it.ID, other)
+			}
+			seenText[norm] = name + " " + it.ID
 		}
 	}
 }
