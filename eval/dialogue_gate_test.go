@@ -47,12 +47,16 @@ var dialogueTarget = dialogueThresholds{success: 1, onTarget: 1}
 // correction to post, and street cleaning read as waste. Later that day,
 // after corrections without a cue and litter on a street were read (on
 // dev dialogues written for them), the same two still fail: their
-// phrasings are not the ones dev covers.
+// phrasings are not the ones dev covers. On 2026-12-04 (second session),
+// after street cleaning was read by meaning (a public surface left dirty)
+// and refused options and requests at the summary were read, on 34 new
+// dev dialogues of those kinds (the test ones not read): 27 of 27, all
+// within min+1. The target is met and enforced.
 var dialogueEnforced = dialogueThresholds{
-	// target 1.00 (issue 20), enforced 0.92 until those fields are read right.
-	success: 0.92,
-	// target 1.00 (issue 20), enforced 0.92: every dialogue that succeeds does so within min+1.
-	onTarget: 0.92,
+	// target 1.00 (issue 20): met.
+	success: dialogueTarget.success,
+	// target 1.00 (issue 20): met, every dialogue within min+1.
+	onTarget: dialogueTarget.onTarget,
 }
 
 // newDialogueRunner wires the offline engine with the citizen services on

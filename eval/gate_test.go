@@ -95,18 +95,22 @@ var enforced = map[string]thresholds{
 	// starts rose from 3 with the training sentences (dev: 3 before and
 	// after, then 2 with the routing changes); they are enforced at the
 	// new figure, knowingly: the same sentences took the NLU test's intent
-	// accuracy from 0.894 to 0.937 (novel 0.768 to 0.884).
+	// accuracy from 0.894 to 0.937 (novel 0.768 to 0.884). Second session
+	// of 2026-12-04 (answerability reading a shared root and leaving out
+	// the words that ask for the kind of fact, refitted on dev; a report
+	// ending by asking a fact made a question; the documents hint): 0.842,
+	// 0.936, 0.597, 0.978 and 4 unexpected form starts.
 	"sombor": {
 		recallAt5: target.recallAt5,
-		// target 0.92 (issue 14), enforced 0.83; refusal recall meets its 0.90.
-		refusalAccuracy: 0.83, refusalRecall: target.refusalRecall,
-		// target 0.80 (issue 14), enforced 0.57 until answerability declines
+		// target 0.92 (issue 14), enforced 0.84; refusal recall meets its 0.90.
+		refusalAccuracy: 0.84, refusalRecall: target.refusalRecall,
+		// target 0.80 (issue 14), enforced 0.59 until answerability declines
 		// fewer answerable questions.
-		factRecall: 0.57,
+		factRecall: 0.59,
 		// target 0.95 (issue 14): met since the extraction rework (0.976).
 		citationPrecision: target.citationPrecision,
-		// target 0 (issue 14), enforced 5 (see above).
-		unexpectedForms: 5,
+		// target 0 (issue 14), enforced 4 (see above).
+		unexpectedForms: 4,
 	},
 	// Measured the same day (97 items): recall@5 1.000, refusal accuracy
 	// 0.753, refusal recall 0.641, fact recall 0.648, citation precision
@@ -125,12 +129,15 @@ var enforced = map[string]thresholds{
 	// and one with the referrals, one came back with the last routing
 	// change, none seen on dev (Laktaši dev 0.822 -> 0.841); enforced at
 	// the new figures, knowingly, for the NLU test's gain (see sombor above).
+	// Second session of 2026-12-04 (see sombor): 0.773, 0.667, 0.778,
+	// 0.978, none.
 	"laktasi": {
 		recallAt5: target.recallAt5,
-		// target 0.92 / 0.90 (issue 14), enforced 0.75 / 0.64.
-		refusalAccuracy: 0.75, refusalRecall: 0.64,
-		// target 0.80 (issue 14), enforced 0.75 until extraction finds the asked fact.
-		factRecall: 0.75,
+		// target 0.92 / 0.90 (issue 14), enforced 0.77 / 0.66.
+		refusalAccuracy: 0.77, refusalRecall: 0.66,
+		// target 0.80 (issue 14), enforced 0.77 until answerability declines
+		// fewer answerable questions.
+		factRecall: 0.77,
 		// target 0.95 (issue 14): met.
 		citationPrecision: target.citationPrecision,
 		// target 0 (issue 14): met.
