@@ -127,11 +127,13 @@ type Searcher struct {
 	EfSearch int
 	// EfSearchLarge replaces EfSearch for a municipality of LargeAbove
 	// chunks or more, whose graph a list of EfSearch walks with less
-	// recall: at 150 municipalities / 1.5M chunks, the largest (268,350
-	// chunks, its own partial index) gave recall@10 by id 0.912 / 0.944 /
-	// 0.963 / 0.978 at ef_search 400 / 600 / 800 / 1,000 on 80 dev
-	// questions, p95 17–21 ms at 400 and 34–38 ms at 1,000; at 53,733
-	// chunks 400 gave 0.96, at 10,000 0.994 (bench/country, README).
+	// recall. Such a municipality's own index is the dense one
+	// (docstore.DefaultDenseAbove): the largest generated town (268,350
+	// chunks, beside 140 others) gave recall@10 by id 0.908 / 0.943 /
+	// 0.960 / 0.975 from it at ef_search 400 / 600 / 800 / 1,000 on 250 dev
+	// questions (0.844 / 0.900 / 0.935 / 0.944 from a standard graph of
+	// the same rows); at 53,733 chunks 400 gave 0.96 from a standard one,
+	// at 10,000 0.994 (bench/country, README "Country scale").
 	EfSearchLarge int
 	LargeAbove    int
 	// ExactBelow is the chunk count under which a municipality's vectors

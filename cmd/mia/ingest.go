@@ -40,7 +40,7 @@ for what changed (see README, Following the city's web site).
 	list := fs.Bool("list", false, "list documents instead of ingesting")
 	remove := fs.String("remove", "", "remove the document with this SOURCE")
 	reembed := fs.Bool("reembed", false, "re-embed every chunk embedded by another model")
-	indexMemory := fs.String("index-memory", "1GB", "PostgreSQL maintenance_work_mem for building a model's vector index (first ingestion, --reembed); empty: the server's")
+	indexMemory := fs.String("index-memory", "1GB", "PostgreSQL maintenance_work_mem for building a model's vector index (first ingestion, --reembed) and a municipality's own index; empty: the server's")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -76,6 +76,7 @@ for what changed (see README, Following the city's web site).
 	}
 	defer db.Close()
 	store := docstore.New(db)
+	store.TownIndexMemory = *indexMemory // the municipality's own index too
 	out := newPrinter(e.stdout, *asJSON)
 
 	switch {

@@ -5,6 +5,8 @@
 package docstore
 
 import (
+	"sync"
+
 	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/rag"
 )
@@ -21,6 +23,18 @@ type Store struct {
 	// town's search p95 was x1.26 / x2.04 its own meanwhile; serial x1.08 /
 	// x1.06, for a build 22-42% longer (8.9 s against 7.3 s, 23 against 16).
 	TownIndexWorkers int
+	// DenseAbove is the chunk count from which a municipality's own vector
+	// index is built denser (DefaultDenseAbove; 0: never).
+	DenseAbove int
+	// TownIndexMemory is maintenance_work_mem for building a
+	// municipality's own vector index (DefaultTownIndexMemory; "": the
+	// server's). The dense index of a town of 268,350 chunks needs about
+	// 600 MB; a build that does not fit is several times slower, and a
+	// small town's build takes only what it needs.
+	TownIndexMemory string
+	// dense maps a dense index's name to whether the search last found it
+	// there (withOwnIndex).
+	dense sync.Map
 }
 
 var (
@@ -29,4 +43,10 @@ var (
 )
 
 // New returns a store on db, which must be migrated.
-func New(db *postgres.DB) *Store { return &Store{db: db} }
+func New(db *postgres.DB) *Store {
+	return &Store{db: db, DenseAbove: DefaultDenseAbove, TownIndexMemory: DefaultTownIndexMemory}
+}
+
+// DefaultTownIndexMemory is Store.TownIndexMemory's default, the one of
+// `mia ingest --index-memory`.
+const DefaultTownIndexMemory = "1GB"

@@ -10,8 +10,11 @@ import (
 )
 
 // TestVectorQueriesMatchIndex: the search and nearest-neighbour queries
-// cast the embedding exactly as the partial index does and filter on the
-// same model, or PostgreSQL would scan every vector.
+// cast the embedding exactly as the partial indexes do and filter on the
+// same model, or PostgreSQL would scan every vector; the dense query
+// orders by the dense index's expression alone, each approximate query is
+// gated by the dense index's name, and all return the exact scan's
+// distance.
 func TestVectorQueriesMatchIndex(t *testing.T) {
 	t.Parallel()
 	q := rag.VectorQuery{Municipality: "sombor", Model: "local-ngram-v1", Dim: 384, Vector: []float32{1, 0}, Limit: 40, EfSearch: 400}
@@ -24,19 +27,51 @@ func TestVectorQueriesMatchIndex(t *testing.T) {
 			t.Errorf("index DDL lacks %q:\n%s", want, ddl)
 		}
 	}
-	for name, build := range map[string]func(rag.VectorQuery) (string, []any){"search": vectorSearchQuery, "nearest": nearestQuery} {
-		sql, args := build(q)
-		if strings.Count(sql, "embedding::vector(384) <=> $3") != 2 {
-			t.Errorf("%s: the distance is not on the indexed expression:\n%s", name, sql)
+	dense, err := townIndexSQL(q.Municipality, q.Model, q.Dim, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(l2_normalize(embedding)::vector(384)) vector_ip_ops", "m = 24", denseIndexName(q.Municipality, q.Model, q.Dim)} {
+		if !strings.Contains(dense, want) {
+			t.Errorf("dense index DDL lacks %q:\n%s", want, dense)
 		}
-		if !strings.Contains(sql, "model = $2") {
-			t.Errorf("%s: no model filter:\n%s", name, sql)
-		}
-		if len(args) != 4 || args[0] != "sombor" || args[1] != "local-ngram-v1" || args[3] != 40 {
-			t.Errorf("%s: args %v", name, args)
-		}
-		if v, ok := args[2].(pgvector.Vector); !ok || len(v.Slice()) != 2 {
-			t.Errorf("%s: vector arg %#v", name, args[2])
+	}
+	for _, tt := range []struct{ exact, dense bool }{{true, false}, {false, false}, {false, true}} {
+		q.Exact = tt.exact
+		for name, build := range map[string]func(rag.VectorQuery, bool) (string, []any){"search": vectorSearchQuery, "nearest": nearestQuery} {
+			sql, args := build(q, tt.dense)
+			// The exact and standard queries order by the distance they
+			// return; the dense one returns it but orders by its own.
+			wantDist, wantDense, gate := 2, 0, ""
+			switch {
+			case tt.dense:
+				wantDist, wantDense, gate = 1, 1, "to_regclass($5) IS NOT NULL"
+			case !tt.exact:
+				gate = "to_regclass($5) IS NULL"
+			}
+			if n := strings.Count(sql, "embedding::vector(384) <=> $3"); n != wantDist {
+				t.Errorf("%+v, %s: the distance is not on the indexed expression (%d times):\n%s", tt, name, n, sql)
+			}
+			if n := strings.Count(sql, "ORDER BY l2_normalize(c.embedding)::vector(384) <#> l2_normalize($3::vector)"); n != wantDense {
+				t.Errorf("%+v, %s: dense order %d times:\n%s", tt, name, n, sql)
+			}
+			if gate != "" && strings.Count(sql, gate) != 1 || strings.Count(sql, "to_regclass") != strings.Count(gate, "to_regclass") {
+				t.Errorf("%+v, %s: not gated by %q alone:\n%s", tt, name, gate, sql)
+			}
+			if !strings.Contains(sql, "model = $2") {
+				t.Errorf("%s: no model filter:\n%s", name, sql)
+			}
+			wantArgs := 5
+			if tt.exact {
+				wantArgs = 4
+			}
+			if len(args) != wantArgs || args[0] != "sombor" || args[1] != "local-ngram-v1" || args[3] != 40 ||
+				!tt.exact && args[4] != denseIndexName(q.Municipality, q.Model, q.Dim) {
+				t.Errorf("%+v, %s: args %v", tt, name, args)
+			}
+			if v, ok := args[2].(pgvector.Vector); !ok || len(v.Slice()) != 2 {
+				t.Errorf("%s: vector arg %#v", name, args[2])
+			}
 		}
 	}
 }
@@ -69,10 +104,10 @@ func TestQueriesOrderTotally(t *testing.T) {
 	t.Parallel()
 	for _, exact := range []bool{false, true} {
 		q := rag.VectorQuery{Municipality: "sombor", Model: "m", Dim: 384, Vector: []float32{1}, Limit: 40, EfSearch: 400, Exact: exact}
-		search, _ := vectorSearchQuery(q)
-		nearest, _ := nearestQuery(q)
+		search, _ := vectorSearchQuery(q, false)
+		nearest, _ := nearestQuery(q, false)
 		for name, sql := range map[string]string{"search": search, "nearest": nearest} {
-			if !strings.HasSuffix(strings.TrimSpace(sql), "dist, c.id") && !strings.HasSuffix(strings.TrimSpace(sql), "dist, id") {
+			if !strings.HasSuffix(strings.TrimSpace(sql), "dist, c.id") && !strings.HasSuffix(strings.TrimSpace(sql), "dist, id LIMIT $4") {
 				t.Errorf("exact %v, %s: no final order with id:\n%s", exact, name, sql)
 			}
 			if inner := strings.Contains(sql, "<=> $3, c.id"); inner != exact {

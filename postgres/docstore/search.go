@@ -144,45 +144,115 @@ func searchSettingsQuery(q rag.VectorQuery) (string, []any) {
 // of the nearest chunks. The cast to the model's dimension must match the
 // partial index expression (vectorIndexSQL); Dim is an int, not user
 // input. The exact scan orders by id after distance, so equal distances
-// keep one order; the approximate one leaves that to the outer query (a
-// second sort key would keep the planner off the index).
-func nearestSQL(q rag.VectorQuery) string {
-	order := fmt.Sprintf("c.embedding::vector(%d) <=> $3", q.Dim)
+// keep one order. The approximate one leaves that to the outer query (a
+// second sort key would keep the planner off the index) and takes twice
+// the rows asked for: the index orders by distances of its own (single
+// precision, of normalised copies, batch by batch in relaxed order), so
+// at the last place a LIMIT of exactly the rows asked for cut a group of
+// equal or nearly equal distances at an arbitrary row; the outer query's
+// sort by the stored vectors' distance, then id, decides among them as
+// the exact scan does (the extra rows cost a heap fetch and a distance
+// each).
+//
+// The approximate query is the one of the own index the municipality is
+// taken to have (dense: withOwnIndex), gated by a test of the dense
+// index's name ($5) that the executor evaluates once per run: the dense
+// query runs only while that index exists, the standard one only while it
+// does not, so a stale guess finds nothing, and no plan ever walks the
+// wrong graph. The dense query orders by denseOrder, which only the dense
+// index holds, so its rows come from that index or from nowhere; the
+// standard one lets the planner pick the municipality's own index or,
+// before it is built, the shared one. Both return the cosine distance of
+// the vectors as stored, the exact scan's value. (One query with both
+// branches, each gated, needed no guess but planned both: 0.25 ms more per
+// search at 141 own indexes.)
+func nearestSQL(q rag.VectorQuery, dense bool) string {
+	dist := fmt.Sprintf("c.embedding::vector(%d) <=> $3", q.Dim)
 	if q.Exact {
-		order += ", c.id"
-	}
-	return fmt.Sprintf(`SELECT c.id, c.embedding::vector(%d) <=> $3 AS dist FROM chunks c
+		return `SELECT c.id, ` + dist + ` AS dist FROM chunks c
 		WHERE c.municipality = $1 AND c.model = $2
-		ORDER BY %s
-		LIMIT $4`, q.Dim, order)
+		ORDER BY ` + dist + `, c.id
+		LIMIT $4`
+	}
+	if dense {
+		return `SELECT c.id, ` + dist + ` AS dist FROM chunks c
+		WHERE c.municipality = $1 AND c.model = $2 AND to_regclass($5) IS NOT NULL
+		ORDER BY ` + denseOrder(q.Dim, "$3") + `
+		LIMIT 2 * $4`
+	}
+	return `SELECT c.id, ` + dist + ` AS dist FROM chunks c
+		WHERE c.municipality = $1 AND c.model = $2 AND to_regclass($5) IS NULL
+		ORDER BY ` + dist + `
+		LIMIT 2 * $4`
+}
+
+// withOwnIndex runs search with the kind of own index the store last saw
+// the municipality have (standard until seen otherwise). An empty answer
+// is checked against the catalogue and, when the municipality has
+// switched kinds (it crossed DenseAbove, perhaps ingested by another
+// process), searched again with the other kind: one catalogue look-up per
+// empty answer, one more query per switch. Only a switch between that
+// look-up and the query leaves one search with no vector hits.
+func withOwnIndex[T any](ctx context.Context, s *Store, q rag.VectorQuery, search func(dense bool) ([]T, error)) ([]T, error) {
+	if q.Exact {
+		return search(false)
+	}
+	name := denseIndexName(q.Municipality, q.Model, q.Dim)
+	v, _ := s.dense.Load(name)
+	dense, _ := v.(bool)
+	found, err := search(dense)
+	if err != nil || len(found) > 0 {
+		return found, err
+	}
+	var now bool
+	if err := s.db.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, name).Scan(&now); err != nil {
+		return nil, fmt.Errorf("own vector index of %s: %w", q.Municipality, err)
+	}
+	if now == dense {
+		return found, nil
+	}
+	s.dense.Store(name, now)
+	return search(now)
+}
+
+// nearestArgs are nearestSQL's parameters.
+func nearestArgs(q rag.VectorQuery) []any {
+	args := []any{q.Municipality, q.Model, pgvector.NewVector(q.Vector), q.Limit}
+	if !q.Exact {
+		args = append(args, denseIndexName(q.Municipality, q.Model, q.Dim))
+	}
+	return args
 }
 
 // vectorSearchQuery returns the passages nearest to q.Vector, nearest
 // first, ties by chunk id. Only the nearest ids are taken from the scan;
 // the citation columns are read for those rows alone.
-func vectorSearchQuery(q rag.VectorQuery) (string, []any) {
+func vectorSearchQuery(q rag.VectorQuery, dense bool) (string, []any) {
 	sql := `
-		WITH nn AS MATERIALIZED (` + nearestSQL(q) + `)
-		SELECT ` + hitColumns + `, 1 - nn.dist AS sim
-		FROM nn JOIN chunks c ON c.id = nn.id JOIN documents d ON d.id = c.document_id
-		ORDER BY nn.dist, c.id`
-	return sql, []any{q.Municipality, q.Model, pgvector.NewVector(q.Vector), q.Limit}
+		WITH nn AS MATERIALIZED (` + nearestSQL(q, dense) + `),
+		top AS MATERIALIZED (SELECT id, dist FROM nn ORDER BY dist, id LIMIT $4)
+		SELECT ` + hitColumns + `, 1 - top.dist AS sim
+		FROM top JOIN chunks c ON c.id = top.id JOIN documents d ON d.id = c.document_id
+		ORDER BY top.dist, c.id`
+	return sql, nearestArgs(q)
 }
 
 // VectorSearch implements rag.Index: the settings and the query go in one
 // batch (runBatch), so the settings apply to it alone.
 func (s *Store) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Candidate, error) {
-	b := &pgx.Batch{}
-	settings, settingsArgs := searchSettingsQuery(q)
-	b.Queue(settings, settingsArgs...)
-	search, searchArgs := vectorSearchQuery(q)
-	b.Queue(search, searchArgs...)
-	var found []rag.Candidate
-	err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
-		found, err = collectCandidates(rows)
-		return err
+	return withOwnIndex(ctx, s, q, func(dense bool) ([]rag.Candidate, error) {
+		b := &pgx.Batch{}
+		settings, settingsArgs := searchSettingsQuery(q)
+		b.Queue(settings, settingsArgs...)
+		search, searchArgs := vectorSearchQuery(q, dense)
+		b.Queue(search, searchArgs...)
+		var found []rag.Candidate
+		err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
+			found, err = collectCandidates(rows)
+			return err
+		})
+		return found, err
 	})
-	return found, err
 }
 
 // textSettingsQuery sets the full-text query's plan settings for its
@@ -287,26 +357,27 @@ func collectCandidates(rows pgx.Rows) ([]rag.Candidate, error) {
 
 // nearestQuery returns chunk ids and cosine distances, nearest first, ties
 // by id.
-func nearestQuery(q rag.VectorQuery) (string, []any) {
-	return `WITH nn AS MATERIALIZED (` + nearestSQL(q) + `) SELECT id, dist FROM nn ORDER BY dist, id`,
-		[]any{q.Municipality, q.Model, pgvector.NewVector(q.Vector), q.Limit}
+func nearestQuery(q rag.VectorQuery, dense bool) (string, []any) {
+	return `WITH nn AS MATERIALIZED (` + nearestSQL(q, dense) + `) SELECT id, dist FROM nn ORDER BY dist, id LIMIT $4`, nearestArgs(q)
 }
 
 // Nearest implements rag.Index with the vector branch's settings, in one
 // batch as VectorSearch.
 func (s *Store) Nearest(ctx context.Context, q rag.VectorQuery) ([]rag.Neighbor, error) {
-	b := &pgx.Batch{}
-	settings, settingsArgs := searchSettingsQuery(q)
-	b.Queue(settings, settingsArgs...)
-	sql, args := nearestQuery(q)
-	b.Queue(sql, args...)
-	var out []rag.Neighbor
-	err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Neighbor, error) {
-			var n rag.Neighbor
-			return n, r.Scan(&n.ChunkID, &n.Distance)
+	return withOwnIndex(ctx, s, q, func(dense bool) ([]rag.Neighbor, error) {
+		b := &pgx.Batch{}
+		settings, settingsArgs := searchSettingsQuery(q)
+		b.Queue(settings, settingsArgs...)
+		sql, args := nearestQuery(q, dense)
+		b.Queue(sql, args...)
+		var out []rag.Neighbor
+		err := runBatch(ctx, s.db, b, func(rows pgx.Rows) (err error) {
+			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (rag.Neighbor, error) {
+				var n rag.Neighbor
+				return n, r.Scan(&n.ChunkID, &n.Distance)
+			})
+			return err
 		})
-		return err
+		return out, err
 	})
-	return out, err
 }

@@ -76,7 +76,7 @@ func TestMunicipalityIndexServesFilteredSearch(t *testing.T) {
 			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 				return err
 			}
-			sql, args := nearestQuery(q)
+			sql, args := nearestQuery(q, false)
 			rows, err := tx.Query(ctx, "EXPLAIN "+sql, args...)
 			if err != nil {
 				return err
@@ -104,16 +104,250 @@ func TestTownIndexSQLRefusesUnsafeInput(t *testing.T) {
 		{"sombor", "bad'model", 384},
 		{"sombor", "m", 4000},
 	} {
-		if _, err := townIndexSQL(tt.town, tt.model, tt.dim); err == nil {
+		if _, err := townIndexSQL(tt.town, tt.model, tt.dim, false); err == nil {
 			t.Errorf("townIndexSQL(%q, %q, %d): no error", tt.town, tt.model, tt.dim)
 		}
 	}
-	ddl, err := townIndexSQL("novi-sad", "text-embedding-3-small", 1536)
+	ddl, err := townIndexSQL("novi-sad", "text-embedding-3-small", 1536, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(ddl, "WHERE model = 'text-embedding-3-small' AND municipality = 'novi-sad'") ||
 		!strings.Contains(ddl, "embedding::vector(1536)") {
 		t.Errorf("DDL: %s", ddl)
+	}
+	if _, err := townIndexSQL("sombor'; --", "m", 384, true); err == nil {
+		t.Errorf("dense townIndexSQL accepted an unsafe slug")
+	}
+}
+
+// TestLargeMunicipalitySearchesItsDenseIndex: a municipality of DenseAbove
+// chunks or more gets the dense own index in place of the standard one
+// (and back when it shrinks); its search runs on that index, never on the
+// shared graph the planner could prefer, also when the store's guess of
+// its kind is stale, and returns what the exact scan returns on a set this
+// small (ids, distances, equal distances by id); a small municipality's
+// search keeps its standard own index.
+func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.NewDB(t)
+	ctx := context.Background()
+	s := New(db)
+	s.DenseAbove = 60
+	// Searches go through another store, as in a serving process that
+	// learns of index changes only from the database.
+	reader := New(db)
+	emb := rag.NewHashEmbedder()
+	load := func(town string, n int) {
+		t.Helper()
+		chunks := make([]rag.Chunk, n)
+		for i := range chunks {
+			// Every 23rd text repeats, so equal distances occur.
+			text := fmt.Sprintf("Zahtev broj %d za %s podnosi se na šalteru %d uslužnog centra.", i%23, town, i%7)
+			v, err := emb.Embed(ctx, []string{text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			chunks[i] = rag.Chunk{Ord: i, Content: text, Tokens: 12, Embedding: v[0]}
+		}
+		if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: town, Source: "a.md", Title: "Zahtevi", Format: "md",
+			ContentHash: fmt.Sprint(n), EmbedModel: emb.Model()}, chunks); err != nil {
+			t.Fatal(err)
+		}
+		// As after an ingestion: the vocabulary, then the own index.
+		if err := s.RefreshLexemes(ctx, town); err != nil {
+			t.Fatal(err)
+		}
+	}
+	has := func(name string) bool {
+		t.Helper()
+		var ok bool
+		if err := db.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, name).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	load("sombor", 90)
+	load("laktasi", 30)
+	// The shared graph exists, so the planner has it to choose.
+	if err := s.BuildVectorIndex(ctx, emb.Model(), emb.Dim(), rag.IndexBuild{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `ANALYZE chunks`); err != nil {
+		t.Fatal(err)
+	}
+	shared := vectorIndexName(emb.Model(), emb.Dim())
+	std := func(town string) string { return townIndexName(town, emb.Model(), emb.Dim()) }
+	dense := func(town string) string { return denseIndexName(town, emb.Model(), emb.Dim()) }
+	if has(std("sombor")) || !has(dense("sombor")) || !has(std("laktasi")) || has(dense("laktasi")) {
+		t.Fatalf("sombor standard %v dense %v; laktasi standard %v dense %v",
+			has(std("sombor")), has(dense("sombor")), has(std("laktasi")), has(dense("laktasi")))
+	}
+	var def string
+	if err := db.QueryRow(ctx, `SELECT pg_get_indexdef(to_regclass($1))`, dense("sombor")).Scan(&def); err != nil ||
+		!strings.Contains(def, "m='24'") || !strings.Contains(def, "vector_ip_ops") {
+		t.Errorf("dense index: %s (%v)", def, err)
+	}
+
+	// ran returns the indexes the query's plan scanned, run as the search
+	// runs it; the sequential scan is off, as on a table of real size.
+	ran := func(q rag.VectorQuery, dense bool) []string {
+		t.Helper()
+		var plan []string
+		err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			settings, args := searchSettingsQuery(q)
+			if _, err := tx.Exec(ctx, settings, args...); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			sql, args := nearestQuery(q, dense)
+			rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+sql, args...)
+			if err != nil {
+				return err
+			}
+			plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var used []string
+		for _, line := range plan {
+			if i := strings.Index(line, "Index Scan using "); i >= 0 && !strings.Contains(line, "never executed") {
+				used = append(used, strings.Fields(line[i+len("Index Scan using "):])[0])
+			}
+		}
+		return used
+	}
+	query := func(town, text string) rag.VectorQuery {
+		v, err := emb.Embed(ctx, []string{text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rag.VectorQuery{Municipality: town, Model: emb.Model(), Dim: emb.Dim(), Vector: v[0], Limit: 10, EfSearch: 400}
+	}
+	texts := []string{"gde se podnosi zahtev", "šalter broj 3", "уславни центар захтев", "zahtev 7 sombor"}
+	same := func(town string) {
+		t.Helper()
+		for _, text := range texts {
+			q := query(town, text)
+			got, err := reader.Nearest(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Exact = true
+			want, err := reader.Nearest(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s %q: index %v, exact %v", town, text, got, want)
+			}
+			q.Exact = false
+			hits, err := reader.VectorSearch(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) != len(want) {
+				t.Fatalf("%s %q: %d hits, %d exact", town, text, len(hits), len(want))
+			}
+			for i, h := range hits {
+				if h.Hit.ChunkID != want[i].ChunkID || h.Score != 1-want[i].Distance {
+					t.Errorf("%s %q hit %d: chunk %d score %v, exact chunk %d distance %v", town, text, i,
+						h.Hit.ChunkID, h.Score, want[i].ChunkID, want[i].Distance)
+				}
+			}
+		}
+	}
+	tied := false
+	for _, text := range texts {
+		q := query("sombor", text)
+		q.Exact = true
+		want, err := s.Nearest(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(want); i++ {
+			tied = tied || want[i].Distance == want[i-1].Distance
+		}
+	}
+	if !tied {
+		t.Fatal("no equal distances among the nearest: the test no longer checks their order")
+	}
+
+	// Each query runs on its own index; a query of the other kind (a stale
+	// guess) runs on none, least of all the shared graph.
+	for range 3 { // past the executions after which a cached statement could go generic
+		for _, tt := range []struct {
+			town  string
+			dense bool
+			want  []string
+		}{
+			{"sombor", true, []string{dense("sombor")}},
+			{"sombor", false, nil},
+			{"laktasi", false, []string{std("laktasi")}},
+			{"laktasi", true, nil},
+		} {
+			if used := ran(query(tt.town, texts[0]), tt.dense); fmt.Sprint(used) != fmt.Sprint(tt.want) {
+				t.Fatalf("%s, dense query %v: searched %v, want %v (shared %s)", tt.town, tt.dense, used, tt.want, shared)
+			}
+		}
+	}
+	// The reader starts from the standard guess and learns sombor's kind.
+	same("sombor")
+	same("laktasi")
+	if v, _ := reader.dense.Load(dense("sombor")); v != true {
+		t.Errorf("the store did not learn that sombor's own index is dense")
+	}
+
+	// Shrunk below DenseAbove: the standard own index again, its search on
+	// it, and the store's stale guess corrected.
+	load("sombor", 40)
+	if !has(std("sombor")) || has(dense("sombor")) {
+		t.Fatalf("sombor at 40 chunks: standard %v, dense %v", has(std("sombor")), has(dense("sombor")))
+	}
+	if used := ran(query("sombor", texts[0]), false); fmt.Sprint(used) != fmt.Sprint([]string{std("sombor")}) {
+		t.Fatalf("sombor at 40 chunks searched %v, want %s", used, std("sombor"))
+	}
+	same("sombor")
+	if v, _ := reader.dense.Load(dense("sombor")); v != false {
+		t.Errorf("the store still takes sombor's own index for dense")
+	}
+}
+
+// TestTownIndexMemoryApplied: the own index is built with the store's
+// maintenance_work_mem (an HNSW build that does not fit it is several
+// times slower): a value PostgreSQL refuses fails the build, and the
+// setting does not outlive it.
+func TestTownIndexMemoryApplied(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.NewDB(t)
+	ctx := context.Background()
+	s := New(db)
+	emb := rag.NewHashEmbedder()
+	v, err := emb.Embed(ctx, []string{"Zahtev se podnosi na šalteru."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: "sombor", Source: "a.md", Title: "Zahtevi", Format: "md",
+		ContentHash: "h", EmbedModel: emb.Model()}, []rag.Chunk{{Content: "Zahtev se podnosi na šalteru.", Tokens: 6, Embedding: v[0]}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `DROP INDEX IF EXISTS `+townIndexName("sombor", emb.Model(), emb.Dim())); err != nil {
+		t.Fatal(err)
+	}
+	s.TownIndexMemory = "a lot"
+	if err := s.EnsureMunicipalityIndexes(ctx, "sombor"); err == nil || !strings.Contains(err.Error(), "maintenance_work_mem") {
+		t.Fatalf("a refused maintenance_work_mem: %v", err)
+	}
+	s.TownIndexMemory = "64MB"
+	if err := s.EnsureMunicipalityIndexes(ctx, "sombor"); err != nil {
+		t.Fatal(err)
+	}
+	var mem string
+	if err := db.QueryRow(ctx, `SHOW maintenance_work_mem`).Scan(&mem); err != nil || mem == "a lot" {
+		t.Fatalf("maintenance_work_mem after the build: %q %v", mem, err)
 	}
 }
