@@ -28,8 +28,21 @@ type TurnArgs struct {
 // Kind implements river.JobArgs.
 func (TurnArgs) Kind() string { return "viber_turn" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts.
-func (TurnArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 8} }
+// InsertOpts implements river.JobArgsWithInsertOpts. A turn comes after
+// every reply waiting to be sent (sendPriority): the queue is first come,
+// first served within a priority, so under a burst of callbacks the
+// replies of turns already answered would wait behind every turn still
+// queued (measured: 2.6 replies a second at 500 callbacks a second).
+func (TurnArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 8, Priority: turnPriority}
+}
+
+// River priorities, 1 first: an answered turn's reply before the next
+// turn.
+const (
+	sendPriority = 1
+	turnPriority = 2
+)
 
 // SendArgs is the job of one reply: the messages of the Reply it names,
 // sent in order. Like TurnArgs it holds ids only.
@@ -42,7 +55,9 @@ type SendArgs struct {
 func (SendArgs) Kind() string { return "viber_send" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts.
-func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, Priority: sendPriority}
+}
 
 // RegisterWorkers adds the channel's workers (viber_turn, viber_send,
 // viber_cleanup) to workers. cfg needs the store, municipalities and

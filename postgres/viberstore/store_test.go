@@ -68,6 +68,13 @@ func TestEnqueueTurnsOnce(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM channel_events WHERE token = '18446744073709551615'`); n != 2 {
 		t.Errorf("%d events of the max token, want 2", n)
 	}
+	// Replies are worked before queued turns: under a burst of callbacks
+	// an answered turn's reply must not wait behind every turn still
+	// queued (River works a lower priority number first).
+	send := viber.SendArgs{}.InsertOpts().Priority
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn' AND priority <= $1`, send); n != 0 || send < 1 {
+		t.Errorf("%d turn jobs at or before the replies' priority %d", n, send)
+	}
 	if err := viberstore.New(b.db, nil).EnqueueTurns(ctx, []viber.Incoming{turn(2, "a")}); err == nil {
 		t.Error("a store without a River client enqueued")
 	}
