@@ -14,16 +14,7 @@ func crossValidate(t testing.TB, td TrainingData, k int) float64 {
 	t.Helper()
 	right, total := 0, 0
 	for fold := 0; fold < k; fold++ {
-		train := td
-		train.Examples = nil
-		var held []Example
-		for i, ex := range td.Examples {
-			if i%k == fold {
-				held = append(held, ex)
-			} else {
-				train.Examples = append(train.Examples, ex)
-			}
-		}
+		train, held := splitFold(td, nil, func(i int) bool { return i%k == fold })
 		u, err := Train(train)
 		if err != nil {
 			t.Fatal(err)

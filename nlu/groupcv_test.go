@@ -98,16 +98,7 @@ func groupedCrossValidate(t testing.TB, td TrainingData, k int) cvResult {
 	foldOf := func(i int) int { return int(featureHash('f', key[groups[i]]) % uint64(k)) }
 	res := cvResult{perIntent: map[Intent][2]int{}}
 	for fold := 0; fold < k; fold++ {
-		train := td
-		train.Examples = slices.Clone(extra)
-		var held []Example
-		for i, ex := range td.Examples {
-			if foldOf(i) == fold {
-				held = append(held, ex)
-			} else {
-				train.Examples = append(train.Examples, ex)
-			}
-		}
+		train, held := splitFold(td, extra, func(i int) bool { return foldOf(i) == fold })
 		u, err := Train(train)
 		if err != nil {
 			t.Fatal(err)
@@ -214,4 +205,20 @@ func TestGroupedCrossValidation(t *testing.T) {
 			t.Log("  miss ", m)
 		}
 	}
+}
+
+// splitFold returns td with the examples held (by index) left out and
+// extra added, and the examples held.
+func splitFold(td TrainingData, extra []Example, held func(i int) bool) (TrainingData, []Example) {
+	train := td
+	train.Examples = slices.Clone(extra)
+	var out []Example
+	for i, ex := range td.Examples {
+		if held(i) {
+			out = append(out, ex)
+		} else {
+			train.Examples = append(train.Examples, ex)
+		}
+	}
+	return train, out
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/miasrbija/mia/postgres"
 	"github.com/miasrbija/mia/postgres/pgtest"
 	"github.com/miasrbija/mia/rag"
 )
@@ -65,28 +66,9 @@ func TestMunicipalityIndexServesFilteredSearch(t *testing.T) {
 	q := rag.VectorQuery{Municipality: "laktasi", Model: emb.Model(), Dim: emb.Dim(), Vector: v[0], Limit: 10, EfSearch: 400}
 	own := townIndexName("laktasi", emb.Model(), emb.Dim())
 	for i := range 8 {
-		var plan []string
-		err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-			settings, args := searchSettingsQuery(q)
-			if _, err := tx.Exec(ctx, settings, args...); err != nil {
-				return err
-			}
-			// Keep the sequential scan out of the way, as on a table of
-			// real size, so the choice is between the two indexes.
-			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-				return err
-			}
-			sql, args := nearestQuery(q, false)
-			rows, err := tx.Query(ctx, "EXPLAIN "+sql, args...)
-			if err != nil {
-				return err
-			}
-			plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		// Keep the sequential scan out of the way, as on a table of real
+		// size, so the choice is between the two indexes.
+		plan := explainNearest(t, db, q, false, "EXPLAIN ")
 		if text := strings.Join(plan, "\n"); !strings.Contains(text, own) {
 			t.Fatalf("execution %d not planned on laktasi's own index %s:\n%s", i+1, own, text)
 		}
@@ -193,26 +175,7 @@ func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 	// runs it; the sequential scan is off, as on a table of real size.
 	ran := func(q rag.VectorQuery, dense bool) []string {
 		t.Helper()
-		var plan []string
-		err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-			settings, args := searchSettingsQuery(q)
-			if _, err := tx.Exec(ctx, settings, args...); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-				return err
-			}
-			sql, args := nearestQuery(q, dense)
-			rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "+sql, args...)
-			if err != nil {
-				return err
-			}
-			plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		plan := explainNearest(t, db, q, dense, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ")
 		var used []string
 		for _, line := range plan {
 			if i := strings.Index(line, "Index Scan using "); i >= 0 && !strings.Contains(line, "never executed") {
@@ -350,4 +313,33 @@ func TestTownIndexMemoryApplied(t *testing.T) {
 	if err := db.QueryRow(ctx, `SHOW maintenance_work_mem`).Scan(&mem); err != nil || mem == "a lot" {
 		t.Fatalf("maintenance_work_mem after the build: %q %v", mem, err)
 	}
+}
+
+// explainNearest returns the plan of the vector query (explain is the
+// EXPLAIN clause) with the search's settings and the sequential scan off,
+// as on a table of real size, in a read-only transaction.
+func explainNearest(t *testing.T, db *postgres.DB, q rag.VectorQuery, dense bool, explain string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var plan []string
+	err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		settings, args := searchSettingsQuery(q)
+		if _, err := tx.Exec(ctx, settings, args...); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return err
+		}
+		sql, args := nearestQuery(q, dense)
+		rows, err := tx.Query(ctx, explain+sql, args...)
+		if err != nil {
+			return err
+		}
+		plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
