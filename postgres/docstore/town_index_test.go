@@ -25,19 +25,11 @@ func TestMunicipalityIndexServesFilteredSearch(t *testing.T) {
 	s := New(db)
 	emb := rag.NewHashEmbedder()
 	for _, town := range []string{"sombor", "laktasi"} {
-		chunks := make([]rag.Chunk, 40)
-		for i := range chunks {
-			text := fmt.Sprintf("Zahtev broj %d za %s podnosi se na šalteru %d uslužnog centra.", i, town, i%7)
-			v, err := emb.Embed(ctx, []string{text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			chunks[i] = rag.Chunk{Ord: i, Content: text, Tokens: 12, Embedding: v[0]}
+		texts := make([]string, 40)
+		for i := range texts {
+			texts[i] = fmt.Sprintf("Zahtev broj %d za %s podnosi se na šalteru %d uslužnog centra.", i, town, i%7)
 		}
-		if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: town, Source: "a.md", Title: "Zahtevi", Format: "md",
-			ContentHash: "h", EmbedModel: emb.Model()}, chunks); err != nil {
-			t.Fatal(err)
-		}
+		replaceTown(t, s, emb, town, "h", texts)
 	}
 	if err := s.BuildVectorIndex(ctx, emb.Model(), emb.Dim(), rag.IndexBuild{}); err != nil {
 		t.Fatal(err)
@@ -122,20 +114,12 @@ func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 	emb := rag.NewHashEmbedder()
 	load := func(town string, n int) {
 		t.Helper()
-		chunks := make([]rag.Chunk, n)
-		for i := range chunks {
+		texts := make([]string, n)
+		for i := range texts {
 			// Every 23rd text repeats, so equal distances occur.
-			text := fmt.Sprintf("Zahtev broj %d za %s podnosi se na šalteru %d uslužnog centra.", i%23, town, i%7)
-			v, err := emb.Embed(ctx, []string{text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			chunks[i] = rag.Chunk{Ord: i, Content: text, Tokens: 12, Embedding: v[0]}
+			texts[i] = fmt.Sprintf("Zahtev broj %d za %s podnosi se na šalteru %d uslužnog centra.", i%23, town, i%7)
 		}
-		if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: town, Source: "a.md", Title: "Zahtevi", Format: "md",
-			ContentHash: fmt.Sprint(n), EmbedModel: emb.Model()}, chunks); err != nil {
-			t.Fatal(err)
-		}
+		replaceTown(t, s, emb, town, fmt.Sprint(n), texts)
 		// As after an ingestion: the vocabulary, then the own index.
 		if err := s.RefreshLexemes(ctx, town); err != nil {
 			t.Fatal(err)
@@ -290,14 +274,7 @@ func TestTownIndexMemoryApplied(t *testing.T) {
 	ctx := context.Background()
 	s := New(db)
 	emb := rag.NewHashEmbedder()
-	v, err := emb.Embed(ctx, []string{"Zahtev se podnosi na šalteru."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: "sombor", Source: "a.md", Title: "Zahtevi", Format: "md",
-		ContentHash: "h", EmbedModel: emb.Model()}, []rag.Chunk{{Content: "Zahtev se podnosi na šalteru.", Tokens: 6, Embedding: v[0]}}); err != nil {
-		t.Fatal(err)
-	}
+	replaceTown(t, s, emb, "sombor", "h", []string{"Zahtev se podnosi na šalteru."})
 	if _, err := db.Exec(ctx, `DROP INDEX IF EXISTS `+townIndexName("sombor", emb.Model(), emb.Dim())); err != nil {
 		t.Fatal(err)
 	}
@@ -342,4 +319,23 @@ func explainNearest(t *testing.T, db *postgres.DB, q rag.VectorQuery, dense bool
 		t.Fatal(err)
 	}
 	return plan
+}
+
+// replaceTown stores texts as the chunks of one document of town, hash
+// its content hash (a new one replaces the document).
+func replaceTown(t *testing.T, s *Store, emb *rag.HashEmbedder, town, hash string, texts []string) {
+	t.Helper()
+	ctx := context.Background()
+	chunks := make([]rag.Chunk, len(texts))
+	for i, text := range texts {
+		v, err := emb.Embed(ctx, []string{text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks[i] = rag.Chunk{Ord: i, Content: text, Tokens: 12, Embedding: v[0]}
+	}
+	if _, err := s.ReplaceDocument(ctx, rag.Document{Municipality: town, Source: "a.md", Title: "Zahtevi", Format: "md",
+		ContentHash: hash, EmbedModel: emb.Model()}, chunks); err != nil {
+		t.Fatal(err)
+	}
 }
