@@ -79,6 +79,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 		b.ReportMetric(ms(lat[count-1]), "max-ms")
 		b.ReportMetric(float64(count)/elapsed.Seconds(), "req/s")
 		// Each delivery was unique: one turn job apiece.
+		bb.waitQueued(b)
 		if n := bb.count(b, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n%count != 0 {
 			b.Fatalf("%d jobs for %d deliveries", n, count)
 		}

@@ -66,11 +66,17 @@ type Config struct {
 	// attempt up to an hour. Default 30s.
 	RetryBackoff time.Duration
 	// EnqueueTimeout bounds each commit of incoming messages (the dedupe
-	// rows and their turn jobs), whatever the requests waiting on it do.
+	// rows and the kept messages) and each insert of their turn jobs,
+	// whatever the requests waiting on it do.
 	// Default 5s: well under Viber's patience, and a stuck commit fails
 	// fast with 503 for Viber to redeliver.
 	EnqueueTimeout time.Duration
-	Log            *slog.Logger
+	// QueueSweep is how often kept messages without a turn job are looked
+	// for when no callback's commit prompts it (and once at start): only
+	// a process stopped between keeping a message and queuing its job
+	// leaves any. Default 10s.
+	QueueSweep time.Duration
+	Log        *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -85,6 +91,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.RetryBackoff = cmp.Or(c.RetryBackoff, 30*time.Second)
 	c.EnqueueTimeout = cmp.Or(c.EnqueueTimeout, 5*time.Second)
+	c.QueueSweep = cmp.Or(c.QueueSweep, 10*time.Second)
 	c.Log = cmp.Or(c.Log, slog.New(slog.DiscardHandler))
 	return c
 }
@@ -109,7 +116,7 @@ func New(cfg Config) (*Bot, error) {
 		return nil, errors.New("viber: store and municipalities are required")
 	}
 	cfg = cfg.withDefaults()
-	b := &Bot{cfg: cfg, store: cfg.Store, enq: newEnqueuer(cfg.Store, cfg.EnqueueTimeout)}
+	b := &Bot{cfg: cfg, store: cfg.Store, enq: newEnqueuer(cfg.Store, cfg.EnqueueTimeout, cfg.QueueSweep, cfg.Log)}
 	for _, m := range cfg.Municipalities.All() {
 		if cfg.Tokens[m.Slug] == "" {
 			cfg.Log.Warn("viber: no bot token, channel off", "municipality", m.Slug, "env", TokenEnv(m))

@@ -10,14 +10,18 @@
 // token, Config.Tokens, read from the variable TokenEnv names) in
 // constant time before any parsing (403 otherwise), and then:
 //   - message: cleans the citizen's texts (assistant.CleanText: U+0000,
-//     bidi overrides...), records (event, token, user), keeps the message
-//     and inserts a TurnArgs job naming it, in the same transaction
-//     (Store.EnqueueTurns); a redelivery finds the record and inserts
-//     nothing. Concurrent callbacks share transactions (group commit), so
-//     a burst does not queue behind one fsync each; a batch that fails is
-//     committed again one callback at a time, so one bad message never
-//     fails another's. Each commit is bounded by Config.EnqueueTimeout
-//     (503 past it, for Viber to redeliver).
+//     bidi overrides...), records (event, token, user) and keeps the
+//     message in one statement (Store.KeepTurns), and answers; a
+//     redelivery finds the record and keeps nothing. Concurrent callbacks
+//     share statements (group commit), so a burst does not queue behind
+//     one fsync each; a batch that fails is committed again one callback
+//     at a time, so one bad message never fails another's. Each commit is
+//     bounded by Config.EnqueueTimeout (503 past it, for Viber to
+//     redeliver). Right after, off the answer's path, a TurnArgs job
+//     naming each kept message is inserted in the transaction that marks
+//     it queued (Store.QueueTurns), so none gets two; every process also
+//     sweeps at start and every Config.QueueSweep for messages a stopped
+//     process kept and did not queue.
 //   - conversation_started: answers with the welcome message in the
 //     response body (the greeting and the main services' keyboard).
 //   - subscribed, unsubscribed: recorded with the user's subscription.
@@ -39,7 +43,7 @@
 // repeats one (a crash between Viber's answer and that record is the only
 // window for a duplicate), and deletes the reply once sent. The cleanup
 // job (every CleanupInterval) deletes messages and replies whose jobs
-// failed for good or were cancelled. Rate limiting (status 12) and other failures are retried
+// failed for good or were cancelled (a message not yet queued is kept). Rate limiting (status 12) and other failures are retried
 // with backoff (Config.RetryBackoff, doubled per attempt, at most an
 // hour); a receiver not subscribed (6) or not on Viber (5) is marked
 // unsubscribed and the job is cancelled without retry.

@@ -3,6 +3,7 @@ package viber
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -12,22 +13,29 @@ import (
 // errClosed answers callbacks arriving after Close.
 var errClosed = errors.New("viber: bot closed")
 
-// enqueuer records message callbacks and inserts their turn jobs with
-// group commit: each committer takes the callbacks waiting when it is
-// free (without waiting for more) and handles them in one transaction:
-// one dedupe statement, one job insert, one commit. Alone, a callback
-// costs what its own transaction would; under a burst, many share one
-// commit (and its fsync) instead of queueing for the pool.
+// enqueuer keeps message callbacks with group commit and gives them their
+// turn jobs just after. Each committer takes the callbacks waiting when
+// it is free (without waiting for more) and keeps them in one statement;
+// the callbacks are answered then. Alone, a callback costs one round
+// trip; under a burst, many share one commit (and its fsync) instead of
+// queueing for the pool. The queuer then inserts the kept messages' jobs
+// in a transaction of its own, off the answer's path, and sweeps now and
+// then for messages a stopped process kept but did not queue.
 type enqueuer struct {
 	store    Store
+	log      *slog.Logger
 	timeout  time.Duration // bounds each commit
 	in       chan *pending
 	quit     chan struct{}
+	wake     chan struct{} // a commit kept messages: queue them
+	stopQ    chan struct{}
 	start    sync.Once
 	stop     sync.Once
-	wg       sync.WaitGroup
+	wg       sync.WaitGroup // committers
+	queuer   sync.WaitGroup
 	maxBatch int
 	workers  int
+	sweep    time.Duration
 }
 
 type pending struct {
@@ -36,12 +44,18 @@ type pending struct {
 	done chan error
 }
 
-func newEnqueuer(s Store, timeout time.Duration) *enqueuer {
-	return &enqueuer{store: s, timeout: timeout, in: make(chan *pending), quit: make(chan struct{}), maxBatch: 100, workers: 2}
+func newEnqueuer(s Store, timeout, sweep time.Duration, log *slog.Logger) *enqueuer {
+	e := &enqueuer{store: s, log: log, timeout: timeout, in: make(chan *pending), quit: make(chan struct{}),
+		wake: make(chan struct{}, 1), stopQ: make(chan struct{}), maxBatch: 100, workers: 2, sweep: sweep}
+	// The queuer runs from the start, so messages a stopped process kept
+	// get their jobs even before the next callback comes.
+	e.wake <- struct{}{}
+	e.queuer.Go(e.runQueuer)
+	return e
 }
 
-// enqueue records a message callback and, unless it is a redelivery,
-// inserts its turn job; it returns once both are committed.
+// enqueue keeps a message callback, unless it is a redelivery; it
+// returns once that is committed. Its turn job follows (runQueuer).
 func (e *enqueuer) enqueue(ctx context.Context, slug string, cb *Callback) error {
 	e.start.Do(func() {
 		for range e.workers {
@@ -66,10 +80,49 @@ func (e *enqueuer) enqueue(ctx context.Context, slug string, cb *Callback) error
 	}
 }
 
-// close stops the committers after the batches in hand.
+// close stops the committers after the batches in hand, then the queuer
+// after it has queued what they kept.
 func (e *enqueuer) close() {
-	e.stop.Do(func() { close(e.quit) })
-	e.wg.Wait()
+	e.stop.Do(func() {
+		close(e.quit)
+		e.wg.Wait()
+		close(e.stopQ)
+		e.queuer.Wait()
+	})
+}
+
+// runQueuer inserts the jobs of kept messages when a commit wakes it, at
+// every sweep, and once more when the enqueuer closes. A failure is
+// logged and left to the next wake or sweep: the messages stay kept.
+func (e *enqueuer) runQueuer() {
+	tick := time.NewTicker(e.sweep)
+	defer tick.Stop()
+	for {
+		select {
+		case <-e.wake:
+		case <-tick.C:
+		case <-e.stopQ:
+			e.queueAll()
+			return
+		}
+		e.queueAll()
+	}
+}
+
+// queueAll queues kept messages in batches until none is left.
+func (e *enqueuer) queueAll() {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
+		n, err := e.store.QueueTurns(ctx, e.maxBatch)
+		cancel()
+		if err != nil {
+			e.log.Error("viber: queue turns", "err", err)
+			return
+		}
+		if n < e.maxBatch {
+			return
+		}
+	}
 }
 
 func (e *enqueuer) run() {
@@ -112,18 +165,27 @@ func (e *enqueuer) commitAll(batch []*pending) {
 	}
 }
 
-// commit records the batch and inserts its turn jobs in one transaction.
-// The batch is committed even if a request gave up meanwhile (its context
-// must not cancel the others'), but never waits longer than e.timeout
-// (ctx): a commit stuck on a lock or a dead connection fails the batch's
-// callbacks (503, Viber redelivers) instead of holding them and the
-// committer.
+// commit keeps the batch's messages and wakes the queuer. The batch is
+// committed even if a request gave up meanwhile (its context must not
+// cancel the others'), but never waits longer than e.timeout (ctx): a
+// commit stuck on a lock or a dead connection fails the batch's callbacks
+// (503, Viber redelivers) instead of holding them and the committer.
 func (e *enqueuer) commit(ctx context.Context, batch []*pending) error {
 	in := make([]Incoming, len(batch))
 	for i, p := range batch {
 		in[i] = incomingOf(p.slug, p.cb)
 	}
-	return e.store.EnqueueTurns(ctx, in)
+	kept, err := e.store.KeepTurns(ctx, in)
+	if err != nil {
+		return err
+	}
+	if kept > 0 {
+		select {
+		case e.wake <- struct{}{}:
+		default: // already woken: it will find these too
+		}
+	}
+	return nil
 }
 
 // incomingOf returns the message of a message callback with every text a

@@ -1,6 +1,9 @@
 package viber
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // Pending is a message callback waiting for its commit, for tests.
 type Pending struct {
@@ -9,9 +12,11 @@ type Pending struct {
 }
 
 // CommitBatch commits batch as one group commit of the enqueuer would
-// and returns each callback's answer.
+// and returns each callback's answer, after the kept messages' jobs are
+// queued.
 func CommitBatch(s Store, timeout time.Duration, batch []Pending) []error {
-	e := newEnqueuer(s, timeout)
+	e := newEnqueuer(s, timeout, time.Hour, slog.New(slog.DiscardHandler))
+	defer e.close()
 	ps := make([]*pending, len(batch))
 	for i, b := range batch {
 		ps[i] = &pending{slug: b.Slug, cb: b.Callback, done: make(chan error, 1)}

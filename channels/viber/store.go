@@ -17,12 +17,17 @@ import (
 // every method's writes are committed when it returns nil and not at all
 // when it returns an error.
 type Store interface {
-	// EnqueueTurns records each message's event (Municipality, Token,
-	// User.ID), keeps the message and inserts a TurnArgs job naming it
-	// for every event not recorded before, in one transaction: a
-	// redelivery, or a second copy within in, inserts nothing. It is the
-	// enqueuer's commit, so ctx carries its deadline.
-	EnqueueTurns(ctx context.Context, in []Incoming) error
+	// KeepTurns records each message's event (Municipality, Token,
+	// User.ID) and keeps the message for every event not recorded before:
+	// a redelivery, or a second copy within in, keeps nothing. It returns
+	// how many were kept. It is the enqueuer's commit (ctx carries its
+	// deadline) and what a callback's answer waits for, so it is one
+	// statement.
+	KeepTurns(ctx context.Context, in []Incoming) (int, error)
+	// QueueTurns inserts a TurnArgs job for up to limit kept messages
+	// that have none yet, oldest first, each exactly once even when
+	// several processes queue at once, and returns how many.
+	QueueTurns(ctx context.Context, limit int) (int, error)
 	// Incoming returns a kept message, or an error of kind
 	// fault.ErrNotFound once its turn has completed.
 	Incoming(ctx context.Context, id int64) (*Incoming, error)

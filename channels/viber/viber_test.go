@@ -101,8 +101,9 @@ type opts struct {
 	maxMedia int64 // Config.MaxMedia
 	// enqueueTimeout is Config.EnqueueTimeout.
 	enqueueTimeout time.Duration
-	feedback       bool // answers carry rating buttons (feedback_test.go)
-	handover       bool // the engine hands conversations to staff, open all day (handover_test.go)
+	feedback       bool          // answers carry rating buttons (feedback_test.go)
+	handover       bool          // the engine hands conversations to staff, open all day (handover_test.go)
+	sweep          time.Duration // Config.QueueSweep
 }
 
 func setup(t testing.TB, o opts) *bundle {
@@ -123,7 +124,7 @@ func setup(t testing.TB, o opts) *bundle {
 	b.store = viberstore.New(db, nil) // the workers' store: they insert through the client running them
 	cfg := viber.Config{
 		Store: b.store, Municipalities: reg, APIURL: b.fake.URL, RetryBackoff: 20 * time.Millisecond, MaxMedia: o.maxMedia,
-		Tokens: map[string]string{"sombor": vectorToken}, EnqueueTimeout: o.enqueueTimeout,
+		Tokens: map[string]string{"sombor": vectorToken}, EnqueueTimeout: o.enqueueTimeout, QueueSweep: o.sweep,
 		MediaHosts: []string{"127.0.0.1"}, // the fake's media; "localhost" stands for a foreign host
 	}
 	var workers *river.Workers
@@ -216,13 +217,27 @@ func (b *bundle) count(t testing.TB, sql string, args ...any) int {
 	return n
 }
 
+// waitQueued waits until every kept message has its turn job: the
+// webhook answers once the message is kept, and the job follows.
+func (b *bundle) waitQueued(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for b.count(t, `SELECT count(*) FROM viber_inbox WHERE NOT queued`) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("kept messages without a turn job after 15s")
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval of a bounded wait
+	}
+}
+
 // waitJobs waits until no job is left to work (all finalized), polling
 // the database until a deadline.
 func (b *bundle) waitJobs(t testing.TB, kinds ...string) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		n := b.count(t, `SELECT count(*) FROM river_job WHERE finalized_at IS NULL`)
+		n := b.count(t, `SELECT count(*) FROM river_job WHERE finalized_at IS NULL`) +
+			b.count(t, `SELECT count(*) FROM viber_inbox WHERE NOT queued`)
 		done := b.count(t, `SELECT count(*) FROM river_job WHERE finalized_at IS NOT NULL AND kind = ANY($1)`, kinds)
 		if n == 0 && done >= len(kinds) {
 			return
@@ -334,6 +349,7 @@ func TestOfficialFixturesAccepted(t *testing.T) {
 			t.Errorf("%s: %d %s", extra, res.StatusCode, body)
 		}
 	}
+	b.waitQueued(t)
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 1 {
 		t.Errorf("%d turn jobs, want 1 (the message fixture)", n)
 	}
@@ -364,6 +380,7 @@ func TestTokenDecodedExactly(t *testing.T) {
 	if res, _ := b.post(t, fixture(t, "message_official.json")); res.StatusCode != http.StatusOK {
 		t.Fatal(res.Status)
 	}
+	b.waitQueued(t)
 	var stored, inJob string
 	if err := b.db.QueryRow(context.Background(), `SELECT token::text FROM channel_events`).Scan(&stored); err != nil {
 		t.Fatal(err)
@@ -689,8 +706,33 @@ func TestEnqueueCommitBounded(t *testing.T) {
 	if res, _ := b.post(t, body); res.StatusCode != http.StatusOK {
 		t.Fatalf("redelivery after the lock: %d", res.StatusCode)
 	}
+	b.waitQueued(t)
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 1 {
 		t.Errorf("%d turn jobs, want 1", n)
+	}
+}
+
+// TestKeptMessageQueuedBySweep: a message another process kept and did
+// not live to queue (its job never inserted) gets its job from this
+// process's sweep, once, beside the callbacks this process keeps.
+func TestKeptMessageQueuedBySweep(t *testing.T) {
+	t.Parallel()
+	b := setup(t, opts{sweep: 50 * time.Millisecond})
+	ctx := context.Background()
+	orphan := viber.Incoming{Municipality: "sombor", Token: 901, User: viber.User{ID: "orphan=="}, Message: viber.InMessage{Type: "text", Text: "zdravo"}}
+	if kept, err := b.store.KeepTurns(ctx, []viber.Incoming{orphan}); err != nil || kept != 1 {
+		t.Fatalf("kept %d, %v", kept, err)
+	}
+	b.waitQueued(t)
+	if res, _ := b.post(t, message(902, "live==", "zdravo")); res.StatusCode != http.StatusOK {
+		t.Fatal(res.Status)
+	}
+	b.waitQueued(t)
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 2 {
+		t.Errorf("%d turn jobs, want 2", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job j JOIN viber_inbox i ON (j.args->>'inbox')::bigint = i.id WHERE i.user_id = 'orphan=='`); n != 1 {
+		t.Errorf("the orphaned message has %d jobs, want 1", n)
 	}
 }
 

@@ -2,16 +2,20 @@
 // channel_events, viber_users, viber_inbox, viber_replies and
 // viber_outbox) and inserts the channel's River jobs in the same
 // transactions as those rows, so a job exists exactly when the row that
-// records its cause does. Jobs carry the ids of viber_inbox and
+// records its cause does; the one exception is an incoming message, kept
+// first (the callback's answer waits for it) and given its job in the
+// transaction that marks it queued. Jobs carry the ids of viber_inbox and
 // viber_replies rows, never the texts.
 package viberstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,75 +56,10 @@ func numeric(v uint64) pgtype.Numeric {
 	return pgtype.Numeric{Int: new(big.Int).SetUint64(v), Valid: true}
 }
 
-// EnqueueTurns implements viber.Store: one statement records the batch's
-// events, one keeps the new messages, one inserts their jobs, one commit.
-func (s *Store) EnqueueTurns(ctx context.Context, in []viber.Incoming) error {
-	if s.jobs == nil {
-		return errors.New("viberstore: no River client to insert turn jobs")
-	}
-	slugs := make([]string, len(in))
-	tokens := make([]pgtype.Numeric, len(in))
-	users := make([]string, len(in))
-	for i, t := range in {
-		slugs[i], tokens[i], users[i] = t.Municipality, numeric(t.Token), t.User.ID
-	}
-	err := pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-			INSERT INTO channel_events (municipality, channel, event, token, user_id)
-			SELECT m, 'viber', 'message', t, u FROM unnest($1::text[], $2::numeric[], $3::text[]) AS x(m, t, u)
-			ON CONFLICT DO NOTHING
-			RETURNING municipality, token::text, user_id`, slugs, tokens, users)
-		if err != nil {
-			return fmt.Errorf("record events: %w", err)
-		}
-		fresh := map[string]bool{}
-		var m, t, u string
-		if _, err := pgx.ForEachRow(rows, []any{&m, &t, &u}, func() error {
-			fresh[m+"|"+t+"|"+u] = true
-			return nil
-		}); err != nil {
-			return fmt.Errorf("record events: %w", err)
-		}
-		var keep []viber.Incoming
-		for _, turn := range in {
-			k := turn.Municipality + "|" + strconv.FormatUint(turn.Token, 10) + "|" + turn.User.ID
-			if !fresh[k] {
-				continue // a redelivery, or a copy within this batch
-			}
-			delete(fresh, k)
-			keep = append(keep, turn)
-		}
-		if len(keep) == 0 {
-			return nil
-		}
-		ids, err := keepIncoming(ctx, tx, keep)
-		if err != nil {
-			return fmt.Errorf("keep messages: %w", err)
-		}
-		jobs := make([]river.InsertManyParams, len(keep))
-		for i, turn := range keep {
-			jobs[i] = river.InsertManyParams{Args: viber.TurnArgs{Municipality: turn.Municipality, Token: turn.Token, Inbox: ids[i]}}
-		}
-		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
-			return fmt.Errorf("enqueue turns: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("viberstore: enqueue turns: %w", err)
-	}
-	return nil
-}
-
-// incomingPayload is what viber_inbox.payload holds.
-type incomingPayload struct {
-	User    viber.User      `json:"user"`
-	Message viber.InMessage `json:"message"`
-}
-
-// keepIncoming inserts the messages into viber_inbox and returns their
-// ids, in order.
-func keepIncoming(ctx context.Context, tx pgx.Tx, in []viber.Incoming) ([]int64, error) {
+// KeepTurns implements viber.Store in one statement (one round trip,
+// committed on its own): under load every round trip waits for a CPU the
+// searches hold, and the callback's acknowledgement waits for them all.
+func (s *Store) KeepTurns(ctx context.Context, in []viber.Incoming) (int, error) {
 	slugs := make([]string, len(in))
 	tokens := make([]pgtype.Numeric, len(in))
 	users := make([]string, len(in))
@@ -128,26 +67,94 @@ func keepIncoming(ctx context.Context, tx pgx.Tx, in []viber.Incoming) ([]int64,
 	for i, t := range in {
 		p, err := json.Marshal(incomingPayload{User: t.User, Message: t.Message})
 		if err != nil {
-			return nil, err
+			return 0, fmt.Errorf("viberstore: keep turns: %w", err)
 		}
 		slugs[i], tokens[i], users[i], payloads[i] = t.Municipality, numeric(t.Token), t.User.ID, p
 	}
-	rows, err := tx.Query(ctx, `
+	// Only the events this statement records are new: a redelivery finds
+	// its event and keeps nothing; of two copies within the batch the
+	// first is kept. Messages are kept in the order they came.
+	tag, err := s.db.Exec(ctx, `
+		WITH x AS (
+			SELECT * FROM unnest($1::text[], $2::numeric[], $3::text[], $4::bytea[]) WITH ORDINALITY AS x(m, t, u, p, n)
+		), ev AS (
+			INSERT INTO channel_events (municipality, channel, event, token, user_id)
+			SELECT m, 'viber', 'message', t, u FROM x
+			ON CONFLICT DO NOTHING
+			RETURNING municipality, token, user_id
+		)
 		INSERT INTO viber_inbox (municipality, token, user_id, payload)
-		SELECT m, t, u, p FROM unnest($1::text[], $2::numeric[], $3::text[], $4::bytea[]) WITH ORDINALITY AS x(m, t, u, p, n)
-		ORDER BY n
-		RETURNING id`, slugs, tokens, users, payloads)
+		SELECT m, t, u, p FROM (
+			SELECT DISTINCT ON (x.m, x.t, x.u) x.m, x.t, x.u, x.p, x.n
+			FROM x JOIN ev ON ev.municipality = x.m AND ev.token = x.t AND ev.user_id = x.u
+			ORDER BY x.m, x.t, x.u, x.n
+		) first ORDER BY n`, slugs, tokens, users, payloads)
 	if err != nil {
-		return nil, err
+		return 0, fmt.Errorf("viberstore: keep turns: %w", err)
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return int(tag.RowsAffected()), nil
+}
+
+// QueueTurns implements viber.Store: the oldest kept messages without a
+// job are locked (skipping those another process is queuing), marked
+// queued and given their jobs in one transaction, so each gets exactly
+// one.
+func (s *Store) QueueTurns(ctx context.Context, limit int) (int, error) {
+	if s.jobs == nil {
+		return 0, errors.New("viberstore: no River client to insert turn jobs")
+	}
+	n := 0
+	err := pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			UPDATE viber_inbox SET queued = true WHERE id IN (
+				SELECT id FROM viber_inbox WHERE NOT queued ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+			RETURNING id, municipality, token::text`, limit)
+		if err != nil {
+			return err
+		}
+		type waiting struct {
+			id    int64
+			slug  string
+			token string
+		}
+		var ws []waiting
+		var w waiting
+		if _, err := pgx.ForEachRow(rows, []any{&w.id, &w.slug, &w.token}, func() error {
+			ws = append(ws, w)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(ws) == 0 {
+			return nil
+		}
+		// Jobs in the order the messages came: River works equal
+		// priorities by id.
+		slices.SortFunc(ws, func(a, b waiting) int { return cmp.Compare(a.id, b.id) })
+		jobs := make([]river.InsertManyParams, len(ws))
+		for i, w := range ws {
+			token, err := strconv.ParseUint(w.token, 10, 64)
+			if err != nil {
+				return fmt.Errorf("message %d: token: %w", w.id, err)
+			}
+			jobs[i] = river.InsertManyParams{Args: viber.TurnArgs{Municipality: w.slug, Token: token, Inbox: w.id}}
+		}
+		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+			return err
+		}
+		n = len(ws)
+		return nil
+	})
 	if err != nil {
-		return nil, err
+		return 0, fmt.Errorf("viberstore: queue turns: %w", err)
 	}
-	if len(ids) != len(in) {
-		return nil, fmt.Errorf("%d rows for %d messages", len(ids), len(in))
-	}
-	return ids, nil
+	return n, nil
+}
+
+// incomingPayload is what viber_inbox.payload holds.
+type incomingPayload struct {
+	User    viber.User      `json:"user"`
+	Message viber.InMessage `json:"message"`
 }
 
 // Incoming implements viber.Store.
@@ -301,10 +308,11 @@ func (s *Store) DeleteReply(ctx context.Context, id int64) error {
 
 // DeleteAbandoned implements viber.Store: a message or reply is
 // abandoned when no job naming it is still to run (River's args index
-// answers the containment test).
+// answers the containment test); a message not yet queued has no job
+// yet and is not abandoned.
 func (s *Store) DeleteAbandoned(ctx context.Context) (messages, replies int64, err error) {
 	in, err := s.db.Exec(ctx, `
-		DELETE FROM viber_inbox i WHERE NOT EXISTS (
+		DELETE FROM viber_inbox i WHERE i.queued AND NOT EXISTS (
 			SELECT 1 FROM river_job j WHERE j.kind = 'viber_turn' AND j.finalized_at IS NULL
 			AND j.args @> jsonb_build_object('inbox', i.id))`)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,21 +51,59 @@ func turn(token uint64, user string) viber.Incoming {
 	return viber.Incoming{Municipality: "sombor", Token: token, User: viber.User{ID: user}, Message: viber.InMessage{Type: "text", Text: "zdravo"}}
 }
 
-func TestEnqueueTurnsOnce(t *testing.T) {
+// keep keeps in and queues every kept message, as the enqueuer does.
+func (b *testBundle) keep(t *testing.T, in ...viber.Incoming) int {
+	t.Helper()
+	ctx := context.Background()
+	kept, err := b.store.KeepTurns(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.store.QueueTurns(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	return kept
+}
+
+func TestKeepAndQueueTurnsOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
 	const big = 1<<64 - 1 // beyond bigint
 	// A copy within the batch and a second user with the same token.
-	if err := b.store.EnqueueTurns(ctx, []viber.Incoming{turn(big, "a"), turn(big, "a"), turn(big, "b")}); err != nil {
-		t.Fatal(err)
+	if kept, err := b.store.KeepTurns(ctx, []viber.Incoming{turn(big, "a"), turn(big, "a"), turn(big, "b")}); err != nil || kept != 2 {
+		t.Fatalf("kept %d, %v; want 2", kept, err)
 	}
 	// A redelivery and a new message.
-	if err := b.store.EnqueueTurns(ctx, []viber.Incoming{turn(big, "b"), turn(1, "a")}); err != nil {
-		t.Fatal(err)
+	if kept, err := b.store.KeepTurns(ctx, []viber.Incoming{turn(big, "b"), turn(1, "a")}); err != nil || kept != 1 {
+		t.Fatalf("kept %d, %v; want 1", kept, err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job`); n != 0 {
+		t.Errorf("%d jobs before queuing", n)
+	}
+	// Kept but not queued is not abandoned.
+	if m, _, err := b.store.DeleteAbandoned(ctx); err != nil || m != 0 {
+		t.Fatalf("deleted %d messages waiting for their jobs, %v", m, err)
+	}
+	if err := func() error { _, err := viberstore.New(b.db, nil).QueueTurns(ctx, 10); return err }(); err == nil {
+		t.Error("a store without a River client queued")
+	}
+	for i, want := range []int{2, 1, 0} {
+		if n, err := b.store.QueueTurns(ctx, 2); err != nil || n != want {
+			t.Fatalf("queue %d: %d, %v; want %d", i, n, err, want)
+		}
 	}
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn'`); n != 3 {
 		t.Errorf("%d turn jobs, want 3", n)
+	}
+	// Jobs in the order the messages came, each naming its own message.
+	if n := b.count(t, `SELECT count(*) FROM river_job j JOIN viber_inbox i ON (j.args->>'inbox')::bigint = i.id
+		WHERE (j.args->>'token')::numeric = i.token AND j.args->>'municipality' = i.municipality`); n != 3 {
+		t.Errorf("%d jobs name their message, want 3", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job a JOIN river_job b ON a.id < b.id
+		WHERE (a.args->>'inbox')::bigint > (b.args->>'inbox')::bigint`); n != 0 {
+		t.Errorf("%d job pairs out of the messages' order", n)
 	}
 	if n := b.count(t, `SELECT count(*) FROM channel_events WHERE token = '18446744073709551615'`); n != 2 {
 		t.Errorf("%d events of the max token, want 2", n)
@@ -75,14 +115,54 @@ func TestEnqueueTurnsOnce(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'viber_turn' AND priority <= $1`, send); n != 0 || send < 1 {
 		t.Errorf("%d turn jobs at or before the replies' priority %d", n, send)
 	}
-	if err := viberstore.New(b.db, nil).EnqueueTurns(ctx, []viber.Incoming{turn(2, "a")}); err == nil {
-		t.Error("a store without a River client enqueued")
+}
+
+// TestQueueTurnsConcurrently: processes queuing at once (each web
+// replica's queuer and sweep) give every kept message exactly one job.
+func TestQueueTurnsConcurrently(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	const n = 60
+	var in []viber.Incoming
+	for i := range n {
+		in = append(in, turn(uint64(100+i), "u"))
+	}
+	if kept, err := b.store.KeepTurns(ctx, in); err != nil || kept != n {
+		t.Fatalf("kept %d, %v", kept, err)
+	}
+	var wg sync.WaitGroup
+	var queued atomic.Int64
+	for range 4 {
+		wg.Go(func() {
+			for {
+				k, err := b.store.QueueTurns(ctx, 3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if k == 0 {
+					return
+				}
+				queued.Add(int64(k))
+			}
+		})
+	}
+	wg.Wait()
+	if queued.Load() != n {
+		t.Errorf("queued %d, want %d", queued.Load(), n)
+	}
+	if got := b.count(t, `SELECT count(DISTINCT args->>'inbox') FROM river_job WHERE kind = 'viber_turn'`); got != n {
+		t.Errorf("%d distinct messages with jobs, want %d", got, n)
+	}
+	if got := b.count(t, `SELECT count(*) FROM river_job`); got != n {
+		t.Errorf("%d jobs, want %d", got, n)
 	}
 }
 
-// TestEnqueueTurnsDeadline: a transaction blocked by a held row lock ends
+// TestKeepTurnsDeadline: a statement blocked by a held row lock ends
 // with the caller's deadline, and leaves nothing behind.
-func TestEnqueueTurnsDeadline(t *testing.T) {
+func TestKeepTurnsDeadline(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
@@ -97,14 +177,14 @@ func TestEnqueueTurnsDeadline(t *testing.T) {
 	dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = b.store.EnqueueTurns(dctx, []viber.Incoming{turn(6, "b"), turn(5, "a")})
+	_, err = b.store.KeepTurns(dctx, []viber.Incoming{turn(6, "b"), turn(5, "a")})
 	if err == nil || time.Since(start) > 3*time.Second {
 		t.Fatalf("blocked commit: %v after %v", err, time.Since(start))
 	}
 	if err := holder.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := b.count(t, `SELECT count(*) FROM channel_events`) + b.count(t, `SELECT count(*) FROM river_job`); n != 0 {
+	if n := b.count(t, `SELECT count(*) FROM channel_events`) + b.count(t, `SELECT count(*) FROM viber_inbox`); n != 0 {
 		t.Errorf("%d rows left by the failed commit", n)
 	}
 }
@@ -173,9 +253,7 @@ func TestMessagesKeptOutOfJobs(t *testing.T) {
 	in := turn(1<<64-1, "u")
 	in.User.Name = "Petar Petrović"
 	in.Message.Text = secret
-	if err := b.store.EnqueueTurns(ctx, []viber.Incoming{in}); err != nil {
-		t.Fatal(err)
-	}
+	b.keep(t, in)
 	var args string
 	var inbox int64
 	if err := b.db.QueryRow(ctx, `SELECT args::text, (args->>'inbox')::bigint FROM river_job WHERE kind = 'viber_turn'`).Scan(&args, &inbox); err != nil {
