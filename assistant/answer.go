@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/miasrbija/mia/forms"
 	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/prompts"
 	"github.com/miasrbija/mia/rag"
@@ -132,7 +133,34 @@ func (e *Engine) noSource(st *turnState) {
 		st.reply.Status = StatusOutOfScope
 	}
 	st.reply.QuickReplies = e.quickReplies(st, declineButtons)
+	if b, label, ok := e.offerButton(st); ok {
+		// The documents do not say where it goes, but MIA takes it.
+		st.reply.Text = e.message(st, prompts.ReportOffer, map[string]string{"category": label})
+		st.reply.QuickReplies = append([]QuickReply{b}, st.reply.QuickReplies...)
+	}
 	e.emitReply(st)
+}
+
+// offerButton returns the button that starts the report the question
+// asked about (turnState.offer), and the category's label.
+func (e *Engine) offerButton(st *turnState) (QuickReply, string, bool) {
+	if st.offer == "" {
+		return QuickReply{}, "", false
+	}
+	def, ok := forms.Lookup(FormCommunalReport)
+	if !ok {
+		return QuickReply{}, "", false
+	}
+	f, ok := def.Field("category")
+	if !ok {
+		return QuickReply{}, "", false
+	}
+	o, ok := f.Option(st.offer)
+	if !ok {
+		return QuickReply{}, "", false
+	}
+	label := st.m.Say(o.Label)
+	return QuickReply{Label: e.message(st, prompts.QuickReportCategory, map[string]string{"category": label}), Payload: reportPayload + o.Value}, label, true
 }
 
 // extractiveAnswer quotes the best passages. Status is answered unless a
@@ -168,6 +196,9 @@ func (e *Engine) extractiveAnswer(st *turnState, ps []passage) {
 		b.WriteString(e.message(st, "fallback_notice", nil))
 	}
 	st.reply.Text = b.String()
+	if b, _, ok := e.offerButton(st); ok {
+		st.reply.QuickReplies = append([]QuickReply{b}, st.reply.QuickReplies...)
+	}
 	e.emitReply(st)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,6 +137,9 @@ type turnState struct {
 	record, recordOf string
 	// declineAs names the message a decline gives instead of no_source.
 	declineAs string
+	// offer is the report category the question asks how to report
+	// (Intent.Offer), when MIA takes reports.
+	offer string
 	// draft is the conversation's form in progress, read once per turn
 	// (draftErr: why it could not be); loaded tells whether it was read.
 	draft    *forms.Draft
@@ -354,6 +358,9 @@ func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) 
 		// Questions, and without citizen services, requests to file a
 		// case or ask its status: the documents explain how.
 		st.reply.Form = in.Form
+		if e.cfg.Forms != nil {
+			st.offer = in.Offer
+		}
 		return e.answerTurn(ctx, st, &t, in.Route, in.Hint)
 	}
 	return nil
@@ -364,6 +371,11 @@ func (e *Engine) intentOf(st *turnState, t Turn, text string) Intent {
 	switch {
 	case strings.HasPrefix(t.Payload, "form:"):
 		return Intent{Route: RouteFormStart, Form: strings.TrimPrefix(t.Payload, "form:")}
+	case strings.HasPrefix(t.Payload, reportPayload):
+		// The report a question asked about, its category chosen; the
+		// form checks the value like any other.
+		return Intent{Route: RouteFormStart, Form: FormCommunalReport,
+			Slots: map[string]string{"category": strings.TrimPrefix(t.Payload, reportPayload)}}
 	case t.Payload == "status:":
 		return Intent{Route: RouteStatus}
 	case strings.HasPrefix(t.Payload, "handover:"):
@@ -409,6 +421,20 @@ var topicButtons = map[string]bool{prompts.QuickPropertyTax: true, prompts.Quick
 // declineButtons are offered when the documents do not answer: a person
 // first, then what MIA can do.
 var declineButtons = append([]string{"qr_handover"}, mainServices...)
+
+// reportPayload starts a communal report of the category that follows.
+const reportPayload = "report:"
+
+// payloadKinds are the prefixes of every payload the engine's buttons
+// send back (forms' own start with "form:").
+var payloadKinds = []string{"form:", "ask:", "info:", "status:", "handover:", reportPayload}
+
+// IsPayload reports whether s is a button's payload rather than typed
+// text: a channel whose buttons send text back (Viber) tells them apart
+// by it.
+func IsPayload(s string) bool {
+	return slices.ContainsFunc(payloadKinds, func(p string) bool { return strings.HasPrefix(s, p) })
+}
 
 // buttonPayloads are what each button sends back: a form to start, or a
 // question to ask (its label, in the citizen's script).

@@ -35,6 +35,10 @@ type Intent struct {
 	// classifier reads as something else ("izgorela nam je kuća, ima li
 	// pomoći?"): the reply answers it and names the number to call.
 	Caution string
+	// Offer is the communal report category a question asks how or where
+	// to report ("Gde da prijavim rupu na putu?"): MIA takes such reports
+	// itself, so the answer, or the decline, offers that report.
+	Offer string
 }
 
 // Forms the engine can start.
@@ -112,6 +116,11 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		// "Porez na nepokretnosti") is a question for the documents, and a
 		// decline offers the report.
 		in.Route, in.Form = RouteInfo, ""
+	}
+	if in.Route == RouteInfo && mentionsReporting(ws) {
+		if c := u.Category(text, m); c != "" && c != "other" {
+			in.Offer = c
+		}
 	}
 	if svc = cmp.Or(svc, harmless); svc != "" {
 		in.Caution = svc

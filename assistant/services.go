@@ -222,10 +222,10 @@ func (e *Engine) lastAnswerNames(ctx context.Context, st *turnState, ref string)
 // form validates every value and asks only for what is missing.
 func (e *Engine) startForm(ctx context.Context, st *turnState, t Turn, form string, slots map[string]string) error {
 	values := map[string]string{}
+	for k, v := range slots {
+		values[k] = v // a button carries none, or the category it offered
+	}
 	if t.Payload == "" {
-		for k, v := range slots {
-			values[k] = v
-		}
 		if e.cfg.Chat != nil && strings.TrimSpace(st.text) != "" {
 			for k, v := range e.extractFields(ctx, st, form) {
 				if _, ok := values[k]; !ok {

@@ -253,3 +253,51 @@ func TestFormFromModelToolCall(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionHowToReportOffersTheReport: a question how or where to
+// report a problem MIA's report form takes is answered (or declined)
+// with that report one tap away, its category chosen; the button starts
+// the form past the category question. A question that reports nothing
+// gets no such button.
+func TestQuestionHowToReportOffersTheReport(t *testing.T) {
+	_, e := servicesEngine(t)
+	offer := func(r *assistant.Reply) *assistant.QuickReply {
+		for i, q := range r.QuickReplies {
+			if strings.HasPrefix(q.Payload, "report:") {
+				return &r.QuickReplies[i]
+			}
+		}
+		return nil
+	}
+	// The demo documents say nothing of potholes: the decline offers it.
+	r := converse(t, e, "asks-pothole", []turn{{text: "Gde da prijavim rupu na putu?", wantIn: "mozete odmah da prijavite ovde"}})
+	b := offer(r)
+	if r.Status != assistant.StatusNoSource || b == nil || b.Payload != "report:roads" || !strings.Contains(b.Label, "Putevi") {
+		t.Fatalf("decline %s offers %+v", r.Status, b)
+	}
+	if r.QuickReplies[0].Payload != b.Payload {
+		t.Errorf("the offer is not the first button: %+v", r.QuickReplies)
+	}
+	// Viber sends a button's payload back as text: every button must be
+	// told from typed text.
+	for _, q := range r.QuickReplies {
+		if !assistant.IsPayload(q.Payload) || assistant.IsPayload(q.Label) {
+			t.Errorf("button %+v: payload not recognised, or its label taken for one", q)
+		}
+	}
+	// The button: the form starts with the category chosen.
+	next := converse(t, e, "asks-pothole", []turn{{payload: b.Payload, wantIn: "putevi i trotoari"}})
+	if next.Route != assistant.RouteFormStart || strings.Contains(sr.Fold(next.Text), "koju vrstu problema") {
+		t.Errorf("the offered report asks its category again (%s):\n%s", next.Route, next.Text)
+	}
+	// Answered from the documents, in Cyrillic: the button too, mirrored.
+	r = converse(t, e, "asks-dogs", []turn{{text: "Где да пријавим пса луталицу?", wantIn: ""}})
+	if b := offer(r); r.Status != assistant.StatusAnswered || b == nil || b.Payload != "report:animals" || !strings.Contains(b.Label, "Пријави") {
+		t.Errorf("answer %s offers %+v", r.Status, b)
+	}
+	// A question that names no report: no offer.
+	r = converse(t, e, "asks-fee", []turn{{text: "Koliko košta izvod iz matične knjige rođenih?", wantIn: ""}})
+	if b := offer(r); b != nil {
+		t.Errorf("a fee question offers %+v", b)
+	}
+}

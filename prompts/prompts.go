@@ -67,6 +67,7 @@ const (
 	HandoverEnded      = "handover_ended"      // staff closed the conversation
 	HandoverTimeout    = "handover_timeout"    // nobody took the request in time
 	HandoverCancelled  = "handover_cancelled"  // the citizen stopped waiting
+	ReportOffer        = "report_offer"        // data: category; the documents do not say where to report it, but MIA takes it
 
 	// Quick-reply button labels.
 	QuickCommunalReport  = "qr_communal_report"
@@ -79,6 +80,7 @@ const (
 	QuickHandover        = "qr_handover"        // talk to a person
 	QuickLeaveMessage    = "qr_leave_message"   // leave a message for staff (an inquiry case)
 	QuickHandoverCancel  = "qr_handover_cancel" // stop waiting for a person
+	QuickReportCategory  = "qr_report_category" // data: category; start that report
 )
 
 var names = []string{
@@ -88,7 +90,7 @@ var names = []string{
 	ExtractiveIntro, StatusAskRef, StatusNotFound, StatusOwnCases, Referral, InputTooLong, PIIRemoved, ErrorReply, FormExtract, FormAlreadyFiled, FormClosed, FormDiscarded, FormExpired, ModelTools,
 	Handover, Clarify, EmergencyCaution, MediaWithQuestion, OtherMunicipality, QuickAsk, QuickHandover,
 	HandoverWaiting, HandoverClosedNow, HandoverJoined, HandoverReturned, HandoverEnded, HandoverTimeout, HandoverCancelled,
-	QuickLeaveMessage, QuickHandoverCancel,
+	QuickLeaveMessage, QuickHandoverCancel, ReportOffer, QuickReportCategory,
 	QuickCommunalReport, QuickRegistryExtract, QuickCaseStatus,
 	QuickPropertyTax, QuickChildAllowance, QuickContact,
 }

@@ -25,7 +25,7 @@ func town(t *testing.T, slug string) *municipality.Municipality {
 }
 
 // data carries the extra values some messages need; the others ignore it.
-var data = map[string]string{"title": "Porez na imovinu", "ref": "SO-KP-2026-000999", "status": "primljena", "hours": "24", "intent": "pitanje", "place": "Novi Sad", "staff": "Ana",
+var data = map[string]string{"title": "Porez na imovinu", "ref": "SO-KP-2026-000999", "status": "primljena", "hours": "24", "intent": "pitanje", "place": "Novi Sad", "staff": "Ana", "category": "Putevi i trotoari",
 	"institution": "Republički fond za penzijsko i invalidsko osiguranje", "institution_website": "https://www.pio.rs", "institution_phone": ""}
 
 func TestMessagesRender(t *testing.T) {

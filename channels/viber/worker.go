@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -110,10 +109,6 @@ type turnWorker struct {
 
 func (w *turnWorker) NextRetry(job *river.Job[TurnArgs]) time.Time { return w.d.backoff(job.Attempt) }
 
-// payloadRE matches what the reply buttons send back (assistant's button
-// payloads): such a text is a payload, not typed text.
-var payloadRE = regexp.MustCompile(`^(form|ask|status|handover):`)
-
 func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	m, err := w.d.cfg.Municipalities.Get(job.Args.Municipality)
 	if err != nil {
@@ -137,7 +132,7 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 		reply, ok, err := w.d.feedbackReply(ctx, m, in.User.ID, msg.Text)
 		if !ok && err == nil {
 			// Words asked for after a 👎 "other" (any other button ends the wait).
-			reply, ok, err = w.d.commentReply(ctx, m, in.User.ID, msg.Text, payloadRE.MatchString(msg.Text) || skipRE.MatchString(msg.Text))
+			reply, ok, err = w.d.commentReply(ctx, m, in.User.ID, msg.Text, assistant.IsPayload(msg.Text) || skipRE.MatchString(msg.Text))
 		}
 		if ok || err != nil {
 			if err != nil {
@@ -153,7 +148,7 @@ func (w *turnWorker) Work(ctx context.Context, job *river.Job[TurnArgs]) error {
 	t := assistant.Turn{Municipality: m.Slug, Channel: assistant.ChannelViber, UserID: in.User.ID, Text: msg.Text}
 	switch msg.Type {
 	case "text":
-		if payloadRE.MatchString(t.Text) {
+		if assistant.IsPayload(t.Text) {
 			t.Payload, t.Text = t.Text, ""
 		}
 	case "location":
