@@ -144,6 +144,10 @@ func formValues(r nlu.Result, raw string, d *forms.Draft) map[string]string {
 			// "kod prodavnice" said after "Stapar, Dožetova" places it
 			// better; it replaces nothing.
 			out[k] = d.Value(k) + ", " + v
+		case f.Type == forms.TypeLocation && placesLandmark(d.Value(k), v):
+			// "Apatinski put 22" said after "ispred zgrade" names the
+			// place the landmark stands at; the landmark stays.
+			out[k] = v + ", " + d.Value(k)
 		case correct && (f.Type != forms.TypeLocation || namesPlace(v)):
 			// A correction names what changes; a landmark said in passing
 			// ("kontejner pored stuba") does not replace an address.
@@ -372,6 +376,23 @@ func refinesPlace(old, v string) bool {
 		}
 	}
 	return !strings.Contains(strings.Join(routeWords(old), " "), strings.Join(ws, " "))
+}
+
+// placesLandmark reports whether a place given later is where a location
+// given before as a landmark alone ("ispred zgrade", "kod škole") stands:
+// the new one names a place of its own and no landmark, the old one names
+// no place. The reverse of refinesPlace.
+func placesLandmark(old, v string) bool {
+	ow, nw := routeWords(old), routeWords(v)
+	if len(ow) == 0 || len(nw) == 0 || !landmarkWords[ow[0]] || namesPlace(old) || !namesPlace(v) {
+		return false
+	}
+	for _, w := range nw {
+		if landmarkWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // Cancelling a form in words: "odustajem" (and its forms) anywhere, or an

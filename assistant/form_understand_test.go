@@ -104,6 +104,17 @@ func TestFormOptionCorrections(t *testing.T) {
 		t.Errorf("the photo question is no longer asked after the landmark:\n%s", r.Text)
 	}
 
+	// An address said after a landmark alone is where the landmark
+	// stands: kept with it, said so, and the question asked is asked
+	// again, not refused.
+	r = converse(t, e, "citizen-landmark-first", []turn{
+		{text: "prijavio bih psa lutalicu koji juri decu ispred zgrade", wantIn: "u nekom od sela"},
+		{text: "Ulica Apatinski put 22", wantIn: sr.Fold("Dopunjeno: lokacija — Ulica Apatinski put 22, ispred zgrade")},
+	})
+	if f := sr.Fold(r.Text); strings.Contains(f, sr.Fold("odgovorite sa")) || !strings.Contains(f, "u nekom od sela") {
+		t.Errorf("the address is refused as an answer, or the village is no longer asked:\n%s", r.Text)
+	}
+
 	// The category at the summary: rerouted, and said so.
 	converse(t, e, "citizen-category", []turn{
 		{text: "Kontejner kod stadiona je prevrnut, smeće je svuda okolo", wantIn: ""},

@@ -27,7 +27,7 @@ var (
 // yesNo reads a yes/no answer: "yes", "no" or "" when it is neither.
 func yesNo(text string) string {
 	ws := words(text)
-	if len(ws) == 0 || len(ws) > 8 {
+	if len(ws) == 0 || len(ws) > 8 || unsure(ws) {
 		return ""
 	}
 	switch {
@@ -37,6 +37,12 @@ func yesNo(text string) string {
 		return "yes"
 	}
 	return ""
+}
+
+// unsure reports whether an answer opens by saying the citizen does not
+// know ("ne znam tačnu adresu…", "nisam siguran"): its "ne" is no answer.
+func unsure(ws []string) bool {
+	return len(ws) > 1 && (ws[0] == "ne" && ws[1] == "znam" || ws[0] == "nisam" && strings.HasPrefix(ws[1], "sigur"))
 }
 
 // isRefusal reports whether a short answer declines ("nemam", "neću",

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/miasrbija/mia/municipality"
+	"github.com/miasrbija/mia/serbian"
 )
 
 // outcome is what one input did, for the step to say.
@@ -20,7 +21,7 @@ type outcome struct {
 	errs       []FieldError
 	understood []string // fields newly filled besides the one asked
 	corrected  []string // fields whose earlier answer changed
-	completed  []string // fields whose earlier answer was added to ("Stapar" + "kod prodavnice")
+	completed  []string // fields whose earlier answer was added to ("Stapar" + "kod prodavnice", "Apatinski put 22" + "ispred zgrade")
 	touched    map[string]bool
 	photos     int // attachments kept
 	videos     int
@@ -51,7 +52,7 @@ func (o *outcome) after(m *municipality.Municipality, def *Definition, d *Draft)
 		old, had := o.orig[f.Name]
 		cur, has := d.values[f.Name]
 		switch {
-		case had && has && old != "" && strings.HasPrefix(cur, old+", "):
+		case had && has && old != "" && (strings.HasPrefix(cur, old+", ") || strings.HasSuffix(cur, ", "+old)):
 			o.completed = append(o.completed, f.Name)
 		case had && has && old != cur:
 			o.corrected = append(o.corrected, f.Name)
@@ -196,8 +197,19 @@ func (s *Service) inferSettlement(m *municipality.Municipality, def *Definition,
 // typed text to the field asked, unless the values already answered it.
 func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municipality, def *Definition, d *Draft, in Input, start bool, out *outcome) error {
 	asked := out.asked
-	if len(in.Values) > 0 {
-		s.applyValues(m, def, d, in.Values, asked, start, out)
+	values := in.Values
+	if !start && onlyValues(in.Text, values) {
+		// A message that is only contact data ("064 555 1234", "Marko
+		// Jović 064…"), typed whatever is asked, offers it: that is the
+		// consent it hangs on, as when the consent is asked.
+		for i := range def.Fields {
+			if g := &def.Fields[i]; g.Type == TypeYesNo && g.Name != asked {
+				values = s.impliedYes(m, def, d, values, g.Name)
+			}
+		}
+	}
+	if len(values) > 0 {
+		s.applyValues(m, def, d, values, asked, start, out)
 	}
 	if len(in.Attachments) > 0 {
 		af := def.fieldOfType(TypeAttachments)
@@ -249,15 +261,36 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 			return nil // the value read for it was refused and explained: once is enough
 		}
 	}
+	if jf := jmbgAttempt(def, d, f, text); jf != nil {
+		// A number typed alone that can only be a JMBG, of a wrong length
+		// ("1505985805" while another question is asked): explained, not
+		// answered with the question's own choices.
+		out.errs = append(out.errs, fieldError(jf, ValidateJMBG(NormalizeJMBG(text), s.now()).Error()))
+		return nil
+	}
+	if rest, ok := refusedAside(def, d, f, text, out); ok {
+		if rest == "" {
+			return nil // the message refused another step and said nothing of this one
+		}
+		text = rest // "ne, bez slike": the "ne" is still the answer asked
+	}
 	if name, phone, ok := sharedContact(m, text); ok && f.Type == TypeName {
 		// Viber's shared contact answers the name and the phone at once.
 		text = name
 		defer s.fillPhone(def, d, phone, out)
 	}
+	if f.Type == TypeYesNo && yesNo(text) == "" && isRefusal(text) && offers(def, f) {
+		// "nemam", "neću" to an offer (the consent to be contacted) is
+		// its "no"; to a question of fact it says nothing.
+		text = "ne"
+	}
 	v, err := s.parse(m, f, text, nil)
 	switch {
-	case err != nil && len(in.Values) > 0 && len(out.touched) > 0:
-		return nil // the text carried the values it was read for, not this answer
+	case err != nil && len(in.Values) > 0 && (len(out.touched) > 0 || len(out.errs) > 0):
+		// The text carried the values it was read for, not this answer;
+		// a value refused is explained already, and the question asked
+		// follows without a second complaint.
+		return nil
 	case err != nil:
 		out.errs = append(out.errs, fieldError(f, err.Error()))
 		return nil
@@ -314,4 +347,178 @@ func (s *Service) fillPhone(def *Definition, d *Draft, phone string, out *outcom
 			return
 		}
 	}
+}
+
+// refusedAside applies the refusals in a typed answer that name another
+// field still to come ("nemam sliku", "ne želim da ostavim kontakt" while
+// the village is asked): an optional field is skipped, a yes/no field is
+// answered "no". A refusal answers what it names; taking its "ne" for the
+// question asked would file a wrong answer and ask the refused step
+// again. It returns the clauses left for the question asked and whether
+// any refusal was applied. Free text is left alone: any words describe.
+func refusedAside(def *Definition, d *Draft, asked *Field, text string, out *outcome) (string, bool) {
+	if asked.Type == TypeText || asked.Type == TypeLocation {
+		return text, false
+	}
+	var rest []string
+	applied := false
+	for _, c := range clauses(text) {
+		g := namedField(def, d, asked, c)
+		if g == nil || !refuses(c) {
+			rest = append(rest, c)
+			continue
+		}
+		v := ""
+		if g.Type == TypeYesNo {
+			v = "no"
+		}
+		out.set(d, g, v)
+		applied = true
+	}
+	return strings.Join(rest, ", "), applied
+}
+
+// refuses reports whether a short clause says no in any order ("nemam
+// sliku", "slika nema", "bez slike").
+func refuses(clause string) bool {
+	ws := words(clause)
+	if len(ws) == 0 || len(ws) > 5 {
+		return false
+	}
+	for _, w := range ws {
+		if refusalWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// namedField returns the field, other than the one asked and not yet
+// answered, whose About words the clause names; nil when none or several.
+func namedField(def *Definition, d *Draft, asked *Field, clause string) *Field {
+	var found *Field
+	for i := range def.Fields {
+		g := &def.Fields[i]
+		if g.Name == asked.Name || len(g.About) == 0 || !(g.Optional || g.Type == TypeYesNo) || !g.applies(d.values) {
+			continue
+		}
+		if _, answered := d.values[g.Name]; answered {
+			continue
+		}
+		if !namesAny(clause, g.About) {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = g
+	}
+	return found
+}
+
+// namesAny reports whether a clause's words name one of the about words:
+// on stems, or for a longer word on its first letters (all but the last
+// two), which its case forms keep through a fleeting "a" ("snimak" /
+// "snimka", "podaci" / "podatke") that stems do not follow.
+func namesAny(clause string, about []string) bool {
+	toks, ws := serbian.Tokens(clause), words(clause)
+	for _, a := range about {
+		for _, st := range serbian.Tokens(a) {
+			for _, t := range toks {
+				if stemMatch(t, st) {
+					return true
+				}
+			}
+		}
+		f := serbian.Fold(a)
+		if len(f) < 6 {
+			continue
+		}
+		for _, w := range ws {
+			if strings.HasPrefix(w, f[:len(f)-2]) && len(w) <= len(f)+3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clauses cuts a short answer at punctuation and at "i", "a", "ali":
+// "ne, bez slike" and "nemam sliku a ni broj" are two answers each.
+func clauses(text string) []string {
+	var out []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	for _, w := range strings.Fields(text) {
+		trimmed := strings.TrimRight(w, ",.;!?")
+		switch serbian.Fold(trimmed) {
+		case "i", "a", "ali":
+			flush()
+			continue
+		}
+		if trimmed != "" {
+			cur = append(cur, trimmed)
+		}
+		if trimmed != w {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// jmbgAttempt returns the form's JMBG field, not answered yet, when a
+// message asking something else is only a run of digits that no phone
+// number is: no leading 0 or + (a phone written at home or abroad), 9 to
+// 15 digits. Such a number is a JMBG with digits missing or too many.
+func jmbgAttempt(def *Definition, d *Draft, asked *Field, text string) *Field {
+	jf := def.fieldOfType(TypeJMBG)
+	if jf == nil || asked.Type == TypeJMBG || !jf.applies(d.values) {
+		return nil
+	}
+	if _, answered := d.values[jf.Name]; answered {
+		return nil
+	}
+	n := NormalizeJMBG(text)
+	if len(n) < 9 || len(n) > 15 || !onlyDigits(n) || n[0] == '0' {
+		return nil
+	}
+	return jf
+}
+
+// onlyValues reports whether a typed message says nothing but the values
+// read from it: no word is left once their words and digits are taken
+// out.
+func onlyValues(text string, values map[string]string) bool {
+	if len(values) == 0 || strings.TrimSpace(text) == "" {
+		return false
+	}
+	own := map[string]bool{}
+	for _, v := range values {
+		for _, w := range words(v) {
+			own[w] = true
+		}
+	}
+	for _, w := range words(text) {
+		if !own[w] && !onlyDigits(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// offers reports whether a yes/no field offers something: other fields
+// are asked only after its "yes" (the consent before the name and phone).
+func offers(def *Definition, f *Field) bool {
+	for i := range def.Fields {
+		if def.Fields[i].When[f.Name] == "yes" {
+			return true
+		}
+	}
+	return false
 }

@@ -75,6 +75,11 @@ type Field struct {
 	// (villages), "no" when it names only the seat. It is asked when the
 	// location says neither.
 	SettlementOf string `yaml:"settlement_of"`
+	// About are words naming what the field asks about, matched on stems
+	// (any case ending, either script): a refusal naming them said while
+	// another question is asked ("nemam sliku" at the village question)
+	// answers this field, and not the one asked (refusedAside).
+	About []string `yaml:"about"`
 }
 
 // Option returns the option with the given value.

@@ -1,6 +1,7 @@
 package forms_test
 
 import (
+	"strings"
 	"testing"
 
 	. "github.com/miasrbija/mia/forms"
@@ -72,5 +73,42 @@ func TestRefusedValueExplainedOnce(t *testing.T) {
 	}
 	if len(st.Errors) != 1 || st.Field != "jmbg" {
 		t.Errorf("errors %v (want one), asking %q", st.Errors, st.Field)
+	}
+}
+
+// TestVolunteeredContactConsents: a message that is only contact data,
+// typed while another question is asked, consents to be contacted and is
+// kept; the question asked is asked again. Contact data inside a longer
+// message still consents to nothing.
+func TestVolunteeredContactConsents(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	start := map[string]string{"category": "animals", "description": "Pas lutalica juri decu ispred zgrade", "location": "Apatinski put 22"}
+	d, st := tb.startWith(t, FormCommunalReport, "v1", StartInput{Values: start})
+	if st.Field != "village" {
+		t.Fatalf("asking %q, want village", st.Field)
+	}
+	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "064 555 1234", Values: map[string]string{"phone": "0645551234"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Field != "village" || len(st.Errors) != 0 {
+		t.Fatalf("a phone alone at the village question: asking %q, errors %v", st.Field, st.Errors)
+	}
+	wantIn(t, st.Prompt, "saglasnost za kontakt — da", "telefon — +381645551234")
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Text: "ne"}); err != nil || st.Field != "attachments" {
+		t.Fatalf("after the village: %v, asking %q", err, st.Field)
+	}
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Payload: PayloadSkip}); err != nil || st.Field != "name" {
+		t.Fatalf("after the photo: %v, asking %q, want name (consent and phone given)", err, st.Field)
+	}
+
+	// The same phone inside a sentence of another kind consents to nothing.
+	d, _ = tb.startWith(t, FormCommunalReport, "v2", StartInput{Values: start})
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Text: "komšija ima broj 064 555 1234", Values: map[string]string{"phone": "0645551234"}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(st.Prompt, "saglasnost za kontakt — da") {
+		t.Errorf("a phone inside a sentence gave consent:\n%s", st.Prompt)
 	}
 }

@@ -120,14 +120,14 @@ func receivedLine(photos, videos int) string {
 
 // echoLine lists fields with their display values ("vrsta problema —
 // Javna rasveta; lokacija — Venac Petra Bojovića 12"), in definition
-// order, leaving out attachments (acknowledged apart) and fields that no
-// longer apply.
+// order, leaving out attachments received (acknowledged apart) and fields
+// that no longer apply; attachments refused show as skipped.
 func (def *Definition) echoLine(m *municipality.Municipality, lead string, names []string, values map[string]string) string {
 	var parts []string
 	for i := range def.Fields {
 		f := &def.Fields[i]
 		v, ok := values[f.Name]
-		if !ok || f.Type == TypeAttachments || !slices.Contains(names, f.Name) || !f.applies(values) {
+		if !ok || f.Type == TypeAttachments && v != "" || !slices.Contains(names, f.Name) || !f.applies(values) {
 			continue
 		}
 		dv := displayValueIn(m, f, v)

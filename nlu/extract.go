@@ -55,7 +55,7 @@ func (u *Understander) slots(text string, words []word, m *municipality.Municipa
 			out["location"] = loc
 		}
 		if intent == CommunalReport {
-			if d := description(text, words); d != "" && out["category"] != "" {
+			if d := u.statement(text, words, place, out["category"]); d != "" && out["category"] != "" {
 				out["description"] = d
 			}
 		}
@@ -272,10 +272,68 @@ func description(text string, words []word) string {
 	if j-i < 3 {
 		return ""
 	}
-	d := text[words[i].start:words[j-1].end]
+	end := words[j-1].end
+	// A closing bracket or quote belongs to the last word: a mask
+	// ("[TELEFON]") or a quoted name must not lose its end.
+	for end < len(text) && strings.ContainsRune(closers, rune(text[end])) {
+		end++
+	}
+	d := text[words[i].start:end]
 	// Keep a closing punctuation mark that ends the statement.
-	if rest := text[words[j-1].end:]; strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "!") {
+	if rest := text[end:]; strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "!") {
 		d += rest[:1]
 	}
 	return strings.TrimSpace(d)
+}
+
+// closers are the closing marks kept right after a description's last
+// word.
+const closers = ")]\"'"
+
+// statement returns the description of a report: the problem as stated,
+// without the questions the message closes with ("…, deca se igraju
+// pored, jel to normalno? Koga da zovem?"). Those are asked of MIA, not
+// told to the service. A question clause is left off only while what is
+// left still names the same problem (its category), so a question that
+// carries the problem ("Da li neko može da pokupi smeće?") stays whole.
+func (u *Understander) statement(text string, words []word, place []span, category string) string {
+	cut := len(text)
+	for category != "" {
+		c := questionStart(text[:cut])
+		if c <= 0 {
+			break
+		}
+		var rest []word
+		for _, w := range words {
+			if w.end <= c {
+				rest = append(rest, w)
+			}
+		}
+		if len(rest) < 3 || u.categoryOf(text[:c], rest, place, true) != category {
+			break
+		}
+		cut = c
+	}
+	var kept []word
+	for _, w := range words {
+		if w.end <= cut {
+			kept = append(kept, w)
+		}
+	}
+	return description(strings.TrimRight(text[:cut], " ,;:-"), kept)
+}
+
+// questionStart returns where the question clause that ends s begins: the
+// byte after the sentence mark or comma before it; -1 when s does not end
+// with a question mark, 0 when the question is all of s.
+func questionStart(s string) int {
+	t := strings.TrimRight(s, " \t\n\"'”»)")
+	if !strings.HasSuffix(t, "?") {
+		return -1
+	}
+	t = strings.TrimRight(t, "?! ")
+	if i := strings.LastIndexAny(t, ".!?,;"); i >= 0 {
+		return i + 1
+	}
+	return 0
 }

@@ -125,6 +125,9 @@ var landmarkPreps = [][]string{
 	{"preko", "puta"}, {"u", "blizini"}, {"na", "uglu"}, {"na", "cosku"}, {"na", "raskrsnici"}, {"na", "kraju"},
 	{"na", "pocetku"}, {"na", "putu"}, {"na", "sredini"}, {"izmedju"},
 	{"pored"}, {"kod"}, {"ispred"}, {"iza"}, {"blizu"}, {"kraj"}, {"iznad"}, {"ispod"}, {"duz"}, {"pokraj"},
+	// A corner is a place in the nominative too, as people write an
+	// address ("ugao Vojvođanske i Staparskog puta").
+	{"ugao"},
 }
 
 // singlePrep reports whether f is a one-word landmark preposition.
@@ -219,6 +222,12 @@ func landmarkEnd(s string, words []word, j int) int {
 		for next(end) && words[end+1].upper {
 			end++
 		}
+	}
+	// "Staparskog puta", "Njegoševe ulice": a street noun after the
+	// proper name is the name's own ("puta" only there: elsewhere it
+	// counts times).
+	if words[end].upper && next(end) && (streetWords[words[end+1].fold] || words[end+1].fold == "puta") {
+		end++
 	}
 	// "sa zadnje strane", "s druge strane": which side of the landmark
 	if next(end) && (words[end+1].fold == "sa" || words[end+1].fold == "s") && next(end+1) && next(end+2) &&
@@ -372,7 +381,13 @@ func placeCue(f string) bool {
 // placeWordMatches compares a message word with a word of a place name,
 // declined ("Bezdanu", "Staparu", "Riđici") or not.
 func placeWordMatches(w, place word) bool {
-	if w.stem == place.stem || w.ekav == place.ekav {
+	if w.ekav == place.ekav {
+		return true
+	}
+	if placeAdjective(w.ekav, place.ekav) {
+		return false // "Staparski put", "Gakovačka": a street named after the place
+	}
+	if w.stem == place.stem {
 		return true
 	}
 	// Declension changes at most the last two letters of the name and
@@ -386,6 +401,28 @@ func placeWordMatches(w, place word) bool {
 		stemLen = len(p) - 2
 	}
 	return strings.HasPrefix(w.ekav, p[:stemLen]) && len(w.ekav) <= len(p)+3
+}
+
+// placeAdjective reports whether a folded word is an adjective made from
+// a place name ("staparski", "bezdanskog", "gakovacka", "aleksandrovackoj"
+// of Stapar, Bezdan, Gakovo, Aleksandrovac): where it leaves the name, it
+// carries the suffix -sk- or -čk- (folded "ck"), which no case ending of
+// a noun has. Roads and
+// streets are named so ("Staparski put" is a street of Sombor, not the
+// village).
+func placeAdjective(w, place string) bool {
+	i := 0
+	for i < len(w) && i < len(place) && w[i] == place[i] {
+		i++
+	}
+	if i < 3 {
+		return false // not the place's word
+	}
+	// The suffix may begin with the name's last letter ("Aleksandrovac" →
+	// "aleksandrovacka"); a name that is itself such an adjective ("Bački
+	// Breg") keeps it in its own ending.
+	has := func(s string) bool { return strings.Contains(s, "sk") || strings.Contains(s, "ck") }
+	return has(w[i-1:]) && !has(place[i-1:])
 }
 
 // seatOf returns the seat's name of m ("Sombor" of "Grad Sombor").

@@ -166,6 +166,11 @@ func findName(s string, words []word, values []span) (span, bool) {
 		if stopWord(w.fold) || len(w.fold) < 2 {
 			return span{}, false
 		}
+		if enclitics[w.fold] {
+			// "pogrešila sam, 1505…": a clause around the value, not a
+			// name; only a capitalised name beside it may still be one.
+			return nameBeside(s, words, values)
+		}
 		if w.upper {
 			upper++
 		}
@@ -190,6 +195,18 @@ func findName(s string, words []word, values []span) (span, bool) {
 	}
 	return nameAt(s, rest, 0, true)
 }
+
+// enclitics are the unstressed forms of "biti" and "hteti" and the
+// pronouns' short forms, folded: a closed class of the language that
+// never stands in a person's name but turns words into a clause
+// ("pogrešila sam", "javite mi").
+var enclitics = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("sam si je smo ste su bih bi bismo biste cu ces ce cemo cete me mi te ti se ga mu joj nas nam vas vam ih im li") {
+		m[w] = true
+	}
+	return m
+}()
 
 // notNameWords are particles and pleas that stand beside a phone number
 // in a message ("evo broj", "može ipak", "javite se"), folded.

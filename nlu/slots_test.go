@@ -26,6 +26,22 @@ func TestSlots(t *testing.T) {
 			want: map[string]string{"jmbg": "0101990800014", "full_name": "Ana Marić"}},
 		{name: "jmbg of wrong length is no jmbg", form: iz, text: "1503985811",
 			want: map[string]string{}},
+		{name: "a clause beside a jmbg is no name", form: iz, text: "pogrešila sam, 1505985805014",
+			want: map[string]string{"jmbg": "1505985805014"}},
+		{name: "a clause beside a phone is no name", form: kp, text: "evo i moj broj, javite mi se 0641234567",
+			want: map[string]string{"phone": "0641234567"}},
+		{name: "a name typed in lower case beside a jmbg", form: iz, text: "stevan stojanovic 1505985805014",
+			want: map[string]string{"jmbg": "1505985805014", "full_name": "stevan stojanovic"}},
+		{name: "a street named after a village is no village", form: kp, text: "Ulica Staparski put broj 40",
+			want: map[string]string{"location": "Ulica Staparski put broj 40"}},
+		{name: "a street named after a village ending in c", form: kp, laktasi: true, text: "Aleksandrovačka 4",
+			want: map[string]string{"location": "Aleksandrovačka 4"}},
+		{name: "the village in its own case forms", form: kp, laktasi: true, text: "u Aleksandrovcu kod crkve",
+			want: map[string]string{"location": "u Aleksandrovcu kod crkve", "village": "yes"}},
+		{name: "the village and a street named after the seat", form: kp, text: "Stapar, Somborski put 3",
+			want: map[string]string{"location": "Stapar, Somborski put 3", "village": "yes"}},
+		{name: "a corner in the nominative, a street noun after its name", form: kp, text: "ugao Vojvođanske i Staparskog puta",
+			want: map[string]string{"location": "ugao Vojvođanske i Staparskog puta"}},
 		{name: "shared contact", form: kp, text: "Jovan Perić +381651112233",
 			want: map[string]string{"name": "Jovan Perić", "phone": "+381651112233"}},
 		{name: "phone with slash", form: kp, text: "064/123-4567",
@@ -114,5 +130,32 @@ func TestSlotsWithoutForm(t *testing.T) {
 	r := u.Understand("Treba mi izvod iz knjige umrlih za oca", m, "")
 	if r.Intent != nlu.RegistryExtract || r.Slots["register"] != "deaths" || r.Slots["relation"] != "parent" {
 		t.Errorf("extract request: %s %v", r.Intent, r.Slots)
+	}
+}
+
+// TestDescriptionIsTheStatement: a report's description keeps the problem
+// as stated and its masks whole, and leaves off the questions the message
+// closes with while the rest still states the problem.
+func TestDescriptionIsTheStatement(t *testing.T) {
+	t.Parallel()
+	u := nlu.Default()
+	m := municipalityOf(t, "sombor")
+	tests := []struct{ text, want string }{
+		{"Ljudi moji, u Telečkoj već mesec dana niko ne odnosi smeće, kante su pune, jel to normalno? Koga da zovem?",
+			"Ljudi moji, u Telečkoj već mesec dana niko ne odnosi smeće, kante su pune"},
+		{"Kontejner u Njegoševoj 5 je pun već nedelju dana, kad će ga isprazniti?",
+			"Kontejner u Njegoševoj 5 je pun već nedelju dana"},
+		// The question is all the message says of the problem: kept.
+		{"Da li neko može da pokupi smeće ispred zgrade u Njegoševoj 5?",
+			"Da li neko može da pokupi smeće ispred zgrade u Njegoševoj 5"},
+		// A mask at the end keeps its bracket.
+		{"Pukla cev na Trgu Svetog Trojstva, voda šiklja. Zovem se Ana Ilić, [TELEFON]",
+			"Pukla cev na Trgu Svetog Trojstva, voda šiklja. Zovem se Ana Ilić, [TELEFON]"},
+	}
+	for _, tt := range tests {
+		r := u.Understand(tt.text, m, "")
+		if r.Intent != nlu.CommunalReport || r.Slots["description"] != tt.want {
+			t.Errorf("%q: %s, description %q, want %q", tt.text, r.Intent, r.Slots["description"], tt.want)
+		}
 	}
 }
