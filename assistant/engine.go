@@ -211,7 +211,7 @@ func (e *Engine) Handle(ctx context.Context, t Turn, emit func(Event)) (*Reply, 
 	}
 	switch {
 	case handled:
-	case strings.TrimSpace(text) == "" && t.Payload == "" && len(t.Attachments) == 0:
+	case strings.TrimSpace(text) == "" && t.Payload == "" && len(t.Attachments) == 0 && (t.Location == nil || e.cfg.Forms == nil):
 		e.say(st, RouteGreeting, StatusAnswered, "greeting", mainServices)
 	default:
 		if err := e.route(ctx, st, t, text); err != nil {
@@ -328,6 +328,11 @@ func (e *Engine) route(ctx context.Context, st *turnState, t Turn, text string) 
 			}
 			// A photo on its own is a problem being shown: a report starts
 			// with it (the citizen may cancel).
+			return e.startForm(ctx, st, t, FormCommunalReport, in.Slots)
+		case t.Location != nil && strings.TrimSpace(text) == "" && t.Payload == "":
+			// A place shared on its own (Viber's location button) points at
+			// a problem: a report starts there, as with a photo, instead of
+			// the greeting's menu and the place forgotten.
 			return e.startForm(ctx, st, t, FormCommunalReport, in.Slots)
 		}
 	}

@@ -301,3 +301,17 @@ func TestQuestionHowToReportOffersTheReport(t *testing.T) {
 		t.Errorf("a fee question offers %+v", b)
 	}
 }
+
+// TestLocationAloneStartsReport: a place shared with no form open starts
+// a communal report that keeps it (the greeting's menu forgot it).
+func TestLocationAloneStartsReport(t *testing.T) {
+	b, e := servicesEngine(t)
+	r := converse(t, e, "shares-place", []turn{{loc: &assistant.Location{Lat: 45.7733, Lon: 19.1151}, wantIn: "lokacij"}})
+	if r.Route != assistant.RouteFormStart || r.Form != assistant.FormCommunalReport {
+		t.Fatalf("a shared place: route %s form %q:\n%s", r.Route, r.Form, r.Text)
+	}
+	var n int
+	if err := b.db.QueryRow(context.Background(), `SELECT count(*) FROM form_drafts WHERE channel_user = 'shares-place' AND field_values ? 'location'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d drafts keep the place (%v)", n, err)
+	}
+}
