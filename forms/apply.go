@@ -105,6 +105,9 @@ func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *
 		if f.Sensitive && strings.TrimSpace(v) == placeholder(f) {
 			continue // the model echoed the ModelView placeholder: keep the stored value
 		}
+		if g := takerOf(def, d, f); g != nil {
+			f = g
+		}
 		norm, err := s.parse(m, f, v, nil)
 		if err != nil {
 			_, had := d.values[f.Name]
@@ -126,6 +129,24 @@ func (s *Service) applyValues(m *municipality.Municipality, def *Definition, d *
 			out.errs = append(out.errs, FieldError{Field: k, Message: fmt.Sprintf("nepoznato polje %q", k)})
 		}
 	}
+}
+
+// takerOf returns the field that takes a value read for f when f does
+// not apply ("nikola@example.com" typed while the extract is to be
+// collected in person: no e-mail delivery, but the contact for the
+// request is still to be given): an unanswered field that applies and
+// accepts a phone or an e-mail. nil when f applies or none takes it.
+func takerOf(def *Definition, d *Draft, f *Field) *Field {
+	if f.applies(d.values) || f.Type != TypeEmail && f.Type != TypePhone {
+		return nil
+	}
+	for i := range def.Fields {
+		g := &def.Fields[i]
+		if _, answered := d.values[g.Name]; g != f && g.Type == TypeContact && !answered && g.applies(d.values) {
+			return g
+		}
+	}
+	return nil
 }
 
 // impliedYes returns values with the yes/no question being asked

@@ -112,3 +112,27 @@ func TestVolunteeredContactConsents(t *testing.T) {
 		t.Errorf("a phone inside a sentence gave consent:\n%s", st.Prompt)
 	}
 }
+
+// TestContactValueTakenWhereItApplies: an e-mail typed while the extract
+// is to be collected in person (no e-mail delivery) is the request's
+// contact, not a value kept for a step that never comes.
+func TestContactValueTakenWhereItApplies(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	d, st := tb.startWith(t, FormRegistryExtract, "c1", StartInput{Values: map[string]string{
+		"register": "citizenship", "full_name": "Nikola Nikolić", "jmbg": "1505985805014", "purpose": "employment", "delivery": "counter"}})
+	if st.Field != "relation" {
+		t.Fatalf("asking %q, want relation", st.Field)
+	}
+	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "nikola@example.com", Values: map[string]string{"email": "nikola@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Field != "relation" || len(st.Errors) != 0 {
+		t.Fatalf("an e-mail at the relation question: asking %q, errors %v", st.Field, st.Errors)
+	}
+	wantIn(t, st.Prompt, "kontakt — nikola@example.com")
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Payload: PayloadSet + "relation=self"}); err != nil || st.Field != "" {
+		t.Fatalf("after the relation: %v, asking %q (want the summary: the contact is given)", err, st.Field)
+	}
+}
