@@ -289,6 +289,14 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 		out.errs = append(out.errs, fieldError(jf, ValidateJMBG(NormalizeJMBG(text), s.now()).Error()))
 		return nil
 	}
+	if c := revokedChoice(def, d, f); c != nil && f.Type != TypeChoice && isRefusal(text) &&
+		(namesAny(text, f.About) || len(words(text)) <= 2) {
+		// "nemam mejl" asked for the e-mail that electronic delivery
+		// needs: that choice cannot stand; it is asked again. (A choice
+		// refused is no answer: refused options, elsewhere.)
+		revoke(d, c, f, out)
+		return nil
+	}
 	if rest, ok := refusedAside(def, d, f, text, out); ok {
 		if rest == "" {
 			return nil // the message refused another step and said nothing of this one
@@ -389,6 +397,11 @@ func refusedAside(def *Definition, d *Draft, asked *Field, text string, out *out
 			rest = append(rest, c)
 			continue
 		}
+		if c := revokedChoice(def, d, g); c != nil {
+			revoke(d, c, g, out)
+			applied = true
+			continue
+		}
 		v := ""
 		if g.Type == TypeYesNo {
 			v = "no"
@@ -397,6 +410,36 @@ func refusedAside(def *Definition, d *Draft, asked *Field, text string, out *out
 		applied = true
 	}
 	return strings.Join(rest, ", "), applied
+}
+
+// revokedChoice returns the choice field whose answer made the required
+// field f apply (delivery "electronic" for the e-mail), when f is not
+// answered yet: refusing f ("nemam mejl") takes that answer back. nil
+// when f is optional or applies whatever was chosen.
+func revokedChoice(def *Definition, d *Draft, f *Field) *Field {
+	if f.Optional || len(f.When) != 1 || !f.applies(d.values) {
+		return nil
+	}
+	if _, answered := d.values[f.Name]; answered {
+		return nil
+	}
+	for k := range f.When {
+		if c, ok := def.Field(k); ok && c.Type == TypeChoice {
+			return c
+		}
+	}
+	return nil
+}
+
+// revoke takes back the choice c that made the refused field f apply and
+// says why; the form then asks c again.
+func revoke(d *Draft, c, f *Field, out *outcome) {
+	delete(d.values, c.Name)
+	if out.touched == nil {
+		out.touched = map[string]bool{}
+	}
+	out.touched[c.Name] = true
+	out.errs = append(out.errs, fieldError(c, "bez podatka „"+strings.ToLower(f.Label)+"” to ne može; izaberite drugu mogućnost"))
 }
 
 // refuses reports whether a short clause says no in any order ("nemam
@@ -420,7 +463,7 @@ func namedField(def *Definition, d *Draft, asked *Field, clause string) *Field {
 	var found *Field
 	for i := range def.Fields {
 		g := &def.Fields[i]
-		if g.Name == asked.Name || len(g.About) == 0 || !(g.Optional || g.Type == TypeYesNo) || !g.applies(d.values) {
+		if g.Name == asked.Name || len(g.About) == 0 || !(g.Optional || g.Type == TypeYesNo || revokedChoice(def, d, g) != nil) || !g.applies(d.values) {
 			continue
 		}
 		if _, answered := d.values[g.Name]; answered {

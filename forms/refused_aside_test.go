@@ -140,3 +140,47 @@ func TestShortJMBGExplainedAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedStepRevokesItsChoice: refusing the e-mail that electronic
+// delivery needs ("nemam mejl"), at its question or while another is
+// asked, takes the delivery back and asks it again, instead of refusing
+// the words as an e-mail address.
+func TestRefusedStepRevokesItsChoice(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	start := map[string]string{"register": "births", "full_name": "Nikola Nikolić", "jmbg": "1505985805014",
+		"relation": "self", "purpose": "personal_documents", "delivery": "electronic"}
+
+	// At the e-mail's own question.
+	d, st := tb.startWith(t, FormRegistryExtract, "e1", StartInput{Values: map[string]string{
+		"register": "births", "form": "domestic", "full_name": "Nikola Nikolić", "jmbg": "1505985805014",
+		"relation": "self", "purpose": "personal_documents", "delivery": "electronic"}})
+	if st.Field != "email" {
+		t.Fatalf("asking %q, want email", st.Field)
+	}
+	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "nemam mejl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Field != "delivery" || len(st.Errors) != 1 || strings.Contains(st.Errors[0].Message, "nije ispravna") {
+		t.Fatalf("nemam mejl at the e-mail question: asking %q, errors %v", st.Field, st.Errors)
+	}
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Payload: PayloadSet + "delivery=counter"}); err != nil || st.Field == "email" || st.Field == "delivery" {
+		t.Fatalf("after choosing the counter: %v, asking %q", err, st.Field)
+	}
+
+	// While another question is asked (the form of the extract).
+	d, st = tb.startWith(t, FormRegistryExtract, "e2", StartInput{Values: start})
+	if st.Field != "form" {
+		t.Fatalf("asking %q, want form", st.Field)
+	}
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Text: "nemam mejl"}); err != nil {
+		t.Fatal(err)
+	}
+	if st.Field != "form" || len(st.Errors) != 1 || st.Errors[0].Field != "delivery" {
+		t.Fatalf("nemam mejl at another question: asking %q, errors %v", st.Field, st.Errors)
+	}
+	if st, err = tb.svc.Step(tb.ctx, d, Input{Payload: PayloadSet + "form=domestic"}); err != nil || st.Field != "delivery" {
+		t.Fatalf("after the form: %v, asking %q, want delivery (taken back)", err, st.Field)
+	}
+}
