@@ -146,14 +146,19 @@ func BenchmarkSearch(b *testing.B) {
 				}
 				percentiles(b, lat)
 			})
-			// The branch as configured: exact below ExactBelow, HNSW above.
+			// The branch as configured: exact below ExactBelow, HNSW above
+			// at the ef_search the search asks for at this size (EfFor:
+			// EfSearchLarge from LargeAbove chunks).
 			b.Run("recall", func(b *testing.B) {
+				served := rag.NewSearcher(store, emb)
+				served.EfSearch = s.EfFor(size)
 				for b.Loop() {
-					b.ReportMetric(recallByID(b, s, queries, exact, size < s.ExactBelow), "recall@10")
+					b.ReportMetric(recallByID(b, served, queries, exact, size < s.ExactBelow), "recall@10")
 				}
+				b.ReportMetric(float64(served.EfSearch), "ef_search")
 				b.ReportMetric(0, "ns/op")
 			})
-			for _, ef := range []int{40, 100, 200, 400, 800} {
+			for _, ef := range []int{40, 100, 200, 400, 800, 1000} {
 				b.Run(fmt.Sprintf("hnsw_ef%d", ef), func(b *testing.B) {
 					hs := rag.NewSearcher(store, emb)
 					hs.EfSearch = ef
