@@ -17,7 +17,8 @@
 //     one fsync each; a batch that fails is committed again one callback
 //     at a time, so one bad message never fails another's. Each commit is
 //     bounded by Config.EnqueueTimeout (503 past it, for Viber to
-//     redeliver). Right after, off the answer's path, a TurnArgs job
+//     redeliver; a statement that timed out waiting may still commit, and
+//     the redelivery then keeps nothing). Right after, off the answer's path, a TurnArgs job
 //     naming each kept message is inserted in the transaction that marks
 //     it queued (Store.QueueTurns), so none gets two; every process also
 //     sweeps at start and every Config.QueueSweep for messages a stopped

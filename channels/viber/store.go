@@ -15,14 +15,18 @@ import (
 // cleaned copy of what a form needs. postgres/viberstore implements it on
 // PostgreSQL and River. Implementations are safe for concurrent use;
 // every method's writes are committed when it returns nil and not at all
-// when it returns an error.
+// when it returns an error, except KeepTurns (see there).
 type Store interface {
 	// KeepTurns records each message's event (Municipality, Token,
 	// User.ID) and keeps the message for every event not recorded before:
 	// a redelivery, or a second copy within in, keeps nothing. It returns
 	// how many were kept. It is the enqueuer's commit (ctx carries its
 	// deadline) and what a callback's answer waits for, so it is one
-	// statement.
+	// statement, committed on its own: when ctx ends while the statement
+	// waits (a lock), it may still commit after returning the error. That
+	// is safe: the callback was answered 503, Viber redelivers, the
+	// redelivery finds its event and keeps nothing, and the message kept
+	// gets its one job from QueueTurns.
 	KeepTurns(ctx context.Context, in []Incoming) (int, error)
 	// QueueTurns inserts a TurnArgs job for up to limit kept messages
 	// that have none yet, oldest first, each exactly once even when

@@ -160,8 +160,11 @@ func TestQueueTurnsConcurrently(t *testing.T) {
 	}
 }
 
-// TestKeepTurnsDeadline: a statement blocked by a held row lock ends
-// with the caller's deadline, and leaves nothing behind.
+// TestKeepTurnsDeadline: a statement blocked by a held row lock returns
+// with the caller's deadline. It may still commit once the lock goes (one
+// statement, committed on its own); whether it did or not, the
+// redelivery that follows the 503 leaves each message kept once, with one
+// job.
 func TestKeepTurnsDeadline(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -177,15 +180,24 @@ func TestKeepTurnsDeadline(t *testing.T) {
 	dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err = b.store.KeepTurns(dctx, []viber.Incoming{turn(6, "b"), turn(5, "a")})
+	batch := []viber.Incoming{turn(6, "b"), turn(5, "a")}
+	_, err = b.store.KeepTurns(dctx, batch)
 	if err == nil || time.Since(start) > 3*time.Second {
 		t.Fatalf("blocked commit: %v after %v", err, time.Since(start))
 	}
 	if err := holder.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := b.count(t, `SELECT count(*) FROM channel_events`) + b.count(t, `SELECT count(*) FROM viber_inbox`); n != 0 {
-		t.Errorf("%d rows left by the failed commit", n)
+	if _, err := b.store.KeepTurns(ctx, batch); err != nil { // Viber's redelivery
+		t.Fatal(err)
+	}
+	if _, err := b.store.QueueTurns(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]int{"channel_events": 2, "viber_inbox": 2, "river_job": 2} {
+		if n := b.count(t, `SELECT count(*) FROM `+table); n != want {
+			t.Errorf("%s: %d rows after the deadline and the redelivery, want %d", table, n, want)
+		}
 	}
 }
 
