@@ -15,10 +15,7 @@ func TestContactImpliesConsent(t *testing.T) {
 	tb := setup(t)
 	start := map[string]string{"category": "water_sewage", "village": "no",
 		"description": "Pukla cev, voda teče po ulici", "location": "Petra Drapšina 7"}
-	d, st := tb.startWith(t, FormCommunalReport, "c1", StartInput{Values: start})
-	if st.Field != "attachments" {
-		t.Fatalf("asking %q, want attachments", st.Field)
-	}
+	d := tb.startAt(t, FormCommunalReport, "c1", start, "attachments")
 	if st, err := tb.svc.Step(tb.ctx, d, Input{Payload: PayloadSkip}); err != nil || st.Field != "contact_consent" {
 		t.Fatalf("after skip: %v, asking %q", err, st.Field)
 	}
@@ -62,11 +59,8 @@ func TestContactImpliesConsent(t *testing.T) {
 func TestRefusedValueExplainedOnce(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	d, st := tb.startWith(t, FormRegistryExtract, "j1", StartInput{Values: map[string]string{
-		"register": "births", "form": "domestic", "full_name": "Ana Kovač"}})
-	if st.Field != "jmbg" {
-		t.Fatalf("asking %q, want jmbg", st.Field)
-	}
+	d := tb.startAt(t, FormRegistryExtract, "j1", map[string]string{
+		"register": "births", "form": "domestic", "full_name": "Ana Kovač"}, "jmbg")
 	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "0101990710006", Values: map[string]string{"jmbg": "0101990710006"}})
 	if err != nil {
 		t.Fatal(err)
@@ -84,10 +78,7 @@ func TestVolunteeredContactConsents(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	start := map[string]string{"category": "animals", "description": "Pas lutalica juri decu ispred zgrade", "location": "Apatinski put 22"}
-	d, st := tb.startWith(t, FormCommunalReport, "v1", StartInput{Values: start})
-	if st.Field != "village" {
-		t.Fatalf("asking %q, want village", st.Field)
-	}
+	d := tb.startAt(t, FormCommunalReport, "v1", start, "village")
 	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "064 555 1234", Values: map[string]string{"phone": "0645551234"}})
 	if err != nil {
 		t.Fatal(err)
@@ -104,10 +95,8 @@ func TestVolunteeredContactConsents(t *testing.T) {
 	}
 
 	// The same phone inside a sentence of another kind consents to nothing.
-	d, _ = tb.startWith(t, FormCommunalReport, "v2", StartInput{Values: start})
-	if st, err = tb.svc.Step(tb.ctx, d, Input{Text: "komšija ima broj 064 555 1234", Values: map[string]string{"phone": "0645551234"}}); err != nil {
-		t.Fatal(err)
-	}
+	d = tb.startAt(t, FormCommunalReport, "v2", start, "village")
+	st = tb.step(t, d, Input{Text: "komšija ima broj 064 555 1234", Values: map[string]string{"phone": "0645551234"}}, "village")
 	if strings.Contains(st.Prompt, "saglasnost za kontakt — da") {
 		t.Errorf("a phone inside a sentence gave consent:\n%s", st.Prompt)
 	}
@@ -119,11 +108,8 @@ func TestVolunteeredContactConsents(t *testing.T) {
 func TestContactValueTakenWhereItApplies(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	d, st := tb.startWith(t, FormRegistryExtract, "c1", StartInput{Values: map[string]string{
-		"register": "citizenship", "full_name": "Nikola Nikolić", "jmbg": "1505985805014", "purpose": "employment", "delivery": "counter"}})
-	if st.Field != "relation" {
-		t.Fatalf("asking %q, want relation", st.Field)
-	}
+	d := tb.startAt(t, FormRegistryExtract, "c1", map[string]string{
+		"register": "citizenship", "full_name": "Nikola Nikolić", "jmbg": "1505985805014", "purpose": "employment", "delivery": "counter"}, "relation")
 	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "nikola@example.com", Values: map[string]string{"email": "nikola@example.com"}})
 	if err != nil {
 		t.Fatal(err)

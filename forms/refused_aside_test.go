@@ -16,13 +16,7 @@ func TestRefusalAnswersWhatItNames(t *testing.T) {
 	tb := setup(t)
 	start := map[string]string{"category": "public_lighting",
 		"description": "Ne radi ulična rasveta već nedelju dana", "location": "Čitaonička 8"}
-	open := func(user string) *Draft {
-		d, st := tb.startWith(t, FormCommunalReport, user, StartInput{Values: start})
-		if st.Field != "village" {
-			t.Fatalf("asking %q, want village", st.Field)
-		}
-		return d
-	}
+	open := func(user string) *Draft { return tb.startAt(t, FormCommunalReport, user, start, "village") }
 
 	// "nemam sliku" at the village question: the photo is skipped, the
 	// village is asked again, without an error.
@@ -92,10 +86,7 @@ func TestRefusalAnswersWhatItNames(t *testing.T) {
 
 	// An address number does not refuse the contact: "ne znam broj" is
 	// about the house, and the village question gets its usual answer.
-	d = open("r4")
-	if st, err = tb.svc.Step(tb.ctx, d, Input{Text: "ne znam broj"}); err != nil {
-		t.Fatal(err)
-	}
+	st = tb.step(t, open("r4"), Input{Text: "ne znam broj"}, "village")
 	if strings.Contains(st.Prompt, "saglasnost") {
 		t.Errorf("a house number refused the contact:\n%s", st.Prompt)
 	}
@@ -107,10 +98,7 @@ func TestRefusalAnswersWhatItNames(t *testing.T) {
 func TestShortJMBGExplainedAnywhere(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	d, st := tb.startWith(t, FormRegistryExtract, "j1", StartInput{Values: map[string]string{"register": "marriages", "full_name": "Jelena Marković"}})
-	if st.Field != "form" {
-		t.Fatalf("asking %q, want form", st.Field)
-	}
+	d := tb.startAt(t, FormRegistryExtract, "j1", map[string]string{"register": "marriages", "full_name": "Jelena Marković"}, "form")
 	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "1505985805"})
 	if err != nil {
 		t.Fatal(err)
@@ -152,12 +140,9 @@ func TestRefusedStepRevokesItsChoice(t *testing.T) {
 		"relation": "self", "purpose": "personal_documents", "delivery": "electronic"}
 
 	// At the e-mail's own question.
-	d, st := tb.startWith(t, FormRegistryExtract, "e1", StartInput{Values: map[string]string{
+	d := tb.startAt(t, FormRegistryExtract, "e1", map[string]string{
 		"register": "births", "form": "domestic", "full_name": "Nikola Nikolić", "jmbg": "1505985805014",
-		"relation": "self", "purpose": "personal_documents", "delivery": "electronic"}})
-	if st.Field != "email" {
-		t.Fatalf("asking %q, want email", st.Field)
-	}
+		"relation": "self", "purpose": "personal_documents", "delivery": "electronic"}, "email")
 	st, err := tb.svc.Step(tb.ctx, d, Input{Text: "nemam mejl"})
 	if err != nil {
 		t.Fatal(err)
@@ -170,10 +155,7 @@ func TestRefusedStepRevokesItsChoice(t *testing.T) {
 	}
 
 	// While another question is asked (the form of the extract).
-	d, st = tb.startWith(t, FormRegistryExtract, "e2", StartInput{Values: start})
-	if st.Field != "form" {
-		t.Fatalf("asking %q, want form", st.Field)
-	}
+	d = tb.startAt(t, FormRegistryExtract, "e2", start, "form")
 	if st, err = tb.svc.Step(tb.ctx, d, Input{Text: "nemam mejl"}); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,17 @@ func (tb *testBundle) startWith(t *testing.T, form, user string, in StartInput) 
 	return d, st
 }
 
+// startAt starts form for user with values and checks it asks want
+// first; it returns the draft.
+func (tb *testBundle) startAt(t *testing.T, form, user string, values map[string]string, want string) *Draft {
+	t.Helper()
+	d, st := tb.startWith(t, form, user, StartInput{Values: values})
+	if st.Field != want {
+		t.Fatalf("%s started for %s: asking %q, want %q", form, user, st.Field, want)
+	}
+	return d
+}
+
 func wantIn(t *testing.T, text string, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
