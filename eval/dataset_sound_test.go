@@ -25,16 +25,17 @@ type splitMinimum struct {
 }
 
 var splitMinimums = map[string]splitMinimum{
-	eval.SplitDev:  {items: 80, refusals: 12, perForm: 3, everyDocument: true},
-	eval.SplitTest: {items: 40, refusals: 8, perForm: 2},
+	eval.SplitDev:        {items: 80, refusals: 12, perForm: 3, everyDocument: true},
+	eval.SplitValidation: {items: 40, refusals: 8},
+	eval.SplitTest:       {items: 40, refusals: 8, perForm: 2},
 }
 
 // TestDatasetsAreSound holds every municipality's splits to what the
 // gate's figures rest on, without a database: every expected source is a
 // document of the item's municipality's corpus, every expected fact is in
 // one of the item's expected sources, each split keeps its size, refusals
-// and form starts, and no question of test is also in dev (by id or by
-// folded text), or the test figures would not be honest.
+// and form starts, and no question is in two splits (by id or by folded
+// text), or the validation and test figures would not be honest.
 func TestDatasetsAreSound(t *testing.T) {
 	t.Parallel()
 	slugs, err := eval.DatasetMunicipalities(datasetsDir)
@@ -63,23 +64,34 @@ func TestDatasetsAreSound(t *testing.T) {
 				splits[name] = s
 				checkSplit(t, s, texts)
 			}
-			dev, test := splits[eval.SplitDev], splits[eval.SplitTest]
-			if dev == nil || test == nil {
-				return
-			}
-			ids, questions := map[string]bool{}, map[string]string{}
-			for _, it := range dev.Items {
-				ids[it.ID], questions[eval.Normalize(it.Question)] = true, it.ID
-			}
-			for _, it := range test.Items {
-				if ids[it.ID] {
-					t.Errorf("test item %s: the id is also in dev", it.ID)
-				}
-				if id, ok := questions[eval.Normalize(it.Question)]; ok {
-					t.Errorf("test item %s asks what dev item %s asks: %q", it.ID, id, it.Question)
+			for i, a := range eval.Splits {
+				for _, b := range eval.Splits[i+1:] {
+					checkDisjoint(t, splits[a], splits[b])
 				}
 			}
 		})
+	}
+}
+
+// checkDisjoint fails when two splits share an id or a question (by
+// folded text). It names ids only: printing a test question would show it
+// to whoever tunes on the others.
+func checkDisjoint(t *testing.T, a, b *eval.Split) {
+	t.Helper()
+	if a == nil || b == nil {
+		return
+	}
+	ids, questions := map[string]bool{}, map[string]string{}
+	for _, it := range a.Items {
+		ids[it.ID], questions[eval.Normalize(it.Question)] = true, it.ID
+	}
+	for _, it := range b.Items {
+		if ids[it.ID] {
+			t.Errorf("%s item %s: the id is also in %s", b.Name, it.ID, a.Name)
+		}
+		if id, ok := questions[eval.Normalize(it.Question)]; ok {
+			t.Errorf("%s item %s asks what %s item %s asks", b.Name, it.ID, a.Name, id)
+		}
 	}
 }
 

@@ -11,21 +11,25 @@ import (
 )
 
 // The splits of a municipality's datasets. Constants, retrieval weights
-// and answer rules are tuned on Dev only; Test is never looked at while
-// tuning, so its figures estimate how MIA does on questions nobody tuned
-// for. CI gates on Test.
+// and answer rules are tuned on Dev only, and `mia eval --calibrate` fits
+// on it. Validation is never fitted on: it was written apart from Dev
+// (without reading it) and tells whether a change that helps on Dev helps
+// on words nobody tuned for, before Test is read; it may be looked at.
+// Test is never looked at while tuning, so its figures estimate how MIA
+// does on questions nobody tuned for. CI gates on Test.
 const (
-	SplitDev  = "dev"
-	SplitTest = "test"
+	SplitDev        = "dev"
+	SplitValidation = "validation"
+	SplitTest       = "test"
 )
 
 // Splits are the valid split names, in the order reports show them.
-var Splits = []string{SplitDev, SplitTest}
+var Splits = []string{SplitDev, SplitValidation, SplitTest}
 
 // Split is one split of one municipality's datasets, its files merged.
 type Split struct {
 	Municipality string
-	Name         string // SplitDev or SplitTest
+	Name         string // SplitDev, SplitValidation or SplitTest
 	// Files are the dataset files merged, NAME.yaml first, then the
 	// NAME-*.yaml files by name.
 	Files []string

@@ -34,7 +34,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	fs := newFlagSet("eval", e)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: mia eval --split dev|test|dev,test [--municipality SLUG] [flags]
+		fmt.Fprint(fs.Output(), `Usage: mia eval --split dev|validation|test|dev,test [--municipality SLUG] [flags]
        mia eval --dataset FILE [flags]
        mia eval export --gaps [flags]   (the knowledge gaps as a dataset; mia eval export -h)
        mia eval --dialogues FILE [--json]
@@ -101,6 +101,10 @@ fewest possible.
 		return usageError{"give --dataset FILE or --split SPLIT, and no other arguments"}
 	case *compare != "" && len(splits) > 1:
 		return usageError{"--compare compares one run: give one split"}
+	case *calibrate != "" && len(splits) > 0 && !slices.Equal(splits, []string{eval.SplitDev}):
+		// Validation and test estimate what the fit does on words it has
+		// not seen; fitted on, they would no longer.
+		return usageError{"--calibrate fits on --split dev only"}
 	case *judge && c.Chat == nil:
 		return usageError{fmt.Sprintf("--judge needs a model: set %s or %s", llm.EnvBaseURL, llm.EnvChatModel)}
 	}
@@ -209,7 +213,7 @@ func parseSplits(v string) ([]string, error) {
 	for s := range strings.SplitSeq(v, ",") {
 		s = strings.TrimSpace(s)
 		if !slices.Contains(eval.Splits, s) || slices.Contains(out, s) {
-			return nil, usageError{fmt.Sprintf("--split %q: want %s, or both separated by a comma", v, strings.Join(eval.Splits, " or "))}
+			return nil, usageError{fmt.Sprintf("--split %q: want %s, or several separated by commas", v, strings.Join(eval.Splits, ", "))}
 		}
 		out = append(out, s)
 	}

@@ -190,8 +190,9 @@ func TestEvalCommandErrors(t *testing.T) {
 	}{
 		{"no dataset", []string{"eval"}, "--dataset", true},
 		{"dataset and split", []string{"eval", "--dataset", writeDataset(t, tinyDataset), "--split", "test"}, "--split", true},
-		{"unknown split", []string{"eval", "--split", "train"}, "dev or test", true},
-		{"split twice", []string{"eval", "--split", "test,test"}, "dev or test", true},
+		{"unknown split", []string{"eval", "--split", "train"}, "dev, validation, test", true},
+		{"split twice", []string{"eval", "--split", "test,test"}, "dev, validation, test", true},
+		{"calibrate on validation", []string{"eval", "--split", "validation", "--calibrate", "out.json"}, "--split dev only", true},
 		{"compare two splits", []string{"eval", "--split", "dev,test", "--compare", "prev.json"}, "one split", true},
 		{"missing split", []string{"eval", "--split", "test", "--datasets", t.TempDir()}, "no test.yaml", false},
 		{"unknown key", []string{"eval", "--dataset", bad}, "expect_tools", false},
