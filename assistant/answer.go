@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -102,6 +103,12 @@ func (e *Engine) candidate(ctx context.Context, m *municipality.Municipality, te
 	c.features = assess(res, c.passages, want)
 	c.prob = e.cfg.Answerability.prob(c.features)
 	c.answerable = len(c.passages) > 0 && c.prob >= e.cfg.Answerability.Threshold
+	if e.cfg.Log.Enabled(ctx, slog.LevelDebug) {
+		// Numbers only: why a question was answered or declined, without
+		// the question's words (they may hold personal data).
+		e.cfg.Log.DebugContext(ctx, "answerability", "prob", c.prob, "answerable", c.answerable,
+			"features", featureLog(c.features), "top_document", res.Hits[0].Source)
+	}
 	if r, ok := referralFor(m, text); ok && c.answerable && !slices.ContainsFunc(c.passages, r.isAbout) {
 		// "Gde se vadi lična karta?" is another institution's service; the
 		// city's documents that name the card on the way ("ponesite

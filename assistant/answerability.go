@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -70,6 +71,15 @@ type features struct {
 func (f features) vector() []float64 {
 	return []float64{f.CovAnswer, f.CovPassage, f.TypeFound, f.TypeMissing, f.BranchAgreement,
 		f.Margin, f.RareMissing, f.OOV, f.VectorSim}
+}
+
+// featureLog names each feature's value, for a debug log.
+func featureLog(f features) map[string]float64 {
+	m := make(map[string]float64, len(featureNames))
+	for i, v := range f.vector() {
+		m[featureNames[i]] = math.Round(v*1000) / 1000
+	}
+	return m
 }
 
 //go:embed answerability.json
