@@ -117,6 +117,13 @@ func classify(u *nlu.Understander, text string, m *municipality.Municipality) In
 		// decline offers the report.
 		in.Route, in.Form = RouteInfo, ""
 	}
+	if in.Route == RouteStatus && in.CaseRef == "" && asksOwnStep(ws) {
+		// "Kupio sam stan… U kom roku moram da ga prijavim poreskoj?",
+		// "…Šta da ponesem?": what the citizen must do next is a question
+		// for the documents, whatever was done before; a case's status is
+		// what someone else has done with it.
+		in.Route = RouteInfo
+	}
 	if in.Route == RouteInfo && mentionsReporting(ws) {
 		if c := u.Category(text, m); c != "" && c != "other" {
 			in.Offer = c
@@ -241,6 +248,52 @@ func lastQuestion(text string) []string {
 func mentionsReporting(ws []string) bool {
 	for _, w := range ws {
 		if strings.HasPrefix(w, "prijav") || strings.HasPrefix(w, "javlj") || strings.HasPrefix(w, "reklamac") {
+			return true
+		}
+	}
+	return false
+}
+
+// ownDuty are the first-person modals of obligation and permission: the
+// asker asks what they must or may do.
+var ownDuty = wordSet("moram moramo trebam trebamo smem smemo smijem smijemo dužan dužna dužni")
+
+// clitics may stand between "da" and its verb ("kome da se obratim").
+var clitics = wordSet("se ga je ih mu joj im me te ti mi vam nam li")
+
+// asksOwnStep reports whether a message asks what the asker must or may do
+// next: a first-person modal of obligation ("u kom roku moram da…"), or an
+// interrogative, "da" and a first-person verb ("šta da ponesem", "kome da
+// se obratim"). Grammar, not phrases: the closed class of modals and the
+// person ending of the verb.
+func asksOwnStep(ws []string) bool {
+	for i, w := range ws {
+		if ownDuty[w] {
+			return true
+		}
+		if !interrogatives[w] || i+1 >= len(ws) || ws[i+1] != "da" {
+			continue
+		}
+		j := i + 2
+		for j < len(ws) && clitics[ws[j]] {
+			j++
+		}
+		if j < len(ws) && firstPersonVerb(ws[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPersonVerb reports whether a word has a present tense's first
+// person ending (-am, -em, -im; -mo for the plural), and is not one of the
+// auxiliaries that end so ("sam", "smo").
+func firstPersonVerb(w string) bool {
+	if len(w) < 4 || w == "smo" {
+		return false
+	}
+	for _, end := range []string{"am", "em", "im", "amo", "emo", "imo"} {
+		if strings.HasSuffix(w, end) {
 			return true
 		}
 	}

@@ -403,3 +403,34 @@ func TestPastDangerIsAReport(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnStepIsAQuestion: a message telling what the citizen did and asking
+// what they must do next reads to the classifier like a case's status (the
+// first four do, without the rule); it is a question for the documents.
+// Asking after what others did with a case stays a status question.
+func TestOwnStepIsAQuestion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		text string
+		want Route
+	}{
+		{"Kupio sam stan prošle nedelje. U kom roku moram da ga prijavim poreskoj?", RouteInfo},
+		{"Juče sam uplatio porez, a treba mi uverenje. Šta da ponesem?", RouteInfo},
+		{"Prijavila sam rođenje deteta, šta da ponesem za izvod?", RouteInfo},
+		{"Predao sam zahtev za roditeljski dodatak pre mesec dana, moram li nešto da donesem?", RouteInfo},
+		{"Предала сам захтев за дечији додатак, коме да се обратим за допуну?", RouteInfo},
+		{"šta je sa mojom prijavom?", RouteStatus},
+		{"Šta je sa mojim izvodom, trebalo je da stigne poštom", RouteStatus},
+		{"Da li je stigao neki odgovor za moju prijavu o rupi?", RouteStatus},
+		{"naručila sam izvod pre 10 dana, a još nije stigao", RouteStatus},
+	} {
+		if got := Classify(tc.text).Route; got != tc.want {
+			t.Errorf("Classify(%q) = %s, want %s", tc.text, got, tc.want)
+		}
+	}
+	for w, want := range map[string]bool{"ponesem": true, "obratim": true, "platimo": true, "sam": false, "smo": false, "da": false} {
+		if firstPersonVerb(w) != want {
+			t.Errorf("firstPersonVerb(%q) = %v", w, !want)
+		}
+	}
+}
