@@ -183,7 +183,12 @@ func asksAbout(i nlu.Intent) bool {
 // "ima li"; "da" and "ima" alone ask nothing: "mislim da ima srčani
 // udar"). They are grammar, a closed class, not phrases learnt from
 // examples.
-var interrogatives = wordSet("kako gde gdje koliko kada kad šta što ko kome koga čemu zašto koji koja koje kakav kakva čiji")
+var interrogatives = wordSet(`kako gde gdje koliko kada kad šta što ko kome koga čemu čega zašto
+	koji koja koje koju kojoj kojem kom kojim kojih kakav kakva kakvo kakvu koliki kolika čiji čija čije`)
+
+// prepositions may open a question before its interrogative ("do kada",
+// "u kom roku", "na koji broj", "kod koga", "za koliko dana").
+var prepositions = wordSet("na u za do od kod sa s po pre posle prema o iz kroz")
 
 // interrogative reports whether a message asks something: a question
 // mark, or an interrogative word in its first three words.
@@ -209,16 +214,13 @@ func interrogative(ws []string, text string) bool {
 // "Kome prijaviti…" ask for the way to file, which a form is).
 func asksForFact(ws []string) bool {
 	i := 0
-	switch {
-	case len(ws) > 1 && (ws[0] == "do" || ws[0] == "od") && (ws[1] == "kada" || ws[1] == "kad"):
-		i = 2
-	case len(ws) > 2 && ws[0] == "u" && (ws[1] == "kom" || ws[1] == "kojem") && ws[2] == "roku":
-		i = 3
-	case len(ws) > 0 && interrogatives[ws[0]]:
+	if len(ws) > 1 && prepositions[ws[0]] {
 		i = 1
-	default:
+	}
+	if i >= len(ws) || !interrogatives[ws[i]] {
 		return false
 	}
+	i++
 	if i >= len(ws) {
 		return true
 	}
@@ -244,10 +246,10 @@ func lastQuestion(text string) []string {
 }
 
 // mentionsReporting reports whether a message speaks of reporting
-// ("prijaviti", "prijava", "javljam"): the form's own verb.
+// ("prijaviti", "prijava", "javljam", "da javim"): the form's own verb.
 func mentionsReporting(ws []string) bool {
 	for _, w := range ws {
-		if strings.HasPrefix(w, "prijav") || strings.HasPrefix(w, "javlj") || strings.HasPrefix(w, "reklamac") {
+		if strings.HasPrefix(w, "prijav") || strings.HasPrefix(w, "javlj") || strings.HasPrefix(w, "javi") || strings.HasPrefix(w, "reklamac") {
 			return true
 		}
 	}

@@ -434,3 +434,25 @@ func TestOwnStepIsAQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepositionOpensAFactQuestion: an interrogative after a preposition
+// ("na koji broj", "za koliko dana", "kod koga") asks for a fact like one
+// opening the message; a report's subject beside it makes the question
+// offer the report, and the way to file ("kome da prijavim") stays a form.
+func TestPrepositionOpensAFactQuestion(t *testing.T) {
+	t.Parallel()
+	for _, ws := range []string{"na koji broj da javim", "za koliko dana dolaze", "kod koga se predaje", "u kom roku se prijavljuje", "do kada traje"} {
+		if !asksForFact(routeWords(ws)) {
+			t.Errorf("asksForFact(%q) = false", ws)
+		}
+	}
+	for _, ws := range []string{"kome da prijavim rupu", "gde mogu da prijavim", "na ulici je rupa"} {
+		if asksForFact(routeWords(ws)) {
+			t.Errorf("asksForFact(%q) = true", ws)
+		}
+	}
+	got := Classify("Pored puta leži uginuo pas. Na koji broj da javim?")
+	if got.Route != RouteInfo || got.Offer != "animals" {
+		t.Errorf("Classify = %+v, want a question offering the animals report", got)
+	}
+}
