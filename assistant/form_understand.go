@@ -56,9 +56,9 @@ func readMove(r nlu.Result, raw string, d *forms.Draft, media bool) formMove {
 		// košta odvoz kabastog otpada?" at the category) is no answer.
 		return moveAnswer
 	}
-	if changesAnswer(r, raw, d) || reanswers(r, raw, d) {
-		// "ne, lično ću preuzeti" at the summary changes the delivery; it
-		// is no request for the change menu.
+	if changesAnswer(r, raw, d) || reanswers(r, raw, d) || d.Swaps(raw) {
+		// "ne, lično ću preuzeti" at the summary changes the delivery, "nije
+		// 5 nego 15" a house number; neither asks for the change menu.
 		return moveAnswer
 	}
 	if f != nil && f.Meaning == forms.MeaningMessage {

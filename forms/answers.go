@@ -1,10 +1,11 @@
 package forms
 
 import (
-	"github.com/miasrbija/mia/municipality"
 	"regexp"
 	"strings"
+	"unicode"
 
+	"github.com/miasrbija/mia/municipality"
 	"github.com/miasrbija/mia/serbian"
 )
 
@@ -44,6 +45,31 @@ func yesNo(text string) string {
 func unsure(ws []string) bool {
 	return len(ws) > 1 && (ws[0] == "ne" && ws[1] == "znam" || ws[0] == "nisam" && strings.HasPrefix(ws[1], "sigur"))
 }
+
+// otherAnswer reads an answer to an open choice (Field.Open) that names
+// none of its options as the catch-all: a short statement in the
+// citizen's own words ("treba mi za banku", "za sud, zbog razvoda"). A
+// question, a yes or no, a refusal, "ne znam" or a bare number says no
+// purpose, and is refused as before.
+func otherAnswer(f *Field, text string) (string, bool) {
+	if !f.Open || strings.Contains(text, "?") || isRefusal(text) || yesNo(text) != "" {
+		return "", false
+	}
+	ws := words(text)
+	if len(ws) == 0 || len(ws) > maxOtherWords || unsure(ws) {
+		return "", false
+	}
+	for _, w := range ws {
+		if len([]rune(w)) >= 3 && strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			return OtherValue, true
+		}
+	}
+	return "", false
+}
+
+// maxOtherWords bounds an answer in own words: a longer message is a
+// story or a complaint, not the reason a document is wanted.
+const maxOtherWords = 12
 
 // isRefusal reports whether a short answer declines ("nemam", "neću",
 // "ne želim", "bez slike").

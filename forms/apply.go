@@ -32,6 +32,10 @@ type outcome struct {
 	body     municipality.Body // the responsible body before the input
 	hadBody  bool
 	rerouted string // the body's name when a correction changed it
+	// echoAsked: the answer to the question asked was read, not typed as
+	// an option (own words taken as "Ostalo"): it is said back, so that a
+	// reading the citizen did not mean is seen and corrected.
+	echoAsked bool
 }
 
 // before notes the answers and the responsible body before the input.
@@ -56,7 +60,7 @@ func (o *outcome) after(m *municipality.Municipality, def *Definition, d *Draft)
 			o.completed = append(o.completed, f.Name)
 		case had && has && old != cur:
 			o.corrected = append(o.corrected, f.Name)
-		case !had && has && f.Name != o.asked:
+		case !had && has && (f.Name != o.asked || o.echoAsked):
 			o.understood = append(o.understood, f.Name)
 		}
 	}
@@ -252,6 +256,13 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 		}
 	}
 	text := strings.TrimSpace(in.Text)
+	if text != "" && len(out.touched) == 0 && len(in.Attachments) == 0 && in.Location == nil {
+		if g, v, ok := swapApplies(def, d, text); ok {
+			// "nije 5 nego 15": part of an earlier answer corrected.
+			s.setParsed(m, def, d, g, v, out)
+			return nil
+		}
+	}
 	f, ok := def.Field(asked)
 	switch {
 	case !ok && text != "" && len(in.Values) == 0 && d.Status == DraftConfirming:
@@ -264,8 +275,8 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 		switch {
 		case len(in.Attachments) > 0 || in.Location != nil || len(in.Values) > 0 && (text == "" || len(out.touched) > 0):
 			// the input was a file or a place, or its text carried the values
-		case f.Optional && isRefusal(text):
-			out.set(d, f, "") // "nemam sliku", "neću": skipped
+		case f.Optional && (isRefusal(text) || declinesFile(f, text)):
+			out.set(d, f, "") // "nemam sliku", "neću", "slikaću sutra": skipped
 		case text != "" && f.Optional:
 			out.errs = append(out.errs, fieldError(f, "pošaljite fotografiju ili video, ili izaberite „Preskoči”"))
 		case text == "" && len(in.Values) == 0:
@@ -314,6 +325,11 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 		text = "ne"
 	}
 	v, err := s.parse(m, f, text, nil)
+	if other, ok := otherAnswer(f, text); err != nil && ok && len(in.Values) == 0 {
+		// Words that carried no value of any field state a purpose of
+		// the citizen's own.
+		v, err, out.echoAsked = other, nil, true
+	}
 	switch {
 	case err != nil && len(in.Values) > 0 && (len(out.touched) > 0 || len(out.errs) > 0):
 		// The text carried the values it was read for, not this answer;
@@ -329,6 +345,19 @@ func (s *Service) applyInput(ctx context.Context, tx Tx, m *municipality.Municip
 		s.inferSettlement(m, def, d, f, nil, out)
 	}
 	return nil
+}
+
+// setParsed validates a value for f and stores it, or explains why not.
+func (s *Service) setParsed(m *municipality.Municipality, def *Definition, d *Draft, f *Field, text string, out *outcome) {
+	v, err := s.parse(m, f, text, nil)
+	if err != nil {
+		out.errs = append(out.errs, fieldError(f, err.Error()))
+		return
+	}
+	out.set(d, f, v)
+	if f.Type == TypeLocation {
+		s.inferSettlement(m, def, d, f, nil, out)
+	}
 }
 
 // addAttachments validates and stores attachments; every valid one is
@@ -440,6 +469,25 @@ func revoke(d *Draft, c, f *Field, out *outcome) {
 	}
 	out.touched[c.Name] = true
 	out.errs = append(out.errs, fieldError(c, "bez podatka „"+strings.ToLower(f.Label)+"” to ne može; izaberite drugu mogućnost"))
+}
+
+// declinesFile reports whether words typed at an optional photo question,
+// instead of a photo, say that none comes now: a short statement (not a
+// question) with a no in it ("telefon mi ne može da slika") or speaking
+// of the photo it does not send ("slikaću sutra pa pošaljem"). Asking
+// again would only get the same words: the step is skipped, and a photo
+// sent later is still taken.
+func declinesFile(f *Field, text string) bool {
+	ws := words(text)
+	if len(ws) == 0 || len(ws) > 10 || isQuestion(text) {
+		return false
+	}
+	for _, w := range ws {
+		if refusalWords[w] || noWords[w] {
+			return true
+		}
+	}
+	return namesAny(text, f.About)
 }
 
 // refuses reports whether a short clause says no in any order ("nemam

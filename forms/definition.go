@@ -80,7 +80,16 @@ type Field struct {
 	// another question is asked ("nemam sliku" at the village question)
 	// answers this field, and not the one asked (refusedAside).
 	About []string `yaml:"about"`
+	// Open marks a choice whose options are the usual answers, not the
+	// only ones: an answer in the citizen's own words that names none of
+	// them ("za banku" asked the purpose) is the catch-all option
+	// (OtherValue), not refused. A choice whose every answer has a
+	// consequence (a category routes a report) is not open.
+	Open bool `yaml:"open"`
 }
+
+// OtherValue is the value of a choice's catch-all option ("Ostalo").
+const OtherValue = "other"
 
 // Option returns the option with the given value.
 func (f *Field) Option(value string) (Option, bool) {
@@ -205,6 +214,9 @@ func (d *Definition) check() error {
 			return fmt.Errorf("%s.%s: needs a prompt and a label", d.Name, f.Name)
 		case f.Type == TypeChoice && len(f.Options) == 0:
 			return fmt.Errorf("%s.%s: a choice needs options", d.Name, f.Name)
+		}
+		if _, ok := f.Option(OtherValue); f.Open && (f.Type != TypeChoice || !ok) {
+			return fmt.Errorf("%s.%s: open needs a choice with an option %q", d.Name, f.Name, OtherValue)
 		}
 		if f.Meaning != "" && (f.Type != TypeText || !slices.Contains([]string{MeaningProblem, MeaningAddress, MeaningMessage}, f.Meaning)) {
 			return fmt.Errorf("%s.%s: meaning %q: expected %q, %q or %q on a text field", d.Name, f.Name, f.Meaning, MeaningProblem, MeaningAddress, MeaningMessage)

@@ -229,8 +229,9 @@ func hasWord(ws []string, w string) bool {
 
 // streetNumberRE is a street name followed by a house number ("Apatinski
 // put 12", "Zmaj Jovina 3a", "kod broja 12", "Karađorđeva bb"), on folded
-// text.
-var streetNumberRE = regexp.MustCompile(`\p{L}{3,}\.?,?\s+(?:br\.?\s*|broj[a-z]*\s+)?(?:\d{1,4}(?:\s?[a-z]\b|/\d+)?|bb)\b`)
+// text. A ruler's regnal number may stand between ("Kralja Petra I 12",
+// "Kralja Aleksandra II 3").
+var streetNumberRE = regexp.MustCompile(`\p{L}{3,}\.?,?\s+(?:(?:i{1,3}|iv|vi{0,3}|ix|x)\.?\s+)?(?:br\.?\s*|broj[a-z]*\s+)?(?:\d{1,4}(?:\s?[a-z]\b|/\d+)?|bb)\b`)
 
 // checkPlace reports why a typed location does not look like a place, or
 // nil: a street and number, a settlement of the municipality, a landmark

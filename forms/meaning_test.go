@@ -102,6 +102,9 @@ func TestPlaceMeaning(t *testing.T) {
 		{sombor, "Čonoplja", nil},
 		{sombor, "iza zgrade suda", nil},
 		{sombor, "Трг Светог Ђорђа", nil},
+		// A regnal number between the street's name and the house number.
+		{sombor, "Kralja Petra I 12", nil},
+		{laktasi, "Краља Петра II 4", nil},
 		{laktasi, "u Maglajanima kod mosta", nil},
 		{laktasi, "Ријечани", nil},
 		{sombor, "Koliko košta odvoz šuta?", errLocQ},

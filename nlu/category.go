@@ -43,6 +43,9 @@ func (u *Understander) categoryOf(text string, words []word, place []span, useMo
 		}
 		live = append(live, catCand{m.value, w, m.at, m.n})
 	}
+	if winterOnRoadway(words, live) {
+		return roads
+	}
 	if litterOnSurface(words, live) {
 		return streetCleaning
 	}
@@ -219,17 +222,71 @@ func litterOnSurface(words []word, live []catCand) bool {
 	if !surface || !litter && !dirty {
 		return false
 	}
+	return onlySurfaceNamed(words, live)
+}
+
+// onlySurfaceNamed reports whether every option named (live) is street
+// cleaning, or is named only by words of litter, dirt, winter or the
+// surface itself ("smeće" for waste, "trotoar" or "put" for roads): the
+// message names no other problem (a bin, a dumping, a hole, a tree).
+func onlySurfaceNamed(words []word, live []catCand) bool {
 	for _, c := range live {
 		if c.value == streetCleaning {
 			continue
 		}
 		for k := c.at; k < c.at+c.n; k++ {
-			if w := words[k]; !stopWord(w.fold) && !litterRoots.has(w) && !surfaceRoots.has(w) && !dirtyRoots.has(w) {
+			if w := words[k]; !stopWord(w.fold) && !litterRoots.has(w) && !surfaceRoots.has(w) &&
+				!dirtyRoots.has(w) && !isWinter(w) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// Snow and ice on a roadway (a road, a street, a bridge) are the winter
+// service's: ploughing and gritting are the upkeep of the road, done by
+// whoever keeps the roads. On a pavement alone they are the owners' and
+// the cleaners' (street cleaning), as the training data has them.
+const roads = "roads"
+
+var (
+	// winterRoots: snow and ice, and a surface frozen over. "led" is
+	// matched as a whole word (iceWords): its root would take "ledina".
+	winterRoots = roots("sneg snez poledic zaleden zaledi")
+	iceWords    = map[string]bool{"led": true, "leda": true, "ledu": true, "ledom": true}
+	// roadwayRoots: where vehicles drive.
+	roadwayRoots = roots("put cest kolovoz ulic most raskrsnic")
+	// pavementRoots: where people walk.
+	pavementRoots = roots("trotoar plocnik staz setalist")
+)
+
+func isWinter(w word) bool { return iceWords[w.ekav] || winterRoots.has(w) }
+
+// winterOnRoadway reports whether the message puts snow or ice on a
+// roadway and names no other problem. A street named only as an address
+// ("u Ulici Cara Lazara") is where the snow is unless a pavement is
+// named: then the pavement is ("led na trotoaru u Ulici Zmaj Jovinoj").
+func winterOnRoadway(words []word, live []catCand) bool {
+	winter, road, roadAddress, pavement := false, false, false, false
+	for i, w := range words {
+		switch {
+		case isWinter(w):
+			winter = true
+		case pavementRoots.has(w):
+			pavement = true
+		case roadwayRoots.has(w) && !timesCounted(words, i):
+			if addressOnly(words, i) {
+				roadAddress = true
+			} else {
+				road = true
+			}
+		}
+	}
+	if !winter || !road && (!roadAddress || pavement) {
+		return false
+	}
+	return onlySurfaceNamed(words, live)
 }
 
 // categoryProbs returns the category model's probabilities for the

@@ -253,3 +253,25 @@ func wantCategories(t *testing.T, u *nlu.Understander, m *municipality.Municipal
 		}
 	}
 }
+
+// TestCategoryWinterOnRoadway: snow or ice on a road, a street or a
+// bridge is the roads' (winter service), in either script and either
+// variant; on a pavement alone it stays street cleaning, and another
+// problem named beside the snow keeps its own category. Sentences
+// written for this test.
+func TestCategoryWinterOnRoadway(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "laktasi")
+	tests := []struct{ text, want string }{
+		{"Put za Kriškovce nije očišćen od snijega, ne može se proći", "roads"},
+		{"Поледица на путу кроз Александровац, аутомобили клизе", "roads"},
+		{"Nije očišćen snijeg u Ulici Cara Lazara kod broja 5", "roads"},
+		{"most je sav zaleđen, niko nije posuo", "roads"},
+		{"Trotoar nije očišćen od snega, ljudi padaju", "street_cleaning"},
+		{"Led na trotoaru u Ulici Njegoševoj, niko ne čisti", "street_cleaning"},
+		{"Grana je pala na put od snijega", "greenery"},
+		// "ledina" is a meadow, not ice.
+		{"Neko je istovario šut na ledinu pored puta", "illegal_dumping"},
+	}
+	wantCategories(t, u, m, tests)
+}
