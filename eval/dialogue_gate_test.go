@@ -77,7 +77,7 @@ func TestDialogueGate(t *testing.T) {
 	t.Parallel()
 	r := newDialogueRunner(t)
 	var test *eval.DialogueReport
-	for _, split := range eval.Splits {
+	for _, split := range eval.NLUSplits {
 		path := filepath.Join(dialoguesDir, split+".yaml")
 		ds, err := eval.LoadDialogues(path)
 		if err != nil {

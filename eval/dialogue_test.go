@@ -65,7 +65,7 @@ func TestDialogueSplits(t *testing.T) {
 	t.Parallel()
 	opening := map[string]map[string]bool{}
 	ids := map[string]string{}
-	for _, split := range eval.Splits {
+	for _, split := range eval.NLUSplits {
 		ds, err := eval.LoadDialogues(filepath.Join(dialoguesDir, split+".yaml"))
 		if err != nil {
 			t.Fatal(err)

@@ -37,9 +37,13 @@ type NLUItem struct {
 	Novel bool `yaml:"novel" json:"novel,omitempty"`
 }
 
+// NLUSplits are the splits of the understanding and the dialogue
+// datasets: dev and test, no validation split (yet).
+var NLUSplits = []string{SplitDev, SplitTest}
+
 // NLUSplitFile is the file of an understanding split under dir.
 func NLUSplitFile(dir, split string) (string, error) {
-	if !slices.Contains(Splits, split) {
+	if !slices.Contains(NLUSplits, split) {
 		return "", fmt.Errorf("split %q: want dev or test", split)
 	}
 	return filepath.Join(dir, NLUDir, split+".yaml"), nil

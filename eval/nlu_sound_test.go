@@ -31,7 +31,7 @@ func TestNLUDatasetsAreSound(t *testing.T) {
 	}
 	seenText := map[string]string{}
 	seenID := map[string]string{}
-	for _, split := range eval.Splits {
+	for _, split := range eval.NLUSplits {
 		items := loadNLUSplit(t, split)
 		min := nluSplitMinimum[split]
 		if len(items) < min.items {

@@ -81,7 +81,7 @@ func TestLoadSplitErrors(t *testing.T) {
 	if _, err := eval.LoadSplit(dir, "laktasi", eval.SplitTest); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing split: %v, want fs.ErrNotExist", err)
 	}
-	if _, err := eval.LoadSplit(dir, "sombor", "train"); err == nil || !strings.Contains(err.Error(), "dev or test") {
+	if _, err := eval.LoadSplit(dir, "sombor", "train"); err == nil || !strings.Contains(err.Error(), "dev or validation or test") {
 		t.Errorf("an unknown split: %v", err)
 	}
 }
