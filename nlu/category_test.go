@@ -275,3 +275,15 @@ func TestCategoryWinterOnRoadway(t *testing.T) {
 	}
 	wantCategories(t, u, m, tests)
 }
+
+// TestCategoryMowing: mowing is the greenery service's work, named by its
+// verb as much as by its noun ("niko ne kosi" read as public lighting).
+func TestCategoryMowing(t *testing.T) {
+	t.Parallel()
+	u, m := nlu.Default(), municipalityOf(t, "sombor")
+	wantCategories(t, u, m, []struct{ text, want string }{
+		{"Živim u Staparu i oko groblja niko ne kosi već mesec dana", "greenery"},
+		{"trava u parku nije pokošena mesecima", "greenery"},
+		{"Зелена површина код школе није покошена", "greenery"},
+	})
+}
