@@ -111,7 +111,7 @@ const ExtractDeadlineDays = 8
 // holds the draft row lock, so this runs once per draft.
 func (s *Service) submit(ctx context.Context, tx Tx, m *municipality.Municipality, def *Definition, d *Draft) (*Case, error) {
 	now := s.now()
-	def.prune(d.values)
+	def.pruneAll(d.values)
 	// Validate once more: the definition or the clock may have moved on
 	// since the values were given.
 	for _, f := range def.Fields {

@@ -61,21 +61,62 @@ func feeExempt(m *municipality.Municipality, f *Field, o Option) bool {
 	return o.FeeExempt
 }
 
+// inPerson collects in person what m issues only at its counter (an
+// extract on the international form in Laktaši, whose e-service does not
+// take it): the delivery is set to the counter, whatever was chosen or
+// before it is asked, the address or e-mail given for it is dropped, and
+// the citizen is told why. A request filed for the post would only come
+// back.
+func inPerson(m *municipality.Municipality, def *Definition, d *Draft, out *outcome) {
+	form := d.values["form"]
+	if def.Name != "registry_extract" || form == "" || !slices.Contains(m.CivilRegistry.InPerson, form) ||
+		d.values["delivery"] == "counter" {
+		return
+	}
+	delivery, ok := def.Field("delivery")
+	if !ok {
+		return
+	}
+	out.set(d, delivery, "counter")
+	for _, name := range []string{"post_address", "email"} {
+		if f, ok := def.Field(name); ok && !f.applies(d.values) {
+			delete(d.values, name)
+		}
+	}
+	label := form
+	if f, ok := def.Field("form"); ok {
+		if o, ok := f.Option(form); ok {
+			label = o.Label
+		}
+	}
+	out.hint = strings.TrimSpace(out.hint + " " + fmt.Sprintf("Dokument na obrascu „%s” preuzima se samo lično, u %s: poštom ni elektronski se ne šalje.", label, civilRegistry(m).Counter))
+}
+
 // checkCivilRegistries reports a municipality whose exempt purposes are
-// not purposes of the registry form: a typo would silently charge the fee.
+// not purposes of the registry form (a typo would silently charge the
+// fee), or whose in-person forms are not its forms.
 func checkCivilRegistries(reg *municipality.Registry) error {
 	def, ok := Lookup("registry_extract")
 	if !ok {
 		return nil
 	}
-	f, ok := def.Field("purpose")
+	purpose, ok := def.Field("purpose")
+	if !ok {
+		return nil
+	}
+	form, ok := def.Field("form")
 	if !ok {
 		return nil
 	}
 	for _, m := range reg.All() {
 		for _, p := range m.CivilRegistry.ExemptPurposes {
-			if _, ok := f.Option(p); !ok {
+			if _, ok := purpose.Option(p); !ok {
 				return fmt.Errorf("forms: %s: civil_registry.exempt_purposes: %q is not a purpose of the registry form", m.Slug, p)
+			}
+		}
+		for _, v := range m.CivilRegistry.InPerson {
+			if _, ok := form.Option(v); !ok {
+				return fmt.Errorf("forms: %s: civil_registry.in_person: %q is not a form of the registry form", m.Slug, v)
 			}
 		}
 	}

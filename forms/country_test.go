@@ -108,3 +108,38 @@ func TestExemptPurposesChecked(t *testing.T) {
 		t.Errorf("NewService: %v", err)
 	}
 }
+
+// TestInternationalExtractInPerson: where the municipality issues the
+// international form only at its counter (Laktaši), a request for it is
+// never filed for the post, and the citizen is told why; the form said
+// before the register is named is kept for it (it was asked again).
+// Sombor posts it.
+func TestInternationalExtractInPerson(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	d, st := tb.startWith(t, FormRegistryExtract, "ip-lak", StartInput{Municipality: "laktasi",
+		Values: map[string]string{"form": "international", "delivery": "post", "post_address": "Njegoševa 10, 78250 Laktaši"}})
+	if st.Field != "register" || !strings.Contains(st.Prompt, "preuzima se samo lično") {
+		t.Fatalf("asking %q: %s", st.Field, st.Prompt)
+	}
+	st = tb.step(t, d, Input{Payload: "form:set:register=births"}, "full_name")
+	tb.step(t, d, Input{Text: "Ana Kovač"}, "jmbg")
+	tb.step(t, d, Input{Text: tb.jmbg}, "relation")
+	tb.step(t, d, Input{Payload: "form:set:relation=self"}, "purpose")
+	// The delivery is decided: the contact is next.
+	tb.step(t, d, Input{Payload: "form:set:purpose=other"}, "contact")
+	st = tb.step(t, d, Input{Text: "065 123 456"}, "")
+	for _, want := range []string{"Međunarodni", "Lično, na šalteru"} {
+		if !strings.Contains(st.Summary, want) {
+			t.Errorf("summary lacks %q: %s", want, st.Summary)
+		}
+	}
+	if strings.Contains(st.Summary, "Njegoševa") {
+		t.Errorf("the postal address stays on a request collected in person: %s", st.Summary)
+	}
+	_, st = tb.startWith(t, FormRegistryExtract, "ip-som", StartInput{Municipality: "sombor",
+		Values: map[string]string{"register": "births", "form": "international", "delivery": "post"}})
+	if strings.Contains(st.Prompt, "samo lično") || st.Field != "full_name" {
+		t.Errorf("Sombor posts the international form: asking %q: %s", st.Field, st.Prompt)
+	}
+}

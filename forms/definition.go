@@ -140,6 +140,17 @@ func (f *Field) applies(values map[string]string) bool {
 	return true
 }
 
+// decided reports whether every field f's condition names is answered,
+// so that whether f applies is known.
+func (f *Field) decided(values map[string]string) bool {
+	for k := range f.When {
+		if _, ok := values[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 //go:embed definitions/*.yaml
 var definitionFiles embed.FS
 

@@ -216,8 +216,22 @@ func (d *Definition) fieldOfType(t FieldType) *Field {
 }
 
 // prune drops the answers of fields that no longer apply (delivery changed
-// from post to counter: the address goes).
+// from post to counter: the address goes). An answer whose condition is
+// not decided yet stays, unless it is personal data: "izvod na
+// međunarodnom obrascu" said before the register is named is the form
+// once it is, but a phone in a report's description is no contact before
+// the citizen consents to be contacted.
 func (d *Definition) prune(values map[string]string) {
+	for _, f := range d.Fields {
+		if _, ok := values[f.Name]; ok && !f.applies(values) && (f.Sensitive || f.decided(values)) {
+			delete(values, f.Name)
+		}
+	}
+}
+
+// pruneAll drops the answers of every field that does not apply, decided
+// or not: what is filed holds only what the request is.
+func (d *Definition) pruneAll(values map[string]string) {
 	for _, f := range d.Fields {
 		if _, ok := values[f.Name]; ok && !f.applies(values) {
 			delete(values, f.Name)

@@ -135,6 +135,7 @@ func (s *Service) step(ctx context.Context, tx Tx, draftID int64, in Input, star
 		}
 		out.after(m, def, d)
 	}
+	inPerson(m, def, d, out)
 	s.advance(def, d)
 	if err := s.saveDraft(ctx, tx, def, d); err != nil {
 		return nil, nil, "", err

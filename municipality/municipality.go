@@ -105,6 +105,10 @@ type CivilRegistry struct {
 	// values) exempt from the fee here; empty: the form's own, which
 	// follow Serbia's law on administrative fees.
 	ExemptPurposes []string `yaml:"exempt_purposes,omitempty"`
+	// InPerson are the registry form's forms (its "form" values, e.g.
+	// international) collected only in person here: such a request is
+	// never filed for the post or e-mail.
+	InPerson []string `yaml:"in_person,omitempty"`
 }
 
 // Countries MIA reads phone numbers of (Municipality.Country).
