@@ -187,6 +187,14 @@ func (x extractive) quote(h rag.Hit, tw termWeights, a asked) quoted {
 					own[f] = w
 				}
 			}
+			// The table's last row is the "poslednja"/"zadnja" one.
+			if i+1 == len(units) || hdr[i+1] != hdr[i] {
+				for _, l := range lastWords {
+					if f, w := tw.match(l); f != "" {
+						own[f] = w
+					}
+				}
+			}
 		}
 		label := sum(own)
 		if hdr[i] >= 0 {
@@ -467,6 +475,16 @@ var ordinals = map[string]string{
 	"i": "prvi", "ii": "drugi", "iii": "treci", "iv": "cetvrti", "v": "peti", "vi": "sesti",
 	"1": "prvi", "2": "drugi", "3": "treci", "4": "cetvrti", "5": "peti", "6": "sesti",
 }
+
+// lastWords are the tokens of the words that ask for the last of a
+// series ("poslednja rata", "zadnji rok").
+var lastWords = func() []string {
+	var out []string
+	for _, w := range []string{"poslednji", "zadnji"} {
+		out = append(out, serbian.Tokens(w)...)
+	}
+	return out
+}()
 
 // ordinalOf returns the ordinal word a row label written as a Roman or
 // Arabic numeral ("I", "2.") stands for, or "".

@@ -174,6 +174,21 @@ func TestQuoteTableRowByLabel(t *testing.T) {
 	}
 }
 
+// TestQuoteLastRow: "poslednja"/"zadnja" asks for a table's last row (the
+// fourth rate), as "prva" asks for the row labelled I.
+func TestQuoteLastRow(t *testing.T) {
+	t.Parallel()
+	h := rag.Hit{ChunkID: 20, DocumentID: 2, HeadingPath: []string{"Porez na imovinu", "Rokovi plaćanja"},
+		Content: "Svaka rata dospeva 45 dana od početka tromesečja:\n\n| Rata | Rok za plaćanje rate |\n| --- | --- |\n" +
+			"| I | 14. februar |\n| II | 15. maj |\n| III | 14. avgust |\n| IV | 14. novembar |"}
+	for _, q := range []string{"poslednja rata poreza na imovinu do kad", "Do kada se plaća zadnja rata poreza?"} {
+		got := answerText(composeFor(q, factHint[answerType(q)], map[string]float64{"posledn": 3, "zadnj": 3, "rat": 2}, h))
+		if !strings.Contains(got, "14. novembar") || strings.Contains(got, "15. maj") {
+			t.Errorf("%q: answer %q, want the last row only", q, got)
+		}
+	}
+}
+
 // TestQuoteSectionAnswers: a short section whose heading names the
 // question is quoted whole, so the phone number after the opening
 // sentence is not lost; a sentence that goes on about a quoted one ("Te
