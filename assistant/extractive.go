@@ -583,12 +583,13 @@ func (tw termWeights) match(tok string) (string, float64) {
 func abs(n int) int { return max(n, -n) }
 
 // forms adds the question's forms in text to into (a new map when nil),
-// each with its weight, and returns it.
+// each with its weight, and returns it. text is the passages' own (a unit,
+// a heading), whose tokens are memoised (corpusTokens).
 func (tw termWeights) forms(text string, into map[string]float64) map[string]float64 {
 	if into == nil {
 		into = map[string]float64{}
 	}
-	for _, t := range serbian.Tokens(text) {
+	for _, t := range corpusTokens.tokens(text) {
 		if f, w := tw.match(t); f != "" {
 			into[f] = max(into[f], w)
 		}

@@ -106,9 +106,14 @@ func OpenLazy(ctx context.Context, url string) (*DB, error) {
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		return pgxvec.RegisterTypes(ctx, c)
 	}
-	// Partial per-model vector indexes are only usable when the planner sees
-	// the model as a constant; generic plans of cached statements would hide it.
-	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	// Plans are cached the server's way (plan_cache_mode auto): a statement
+	// is planned anew only while a generic plan looks costlier. The searches
+	// whose plans need their parameters as constants (partial per-model and
+	// per-municipality vector indexes, full-text matches) force custom plans
+	// for themselves (docstore's settings queries). Forced on the connection,
+	// every statement, trigger and job-queue query was planned at every
+	// execution: planning was about two fifths of PostgreSQL's CPU in an
+	// offline turn, most of it the two searches of a small town.
 	// A dead server should fail a request quickly rather than hang it.
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second

@@ -223,7 +223,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	if q.Mode != VectorOnly {
 		if p := textQueries(terms, st.Chunks); p.all != "" {
 			tq = &TextQuery{Municipality: q.Municipality, TSQuery: p.all, Limit: s.Depth, RankCap: s.RankCap,
-				ShortList: s.ShortList, Sparse: sparseMatches(p.allMatches, st.Chunks, s.RankCap)}
+				ShortList: s.ShortList, Sparse: sparseMatches(p.allMatches, st.Chunks, s.RankCap), Small: st.Chunks < s.ExactBelow}
 			if p.any != p.all {
 				tq.Fallback, tq.FallbackBelow = p.any, s.Depth/2
 				tq.FallbackSparse = sparseMatches(p.anyMatches, st.Chunks, s.RankCap)

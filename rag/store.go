@@ -191,6 +191,11 @@ type TextQuery struct {
 	// match through the full-text index costs less than walking chunks in
 	// id order until RankCap match. Either way the same rows are ranked.
 	Sparse, FallbackSparse bool
+	// Small says the municipality has fewer chunks than the Searcher's
+	// ExactBelow: both queries are sparse and read at most its few hundred
+	// rows whatever the plan, so planning each search anew (as much CPU as
+	// the search itself) buys nothing and a cached plan may serve.
+	Small bool
 }
 
 // Candidate is a passage a retrieval branch found, before fusion.

@@ -31,13 +31,26 @@ var (
 // New returns the conversation store on db.
 func New(db *postgres.DB) *Store { return &Store{db: db} }
 
+// conversationSQL finds the conversation or, on first contact, creates it,
+// in one statement. Every turn starts here, and a conversation that exists
+// is only read: no row version, WAL record or durable commit (the turn's
+// message, written next, marks it active). When two first contacts race,
+// the one that finds the other's row in conflict takes it (DO UPDATE
+// returns it, where DO NOTHING would return nothing).
+const conversationSQL = `
+	WITH found AS (
+		SELECT id FROM conversations WHERE municipality = $1 AND channel = $2 AND channel_user = $3),
+	created AS (
+		INSERT INTO conversations (municipality, channel, channel_user)
+		SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT FROM found)
+		ON CONFLICT (municipality, channel, channel_user) DO UPDATE SET last_active_at = now()
+		RETURNING id)
+	SELECT id FROM found UNION ALL SELECT id FROM created`
+
 // Conversation implements assistant.ConversationStore.
 func (s *Store) Conversation(ctx context.Context, municipality string, ch assistant.Channel, user string) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `
-		INSERT INTO conversations (municipality, channel, channel_user) VALUES ($1, $2, $3)
-		ON CONFLICT (municipality, channel, channel_user) DO UPDATE SET last_active_at = now()
-		RETURNING id`, municipality, string(ch), user).Scan(&id)
+	err := s.db.QueryRow(ctx, conversationSQL, municipality, string(ch), user).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("conversation: %w", err)
 	}

@@ -73,6 +73,20 @@ func TestConversation(t *testing.T) {
 	if _, err := tb.store.Script(tb.ctx, id+1000); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("script of an unknown conversation: %v", err)
 	}
+	// Each turn asks for its conversation: one that exists is read, not
+	// rewritten (no new row version, no WAL, no durable commit).
+	version := func() (xmin string) {
+		t.Helper()
+		if err := tb.db.QueryRow(tb.ctx, `SELECT xmin::text FROM conversations WHERE id = $1`, id).Scan(&xmin); err != nil {
+			t.Fatal(err)
+		}
+		return xmin
+	}
+	before := version()
+	tb.mustConversation(t, "sombor", assistant.ChannelWeb, "a")
+	if after := version(); after != before {
+		t.Fatalf("asking for an existing conversation rewrote its row (xmin %s, then %s)", before, after)
+	}
 }
 
 func TestMessages(t *testing.T) {

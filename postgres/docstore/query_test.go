@@ -94,6 +94,35 @@ func TestSettingsQueries(t *testing.T) {
 		if len(args) != 3 || args[0] != tt.want[0] || args[1] != tt.want[1] || args[2] != tt.want[2] {
 			t.Errorf("%+v: args %v, want %v", tt.q, args, tt.want)
 		}
+		// Only a graph walk needs the municipality and model as constants
+		// (partial indexes); an exact scan keeps its cached plan.
+		if forced := strings.Contains(sql, "force_custom_plan"); forced == tt.q.Exact {
+			t.Errorf("%+v: custom plans forced %t", tt.q, forced)
+		}
+	}
+}
+
+// TestTextSettingsPlanCache: only a small town's query whose parts are
+// all read through the full-text index keeps its cached plan.
+func TestTextSettingsPlanCache(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		q      rag.TextQuery
+		cached bool
+	}{
+		{rag.TextQuery{TSQuery: "a", Sparse: true, Small: true}, true},
+		{rag.TextQuery{TSQuery: "a", Fallback: "a | b", Sparse: true, FallbackSparse: true, Small: true}, true},
+		{rag.TextQuery{TSQuery: "a", Fallback: "a | b", Sparse: true, Small: true}, false},
+		{rag.TextQuery{TSQuery: "a", Small: true}, false},
+		{rag.TextQuery{TSQuery: "a", Fallback: "a | b", Sparse: true, FallbackSparse: true}, false},
+	} {
+		sql := textSettingsQuery(tt.q)
+		if cached := !strings.Contains(sql, "force_custom_plan"); cached != tt.cached {
+			t.Errorf("%+v: cached plan %t, want %t", tt.q, cached, tt.cached)
+		}
+		if !strings.Contains(sql, "set_config('enable_seqscan', 'off', true)") {
+			t.Errorf("%+v: %s", tt.q, sql)
+		}
 	}
 }
 
