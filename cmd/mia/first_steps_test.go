@@ -39,7 +39,9 @@ func startServe(t *testing.T, vars map[string]string) (string, *logtest.Buffer, 
 			t.Errorf("serve: %v", err)
 		}
 	})
-	deadline := time.Now().Add(30 * time.Second)
+	// Generous: a first start creates and migrates the database, and CI
+	// runs it under -race beside every other package's tests.
+	deadline := time.Now().Add(90 * time.Second)
 	for !strings.Contains(errb.String(), "MIA is serving on") {
 		select {
 		case err := <-done:
