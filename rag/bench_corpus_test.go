@@ -37,13 +37,15 @@ const corpusVersion = "v2"
 // the load, as a first ingestion does.
 //
 // With MIA_BENCH_KEEP=1 the corpus is kept in a database of its own
-// (mia_bench_N_VERSION) and reused by later runs.
+// (mia_bench_N_VERSION, or MIA_BENCH_DB_PREFIX_N_VERSION, so that runs
+// sharing a server keep apart the corpora they drop and rebuild) and reused
+// by later runs.
 func benchCorpus(tb testing.TB, n int) (*postgres.DB, *docstore.Store, rag.Embedder) {
 	tb.Helper()
 	ctx := context.Background()
 	emb := rag.NewHashEmbedder()
 	if os.Getenv("MIA_BENCH_KEEP") == "1" {
-		name := fmt.Sprintf("mia_bench_%d_%s", n, corpusVersion)
+		name := fmt.Sprintf("%s_%d_%s", cmp(os.Getenv("MIA_BENCH_DB_PREFIX"), "mia_bench"), n, corpusVersion)
 		url := pgtest.WithDatabase(pgtest.ServerURL(), name)
 		if db, err := postgres.Open(ctx, url); err == nil {
 			var ready bool

@@ -35,6 +35,9 @@ type Query struct {
 	PerDocument int
 
 	ef int // the HNSW candidate list for this municipality's size (Search sets it)
+	// candidates are the rows re-ranked for this municipality's size
+	// (Search sets it).
+	candidates int
 }
 
 // Mode selects the retrieval branches.
@@ -136,6 +139,16 @@ type Searcher struct {
 	// at 10,000 0.994 (bench/country, README "Country scale").
 	EfSearchLarge int
 	LargeAbove    int
+	// Candidates is VectorQuery.Candidates below LargeAbove chunks (0: twice
+	// the rows asked for), CandidatesLarge from there. ef_search cannot
+	// pass 1,000, so a larger town's walk goes on past the first list: at
+	// 300,000 chunks of the benchmark's municipality (250 dev questions,
+	// recall@10 by id, ef_search 1,000, dense index m 32) 0.953 from the
+	// first list's 20 nearest, 0.971 from 1,500 candidates, at 2.8 times
+	// the vector branch's p50 (31 -> 89 ms, p95 63 -> 151 ms on 2 busy
+	// vCPUs; hybrid / vector p50 1.25 -> 1.36; BenchmarkSearch).
+	Candidates      int
+	CandidatesLarge int
 	// ExactBelow is the chunk count under which a municipality's vectors
 	// are scanned exactly instead of walking the HNSW graph. Measured with
 	// the graph walk forced at every size (BenchmarkSearch, dev split), the
@@ -163,7 +176,7 @@ type Searcher struct {
 // NewSearcher returns a searcher over index using emb for query vectors;
 // emb must be the embedder the corpus was ingested with.
 func NewSearcher(index Index, emb Embedder) *Searcher {
-	return &Searcher{index: index, emb: emb, EfSearch: 400, EfSearchLarge: 1000, LargeAbove: 100_000, ExactBelow: 256, Depth: 40, PerDocument: 3, RankCap: 400, ShortList: 120,
+	return &Searcher{index: index, emb: emb, EfSearch: 400, EfSearchLarge: 1000, LargeAbove: 100_000, CandidatesLarge: 1500, ExactBelow: 256, Depth: 40, PerDocument: 3, RankCap: 400, ShortList: 120,
 		lexicons: map[string]*lexiconCache{}}
 }
 
@@ -173,6 +186,15 @@ func (s *Searcher) EfFor(chunks int) int {
 		return s.EfSearchLarge
 	}
 	return s.EfSearch
+}
+
+// CandidatesFor returns VectorQuery.Candidates for a municipality of
+// chunks.
+func (s *Searcher) CandidatesFor(chunks int) int {
+	if s.LargeAbove > 0 && chunks >= s.LargeAbove && s.CandidatesLarge > 0 {
+		return s.CandidatesLarge
+	}
+	return s.Candidates
 }
 
 // rrfK is the reciprocal rank fusion constant from the original paper.
@@ -204,6 +226,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	q.Exact = q.Exact || st.Chunks < s.ExactBelow
 	q.ef = s.EfFor(st.Chunks)
+	q.candidates = s.CandidatesFor(st.Chunks)
 	for i := range terms {
 		terms[i].hint = slices.Contains(hints, terms[i].token)
 	}
@@ -273,7 +296,7 @@ func (s *Searcher) branches(ctx context.Context, q Query, qvec []float32, tq *Te
 // first.
 func (s *Searcher) vectorBranch(ctx context.Context, q Query, qvec []float32) ([]Hit, error) {
 	found, err := s.index.VectorSearch(ctx, VectorQuery{Municipality: q.Municipality, Model: s.emb.Model(), Dim: s.emb.Dim(),
-		Vector: qvec, Limit: s.Depth, EfSearch: cmp.Or(q.ef, s.EfSearch), Exact: q.Exact})
+		Vector: qvec, Limit: s.Depth, EfSearch: cmp.Or(q.ef, s.EfSearch), Candidates: q.candidates, Exact: q.Exact})
 	if err != nil {
 		return nil, fmt.Errorf("vector search: %w", err)
 	}

@@ -2,8 +2,10 @@ package rag_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +32,23 @@ func benchSizes(tb testing.TB) []int {
 	return sizes
 }
 
+// benchEfs are the ef_search values the hnsw_ef sub-benchmarks walk the
+// graph at: MIA_BENCH_EF (comma-separated) or these.
+func benchEfs(tb testing.TB) []int {
+	efs := []int{40, 100, 200, 400, 800, 1000}
+	if env := os.Getenv("MIA_BENCH_EF"); env != "" {
+		efs = nil
+		for _, f := range strings.Split(env, ",") {
+			ef, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || ef < 1 {
+				tb.Fatalf("MIA_BENCH_EF: %q is not an ef_search", f)
+			}
+			efs = append(efs, ef)
+		}
+	}
+	return efs
+}
+
 // BenchmarkSearch measures search at each municipality size over the test
 // split's questions (MIA_BENCH_SPLIT=dev for tuning): latency percentiles
 // of term expansion alone, of the hybrid search and of its vector and
@@ -37,7 +56,11 @@ func benchSizes(tb testing.TB) []int {
 // against an exact scan (no tolerance: a different chunk at equal
 // distance is a miss), HNSW's own recall and latency at several
 // ef_search whatever the size, and an exact scan's latency (together the
-// figures ExactBelow and EfSearch are chosen on).
+// figures ExactBelow and EfSearch are chosen on). MIA_BENCH_EF lists the
+// ef_search values walked, MIA_BENCH_EF_LARGE replaces the searcher's
+// EfSearchLarge for every mode (MIA_BENCH_CANDIDATES_LARGE its
+// CandidatesLarge), and MIA_BENCH_CACHE names a directory
+// keeping the exact answers between runs.
 func BenchmarkSearch(b *testing.B) {
 	split := cmp(os.Getenv("MIA_BENCH_SPLIT"), "test")
 	queries := benchQueries(b, split)
@@ -46,7 +69,21 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(fmt.Sprintf("chunks=%d", size), func(b *testing.B) {
 			_, store, emb := benchCorpus(b, size)
 			s := rag.NewSearcher(store, emb)
-			b.Logf("%d %s queries", len(queries), split)
+			if env := os.Getenv("MIA_BENCH_CANDIDATES_LARGE"); env != "" {
+				// Another CandidatesLarge for every searching mode, to compare.
+				var err error
+				if s.CandidatesLarge, err = strconv.Atoi(env); err != nil || s.CandidatesLarge < 0 {
+					b.Fatalf("MIA_BENCH_CANDIDATES_LARGE: %q is not a row count", env)
+				}
+			}
+			if env := os.Getenv("MIA_BENCH_EF_LARGE"); env != "" {
+				// Another EfSearchLarge for every searching mode, to compare.
+				var err error
+				if s.EfSearchLarge, err = strconv.Atoi(env); err != nil || s.EfSearchLarge < 1 {
+					b.Fatalf("MIA_BENCH_EF_LARGE: %q is not an ef_search", env)
+				}
+			}
+			b.Logf("%d %s queries, ef_search %d, candidates %d", len(queries), split, s.EfFor(size), s.CandidatesFor(size))
 			percentiles := func(b *testing.B, lat []time.Duration) {
 				slices.Sort(lat)
 				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
@@ -130,7 +167,8 @@ func BenchmarkSearch(b *testing.B) {
 				b.ReportMetric(float64(hyb[len(hyb)/2])/float64(vec[len(vec)/2]), "hybrid/vector_p50")
 				b.ReportMetric(0, "ns/op")
 			})
-			exact := make([][]rag.Neighbor, len(queries))
+			exact := cachedExact(b, size, split, len(queries))
+			defer saveExact(b, size, split, exact)
 			b.Run("exact", func(b *testing.B) {
 				var lat []time.Duration
 				for b.Loop() {
@@ -151,14 +189,15 @@ func BenchmarkSearch(b *testing.B) {
 			// EfSearchLarge from LargeAbove chunks).
 			b.Run("recall", func(b *testing.B) {
 				served := rag.NewSearcher(store, emb)
-				served.EfSearch = s.EfFor(size)
+				served.EfSearch, served.Candidates = s.EfFor(size), s.CandidatesFor(size)
 				for b.Loop() {
 					b.ReportMetric(recallByID(b, served, queries, exact, size < s.ExactBelow), "recall@10")
 				}
 				b.ReportMetric(float64(served.EfSearch), "ef_search")
+				b.ReportMetric(float64(served.Candidates), "candidates")
 				b.ReportMetric(0, "ns/op")
 			})
-			for _, ef := range []int{40, 100, 200, 400, 800, 1000} {
+			for _, ef := range benchEfs(b) {
 				b.Run(fmt.Sprintf("hnsw_ef%d", ef), func(b *testing.B) {
 					hs := rag.NewSearcher(store, emb)
 					hs.EfSearch = ef
@@ -179,6 +218,44 @@ func BenchmarkSearch(b *testing.B) {
 				})
 			}
 		})
+	}
+}
+
+// exactCacheFile is where MIA_BENCH_CACHE keeps the exact scan's answers
+// for a corpus size, split and query count ("": no cache). An exact scan
+// of 300,000 chunks takes minutes per pass on a small machine.
+func exactCacheFile(size int, split string, queries int) string {
+	dir := os.Getenv("MIA_BENCH_CACHE")
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, fmt.Sprintf("exact-%d-%s-%s-%d.json", size, corpusVersion, split, queries))
+}
+
+// cachedExact returns the cached exact answers, or a slice of nils to fill.
+func cachedExact(tb testing.TB, size int, split string, queries int) [][]rag.Neighbor {
+	exact := make([][]rag.Neighbor, queries)
+	if file := exactCacheFile(size, split, queries); file != "" {
+		if data, err := os.ReadFile(file); err == nil {
+			var kept [][]rag.Neighbor
+			if json.Unmarshal(data, &kept) == nil && len(kept) == queries {
+				tb.Logf("exact answers from %s", file)
+				return kept
+			}
+		}
+	}
+	return exact
+}
+
+// saveExact keeps the exact answers once every query has them.
+func saveExact(tb testing.TB, size int, split string, exact [][]rag.Neighbor) {
+	file := exactCacheFile(size, split, len(exact))
+	if file == "" || slices.ContainsFunc(exact, func(n []rag.Neighbor) bool { return n == nil }) {
+		return
+	}
+	data, _ := json.Marshal(exact)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		tb.Error(err)
 	}
 }
 

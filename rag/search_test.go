@@ -211,16 +211,22 @@ func TestSearchResultShape(t *testing.T) {
 // efRecorder records the HNSW candidate list each vector search asks for.
 type efRecorder struct {
 	rag.Index
-	ef []int
+	ef, candidates []int
+	found          []int
 }
 
 func (r *efRecorder) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Candidate, error) {
 	r.ef = append(r.ef, q.EfSearch)
-	return r.Index.VectorSearch(ctx, q)
+	r.candidates = append(r.candidates, q.Candidates)
+	found, err := r.Index.VectorSearch(ctx, q)
+	r.found = append(r.found, len(found))
+	return found, err
 }
 
 // TestEfSearchBySize: a municipality of LargeAbove chunks or more is
-// searched with the larger candidate list, a smaller one with EfSearch.
+// searched with the larger candidate list and re-ranks CandidatesLarge
+// rows, a smaller one with EfSearch and Candidates; both return the
+// branch's Depth.
 func TestEfSearchBySize(t *testing.T) {
 	db, _ := pgtest.NewDB(t)
 	store := docstore.New(db)
@@ -241,5 +247,11 @@ func TestEfSearchBySize(t *testing.T) {
 	}
 	if want := []int{s.EfSearch, s.EfSearchLarge}; !slices.Equal(rec.ef, want) {
 		t.Errorf("ef_search asked %v, want %v", rec.ef, want)
+	}
+	if want := []int{s.Candidates, s.CandidatesLarge}; !slices.Equal(rec.candidates, want) || s.CandidatesLarge <= 2*s.Depth {
+		t.Errorf("candidates asked %v, want %v (more than twice the depth %d)", rec.candidates, want, s.Depth)
+	}
+	if want := []int{s.Depth, s.Depth}; !slices.Equal(rec.found, want) {
+		t.Errorf("vector hits %v, want %v", rec.found, want)
 	}
 }

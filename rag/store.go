@@ -164,6 +164,12 @@ type VectorQuery struct {
 	Limit        int
 	// EfSearch is HNSW's candidate list size (hnsw.ef_search).
 	EfSearch int
+	// Candidates, when above twice Limit, is how many rows the walk
+	// returns to be re-ranked by the stored vectors' distance. Past
+	// ef_search (which pgvector caps at 1,000) the iterative scan walks
+	// the graph on from where the first list ended, finding neighbours
+	// the first walk missed.
+	Candidates int
 	// Exact scans every vector instead of walking the index.
 	Exact bool
 }

@@ -31,7 +31,7 @@ func TestVectorQueriesMatchIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"(l2_normalize(embedding)::vector(384)) vector_ip_ops", "m = 24", denseIndexName(q.Municipality, q.Model, q.Dim)} {
+	for _, want := range []string{"(l2_normalize(embedding)::vector(384)) vector_ip_ops", strings.Join(denseOptions, ", "), denseIndexName(q.Municipality, q.Model, q.Dim)} {
 		if !strings.Contains(dense, want) {
 			t.Errorf("dense index DDL lacks %q:\n%s", want, dense)
 		}
@@ -71,6 +71,21 @@ func TestVectorQueriesMatchIndex(t *testing.T) {
 			}
 			if v, ok := args[2].(pgvector.Vector); !ok || len(v.Slice()) != 2 {
 				t.Errorf("%s: vector arg %#v", name, args[2])
+			}
+		}
+	}
+	// More candidates than twice the rows asked for are taken from the
+	// index to be re-ranked; fewer change nothing; the exact scan takes
+	// the rows asked for.
+	for _, tt := range []struct {
+		candidates int
+		exact      bool
+		want       string
+	}{{1500, false, "LIMIT 1500"}, {60, false, "LIMIT 2 * $4"}, {1500, true, "LIMIT $4"}} {
+		q.Candidates, q.Exact = tt.candidates, tt.exact
+		for _, dense := range []bool{false, true} {
+			if sql := nearestSQL(q, dense); !strings.HasSuffix(strings.TrimSpace(sql), tt.want) {
+				t.Errorf("%+v, dense %v: want %q:\n%s", tt, dense, tt.want, sql)
 			}
 		}
 	}

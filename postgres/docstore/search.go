@@ -183,12 +183,22 @@ func nearestSQL(q rag.VectorQuery, dense bool) string {
 		return `SELECT c.id, ` + dist + ` AS dist FROM chunks c
 		WHERE c.municipality = $1 AND c.model = $2 AND to_regclass($5) IS NOT NULL
 		ORDER BY ` + denseOrder(q.Dim, "$3") + `
-		LIMIT 2 * $4`
+		LIMIT ` + candidates(q)
 	}
 	return `SELECT c.id, ` + dist + ` AS dist FROM chunks c
 		WHERE c.municipality = $1 AND c.model = $2 AND to_regclass($5) IS NULL
 		ORDER BY ` + dist + `
-		LIMIT 2 * $4`
+		LIMIT ` + candidates(q)
+}
+
+// candidates is the approximate query's row count: twice the rows asked
+// for or, when larger, q.Candidates (an int, not user input), whose rows
+// past ef_search the iterative scan finds by walking on.
+func candidates(q rag.VectorQuery) string {
+	if q.Candidates > 2*q.Limit {
+		return fmt.Sprint(q.Candidates)
+	}
+	return "2 * $4"
 }
 
 // withOwnIndex runs search with the kind of own index the store last saw

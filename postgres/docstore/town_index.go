@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -48,10 +50,11 @@ func denseIndexName(municipality, model string, dim int) string {
 }
 
 // DefaultDenseAbove is Store.DenseAbove's default: the chunk count from
-// which a municipality's own index is built denser (m 24, ef_construction
-// 200 instead of 16 and 128), as rag.Searcher asks ef_search 1,000 from
-// 100,000 chunks (LargeAbove). At 268,350 chunks, 250 dev questions,
-// recall@10 by id in a table of those rows alone rose from 0.844 / 0.935 /
+// which a municipality's own index is built denser (denseOptions instead
+// of m 16, ef_construction 128), as rag.Searcher asks ef_search 1,000 from
+// 100,000 chunks (LargeAbove). With m 24, ef_construction 200, at 268,350
+// chunks, 250 dev questions, recall@10 by id in a table of those rows
+// alone rose from 0.844 / 0.935 /
 // 0.944 to 0.903 / 0.962 / 0.967 at ef_search 400 / 800 / 1,000; served
 // from this index beside 140 other municipalities it was 0.908 / 0.960 /
 // 0.975 (bench/country, README "Country scale"). Its build took 9 min
@@ -69,22 +72,57 @@ func denseOrder(dim int, q string) string {
 	return fmt.Sprintf("l2_normalize(c.embedding)::vector(%d) <#> l2_normalize(%s::vector)", dim, q)
 }
 
+// denseOptions are the dense index's HNSW settings, written as
+// pg_class.reloptions reads them back, so an index built with older ones
+// is found and rebuilt (EnsureMunicipalityIndexes). pgvector caps
+// ef_search at 1,000, which the search already asks from LargeAbove
+// chunks, so the rest of the recall comes from the graph and from
+// walking on past the first list (rag.Searcher.CandidatesLarge). At
+// 300,000 chunks of rag's benchmark municipality (BenchmarkSearch), 250
+// dev questions, recall@10 by id at ef_search 1,000, the first list's 20
+// nearest / 1,500 candidates: m 24, ef_construction 200: 0.936 / 0.963;
+// m 32, ef_construction 256: 0.953 / 0.971 (0.957 / 0.975 in a table
+// of those rows alone). Its build (the rebuild here) took 12.5 min in one
+// backend with 1 GB on 2 vCPUs busy with other work (load 8).
+var denseOptions = []string{"m=32", "ef_construction=256"}
+
 // townIndexSQL is the DDL of a municipality's own index: vectorIndexSQL's
 // index limited to the municipality or, dense, the denser one on
 // denseOrder's expression.
 func townIndexSQL(municipality, model string, dim int, dense bool) (string, error) {
+	name := townIndexName(municipality, model, dim)
+	if dense {
+		name = denseIndexName(municipality, model, dim)
+	}
+	return townIndexSQLNamed(name, municipality, model, dim, dense)
+}
+
+// townIndexSQLNamed is townIndexSQL's DDL under another name (a rebuild's).
+func townIndexSQLNamed(name, municipality, model string, dim int, dense bool) (string, error) {
 	if !slugRE.MatchString(municipality) || !modelNameRE.MatchString(model) || dim < 1 || dim > 2000 {
 		return "", fmt.Errorf("cannot index %q vectors of model %q with %d dimensions", municipality, model, dim)
 	}
-	name, expr, params := townIndexName(municipality, model, dim), fmt.Sprintf("(embedding::vector(%d)) vector_cosine_ops", dim),
-		"m = 16, ef_construction = 128"
+	expr, params := fmt.Sprintf("(embedding::vector(%d)) vector_cosine_ops", dim), "m = 16, ef_construction = 128"
 	if dense {
-		name, expr, params = denseIndexName(municipality, model, dim),
-			fmt.Sprintf("(l2_normalize(embedding)::vector(%d)) vector_ip_ops", dim), "m = 24, ef_construction = 200"
+		expr, params = fmt.Sprintf("(l2_normalize(embedding)::vector(%d)) vector_ip_ops", dim), strings.Join(denseOptions, ", ")
 	}
 	return fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON chunks USING hnsw (%s)
 		WITH (%s) WHERE model = '%s' AND municipality = '%s'`,
 		name, expr, params, strings.ReplaceAll(model, "'", "''"), municipality), nil
+}
+
+// staleDense reports whether the municipality's dense index exists with
+// other settings than denseOptions.
+func staleDense(ctx context.Context, tx pgx.Tx, name string) (bool, error) {
+	var opts []string
+	err := tx.QueryRow(ctx, `SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = to_regclass($1)`, name).Scan(&opts)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("settings of %s: %w", name, err)
+	}
+	return !slices.Equal(opts, denseOptions), nil
 }
 
 // EnsureMunicipalityIndexes builds the own vector index of each model the
@@ -93,6 +131,9 @@ func townIndexSQL(municipality, model string, dim int, dense bool) (string, erro
 // The other kind is dropped in the same transaction once it is built, so
 // a municipality that grew past DenseAbove (or shrank below it) is never
 // without an index of its own, and a search sees one kind or the other.
+// A dense index built with older settings (denseOptions) is rebuilt the
+// same way: the new one under a name of its own, then the old one dropped
+// and the new one renamed, so searches use the old graph until the commit.
 func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality string) error {
 	rows, err := s.db.Query(ctx, `SELECT m.model, (SELECT vector_dims(c.embedding) FROM chunks c
 			WHERE c.municipality = $1 AND c.model = m.model LIMIT 1), m.n
@@ -133,6 +174,15 @@ func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality stri
 					return fmt.Errorf("maintenance_work_mem %q: %w", s.TownIndexMemory, err)
 				}
 			}
+			if dense {
+				stale, err := staleDense(ctx, tx, denseIndexName(municipality, m.model, m.dim))
+				if err != nil {
+					return err
+				}
+				if stale {
+					return rebuildDense(ctx, tx, municipality, m.model, m.dim, other)
+				}
+			}
 			if _, err := tx.Exec(ctx, ddl); err != nil {
 				return err
 			}
@@ -143,6 +193,30 @@ func (s *Store) EnsureMunicipalityIndexes(ctx context.Context, municipality stri
 			return fmt.Errorf("vector index of %s: %w", municipality, err)
 		}
 		s.dense.Store(denseIndexName(municipality, m.model, m.dim), dense) // this process's searches need not find out
+	}
+	return nil
+}
+
+// rebuildDense replaces a stale dense index inside tx: built under a
+// temporary name, the old one dropped, the new one renamed; other, the
+// standard index, is dropped too in case both were left.
+func rebuildDense(ctx context.Context, tx pgx.Tx, municipality, model string, dim int, other string) error {
+	name := denseIndexName(municipality, model, dim)
+	tmp := name + "_new"
+	ddl, err := townIndexSQLNamed(tmp, municipality, model, dim, true)
+	if err != nil {
+		return err
+	}
+	for _, sql := range []string{
+		`DROP INDEX IF EXISTS ` + pgx.Identifier{tmp}.Sanitize(),
+		ddl,
+		`DROP INDEX ` + pgx.Identifier{name}.Sanitize(),
+		`DROP INDEX IF EXISTS ` + pgx.Identifier{other}.Sanitize(),
+		`ALTER INDEX ` + pgx.Identifier{tmp}.Sanitize() + ` RENAME TO ` + pgx.Identifier{name}.Sanitize(),
+	} {
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("rebuild %s: %w", name, err)
+		}
 	}
 	return nil
 }

@@ -151,7 +151,7 @@ func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 	}
 	var def string
 	if err := db.QueryRow(ctx, `SELECT pg_get_indexdef(to_regclass($1))`, dense("sombor")).Scan(&def); err != nil ||
-		!strings.Contains(def, "m='24'") || !strings.Contains(def, "vector_ip_ops") {
+		!strings.Contains(def, "m='32'") || !strings.Contains(def, "vector_ip_ops") {
 		t.Errorf("dense index: %s (%v)", def, err)
 	}
 
@@ -261,6 +261,80 @@ func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 	same("sombor")
 	if v, _ := reader.dense.Load(dense("sombor")); v != false {
 		t.Errorf("the store still takes sombor's own index for dense")
+	}
+}
+
+// TestStaleDenseIndexRebuilt: a dense index built with older settings
+// than denseOptions (m 24, as before) is rebuilt with the current ones
+// under its own name, the search then runs on it and returns what the
+// exact scan returns, and an index with the current settings is left as
+// it is.
+func TestStaleDenseIndexRebuilt(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.NewDB(t)
+	ctx := context.Background()
+	s := New(db)
+	s.DenseAbove = 30
+	emb := rag.NewHashEmbedder()
+	texts := make([]string, 40)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("Zahtev broj %d podnosi se na šalteru %d uslužnog centra.", i, i%7)
+	}
+	replaceTown(t, s, emb, "sombor", "h", texts)
+	name := denseIndexName("sombor", emb.Model(), emb.Dim())
+	old := fmt.Sprintf(`CREATE INDEX %s ON chunks USING hnsw ((l2_normalize(embedding)::vector(384)) vector_ip_ops)
+		WITH (m = 24, ef_construction = 200) WHERE model = '%s' AND municipality = 'sombor'`, name, emb.Model())
+	for _, sql := range []string{`DROP INDEX IF EXISTS ` + name, old} {
+		if _, err := db.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settings := func() (opts []string, oid uint32) {
+		t.Helper()
+		if err := db.QueryRow(ctx, `SELECT reloptions, oid FROM pg_class WHERE oid = to_regclass($1)`, name).Scan(&opts, &oid); err != nil {
+			t.Fatal(err)
+		}
+		return opts, oid
+	}
+	before, oldOID := settings()
+	if fmt.Sprint(before) != "[m=24 ef_construction=200]" {
+		t.Fatalf("the old index has %v", before)
+	}
+	if err := s.EnsureMunicipalityIndexes(ctx, "sombor"); err != nil {
+		t.Fatal(err)
+	}
+	after, newOID := settings()
+	if fmt.Sprint(after) != fmt.Sprint(denseOptions) || newOID == oldOID {
+		t.Fatalf("after the rebuild: %v (oid %d, was %d), want %v", after, newOID, oldOID, denseOptions)
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename = 'chunks' AND indexname LIKE 'chunks\_hnsw\_t\_%'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d own indexes after the rebuild (%v), want the dense one alone", n, err)
+	}
+	v, err := emb.Embed(ctx, []string{"šalter broj 3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := rag.VectorQuery{Municipality: "sombor", Model: emb.Model(), Dim: emb.Dim(), Vector: v[0], Limit: 10, EfSearch: 400}
+	plan := explainNearest(t, db, q, true, "EXPLAIN (COSTS OFF) ")
+	if !strings.Contains(strings.Join(plan, "\n"), "Index Scan using "+name) {
+		t.Fatalf("the search does not use %s:\n%s", name, strings.Join(plan, "\n"))
+	}
+	got, err := s.Nearest(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Exact = true
+	want, err := s.Nearest(ctx, q)
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("index %v, exact %v (%v)", got, want, err)
+	}
+	// Current settings: nothing to do.
+	if err := s.EnsureMunicipalityIndexes(ctx, "sombor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, again := settings(); again != newOID {
+		t.Errorf("an index with the current settings was rebuilt (oid %d, was %d)", again, newOID)
 	}
 }
 
