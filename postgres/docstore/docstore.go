@@ -33,8 +33,11 @@ type Store struct {
 	// small town's build takes only what it needs.
 	TownIndexMemory string
 	// dense maps a dense index's name to whether the search last found it
-	// there (withOwnIndex).
-	dense sync.Map
+	// there (withOwnIndex). Shared by the stores ReadIndex makes per call
+	// (a replica's catalogue is the primary's), or each search of a dense
+	// town would first walk the standard graph, find nothing and look the
+	// index up again.
+	dense *sync.Map
 }
 
 var (
@@ -44,7 +47,7 @@ var (
 
 // New returns a store on db, which must be migrated.
 func New(db *postgres.DB) *Store {
-	return &Store{db: db, DenseAbove: DefaultDenseAbove, TownIndexMemory: DefaultTownIndexMemory}
+	return &Store{db: db, DenseAbove: DefaultDenseAbove, TownIndexMemory: DefaultTownIndexMemory, dense: &sync.Map{}}
 }
 
 // DefaultTownIndexMemory is Store.TownIndexMemory's default, the one of

@@ -41,19 +41,21 @@ type readIndex struct {
 var _ rag.Index = (*readIndex)(nil)
 
 // onRead runs f with a Store on the pool Read picks, and the context Read
-// gives for it.
-func onRead[T any](ctx context.Context, db *postgres.DB, f func(context.Context, *Store) (T, error)) (T, error) {
+// gives for it; the Store shares parent's memory of dense indexes.
+func onRead[T any](ctx context.Context, parent *Store, f func(context.Context, *Store) (T, error)) (T, error) {
 	var out T
-	err := db.Read(ctx, func(ctx context.Context, pool *postgres.DB) error {
+	err := parent.db.Read(ctx, func(ctx context.Context, pool *postgres.DB) error {
+		s := New(pool)
+		s.dense = parent.dense
 		var err error
-		out, err = f(ctx, New(pool))
+		out, err = f(ctx, s)
 		return err
 	})
 	return out, err
 }
 
 func (r *readIndex) Lexicon(ctx context.Context, municipality string) (rag.LexiconState, error) {
-	st, err := onRead(ctx, r.db, func(ctx context.Context, s *Store) (rag.LexiconState, error) {
+	st, err := onRead(ctx, r.Store, func(ctx context.Context, s *Store) (rag.LexiconState, error) {
 		return s.Lexicon(ctx, municipality)
 	})
 	if err == nil {
@@ -71,9 +73,9 @@ func (r *readIndex) lookup(ctx context.Context, municipality string, f func(cont
 	seen := r.seen[municipality]
 	r.mu.Unlock()
 	if seen == 0 || r.db.Reads() == nil {
-		return onRead(ctx, r.db, f) // nothing to be behind, or one server only
+		return onRead(ctx, r.Store, f) // nothing to be behind, or one server only
 	}
-	return onRead(ctx, r.db, func(ctx context.Context, s *Store) ([]rag.Lexeme, error) {
+	return onRead(ctx, r.Store, func(ctx context.Context, s *Store) ([]rag.Lexeme, error) {
 		st, err := s.Lexicon(ctx, municipality)
 		if err != nil {
 			return nil, err
@@ -98,19 +100,19 @@ func (r *readIndex) SimilarLexemes(ctx context.Context, municipality string, tok
 }
 
 func (r *readIndex) VectorSearch(ctx context.Context, q rag.VectorQuery) ([]rag.Candidate, error) {
-	return onRead(ctx, r.db, func(ctx context.Context, s *Store) ([]rag.Candidate, error) {
+	return onRead(ctx, r.Store, func(ctx context.Context, s *Store) ([]rag.Candidate, error) {
 		return s.VectorSearch(ctx, q)
 	})
 }
 
 func (r *readIndex) TextSearch(ctx context.Context, q rag.TextQuery) ([]rag.Candidate, error) {
-	return onRead(ctx, r.db, func(ctx context.Context, s *Store) ([]rag.Candidate, error) {
+	return onRead(ctx, r.Store, func(ctx context.Context, s *Store) ([]rag.Candidate, error) {
 		return s.TextSearch(ctx, q)
 	})
 }
 
 func (r *readIndex) Nearest(ctx context.Context, q rag.VectorQuery) ([]rag.Neighbor, error) {
-	return onRead(ctx, r.db, func(ctx context.Context, s *Store) ([]rag.Neighbor, error) {
+	return onRead(ctx, r.Store, func(ctx context.Context, s *Store) ([]rag.Neighbor, error) {
 		return s.Nearest(ctx, q)
 	})
 }

@@ -176,6 +176,15 @@ func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 		return rag.VectorQuery{Municipality: town, Model: emb.Model(), Dim: emb.Dim(), Vector: v[0], Limit: 10, EfSearch: 400}
 	}
 	texts := []string{"gde se podnosi zahtev", "šalter broj 3", "уславни центар захтев", "zahtev 7 sombor"}
+	// Through ReadIndex (a store per call, on whichever server reads), the
+	// kind one search learnt is kept for the next: each search of a dense
+	// town would otherwise walk the standard graph first and find nothing.
+	if hits, err := reader.ReadIndex().VectorSearch(ctx, query("sombor", texts[0])); err != nil || len(hits) == 0 {
+		t.Fatalf("read index search: %d hits, %v", len(hits), err)
+	}
+	if v, _ := reader.dense.Load(dense("sombor")); v != true {
+		t.Errorf("the dense index found through ReadIndex is not remembered (%v)", v)
+	}
 	same := func(town string) {
 		t.Helper()
 		for _, text := range texts {
