@@ -89,7 +89,7 @@ func inPerson(m *municipality.Municipality, def *Definition, d *Draft, out *outc
 			label = o.Label
 		}
 	}
-	out.hint = strings.TrimSpace(out.hint + " " + fmt.Sprintf("Dokument na obrascu „%s” preuzima se samo lično, u %s: poštom ni elektronski se ne šalje.", label, civilRegistry(m).Counter))
+	out.hint = strings.TrimSpace(out.hint + " " + fmt.Sprintf("Dokument na obrascu „%s” preuzima se samo lično, u %s; ne šalje se ni poštom ni elektronski.", label, civilRegistry(m).Counter))
 }
 
 // checkCivilRegistries reports a municipality whose exempt purposes are
