@@ -18,35 +18,32 @@ import (
 // benchSizes are the municipality sizes BenchmarkSearch measures, in
 // chunks: MIA_BENCH_SIZES (comma-separated) or these.
 func benchSizes(tb testing.TB) []int {
-	sizes := []int{1_000, 10_000, 30_000, 100_000}
-	if env := os.Getenv("MIA_BENCH_SIZES"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				tb.Fatalf("MIA_BENCH_SIZES: %q is not a chunk count", f)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	return sizes
+	return envCounts(tb, "MIA_BENCH_SIZES", "a chunk count", []int{1_000, 10_000, 30_000, 100_000})
 }
 
 // benchEfs are the ef_search values the hnsw_ef sub-benchmarks walk the
 // graph at: MIA_BENCH_EF (comma-separated) or these.
 func benchEfs(tb testing.TB) []int {
-	efs := []int{40, 100, 200, 400, 800, 1000}
-	if env := os.Getenv("MIA_BENCH_EF"); env != "" {
-		efs = nil
-		for _, f := range strings.Split(env, ",") {
-			ef, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || ef < 1 {
-				tb.Fatalf("MIA_BENCH_EF: %q is not an ef_search", f)
-			}
-			efs = append(efs, ef)
-		}
+	return envCounts(tb, "MIA_BENCH_EF", "an ef_search", []int{40, 100, 200, 400, 800, 1000})
+}
+
+// envCounts reads a comma-separated list of positive integers from the
+// environment variable name, or returns def when it is unset; what names
+// one of them in the error.
+func envCounts(tb testing.TB, name, what string, def []int) []int {
+	env := os.Getenv(name)
+	if env == "" {
+		return def
 	}
-	return efs
+	var out []int
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			tb.Fatalf("%s: %q is not %s", name, f, what)
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // BenchmarkSearch measures search at each municipality size over the test

@@ -104,10 +104,8 @@ func TestTownIndexSQLRefusesUnsafeInput(t *testing.T) {
 // search keeps its standard own index.
 func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.NewDB(t)
+	db, s := denseTestStore(t, 60)
 	ctx := context.Background()
-	s := New(db)
-	s.DenseAbove = 60
 	// Searches go through another store, as in a serving process that
 	// learns of index changes only from the database.
 	reader := New(db)
@@ -280,10 +278,8 @@ func TestLargeMunicipalitySearchesItsDenseIndex(t *testing.T) {
 // it is.
 func TestStaleDenseIndexRebuilt(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.NewDB(t)
+	db, s := denseTestStore(t, 30)
 	ctx := context.Background()
-	s := New(db)
-	s.DenseAbove = 30
 	emb := rag.NewHashEmbedder()
 	texts := make([]string, 40)
 	for i := range texts {
@@ -421,4 +417,15 @@ func replaceTown(t *testing.T, s *Store, emb *rag.HashEmbedder, town, hash strin
 		ContentHash: hash, EmbedModel: emb.Model()}, chunks); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// denseTestStore returns a new database and a store on it that builds a
+// municipality's dense own index from denseAbove chunks, so a test town of
+// a few dozen passages gets one.
+func denseTestStore(t *testing.T, denseAbove int) (*postgres.DB, *Store) {
+	t.Helper()
+	db, _ := pgtest.NewDB(t)
+	s := New(db)
+	s.DenseAbove = denseAbove
+	return db, s
 }
